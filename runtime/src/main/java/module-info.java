@@ -1,0 +1,9 @@
+/**
+ * lwp4j: BSD lightweight processes and processes for the JVM.
+ * Only {@code org.lwp4j} is API; the kernel and sleep-table packages are internal.
+ */
+module org.lwp4j {
+    requires org.jctools.core;
+    requires java.management;
+    exports org.lwp4j;
+}

@@ -1,0 +1,297 @@
+package org.lwp4j;
+
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.LwpCalls;
+import org.lwp4j.sleep.Waiter;
+
+/**
+ * The NetBSD {@code _lwp_*} calls, made by the calling LWP on its own process.
+ *
+ * <p>Every method must be called from an LWP: a thread created by {@link #create} (or by
+ * process fork), or a thread that entered with {@link Supervisor#attach()}. Otherwise it throws
+ * {@link IllegalStateException}. Every method is a <em>safe point</em>: a pending suspension,
+ * stop, signal or exit takes effect on entry (an exiting LWP gets {@link LwpExit}).
+ *
+ * <p>Ids name LWPs of the caller's process only: an id of another process's LWP, an unknown id
+ * and the id of a zombie all answer {@link Errno#ESRCH}. Errors are {@link LwpException}s
+ * carrying an {@link Errno}; a call that fails has changed nothing.
+ *
+ * <p>Memory effects: actions of an LWP before {@code unpark(lid)}, {@code unparkAll},
+ * {@code wakeup} or a parking-lot {@code wake} that wakes a sleeper happen-before the woken
+ * sleeper's return (UNPARKED, ALREADY or INTERRUPTED by that wake). The exit of an LWP
+ * happens-before the return of the {@code waitFor} that collects it.
+ */
+public final class Lwp {
+    private Lwp() {
+    }
+
+    /** {@code LWP_DETACHED}: the LWP is reaped by the system when it exits; it cannot be waited for. */
+    public static final int DETACHED = LwpCalls.LWP_DETACHED;
+    /** {@code LWP_SUSPENDED}: the LWP does not run until {@link #resume(int)}. */
+    public static final int SUSPENDED = LwpCalls.LWP_SUSPENDED;
+    /** {@code LWP_UNPARK_MAX}: most ids one {@link #unparkAll} takes. */
+    public static final int UNPARK_MAX = LwpCalls.UNPARK_MAX;
+    /** A deadline that never passes. */
+    public static final long FOREVER = Long.MAX_VALUE;
+
+    /** An LWP's state, as a control block or a ps view shows it. */
+    public enum State {
+        /** Running user code. */
+        RUNNING,
+        /** Asleep in park, a parking-lot wait or a kernel wait (NetBSD LSSLEEP). */
+        SLEEPING,
+        /** Suspended by {@link #suspend(int)} or created {@link #SUSPENDED}. */
+        SUSPENDED,
+        /** Stopped with its process (SIGSTOP and kin). */
+        STOPPED,
+        /** Exited, waiting to be collected by {@link #waitFor(int)}. */
+        ZOMBIE,
+        /** Gone. */
+        DEAD
+    }
+
+    /**
+     * {@code _lwp_create}: start a new LWP in the caller's process running {@code body}.
+     *
+     * @param flags {@link #DETACHED}, {@link #SUSPENDED}, or both
+     * @return the new LWP's id
+     * @throws LwpException EAGAIN over the per-process LWP limit or when the platform thread
+     *                      cannot be started (nothing is left behind); EINVAL for unknown flags
+     */
+    public static int create(Runnable body, int flags) {
+        return LwpCalls.create(body, flags);
+    }
+
+    /** {@code _lwp_create} with no flags. */
+    public static int create(Runnable body) {
+        return LwpCalls.create(body, 0);
+    }
+
+    /**
+     * {@code _lwp_exit}: end the calling LWP by unwinding its body with {@link LwpExit}. The last
+     * LWP of a process to exit ends the process with status 0. Never returns.
+     */
+    public static void exit() {
+        KLwp me = Kernel.curlwp("_lwp_exit");
+        throw new LwpExit("lwp " + me.proc.pid + "/" + me.lid + " called _lwp_exit");
+    }
+
+    /**
+     * {@code _lwp_self}: the caller's id. Ids are unique within a process, never 0, allocated
+     * upward and wrapping around, skipping ids in use.
+     */
+    public static int self() {
+        return LwpCalls.self();
+    }
+
+    /**
+     * A safe point and nothing else: call it from long computations so that suspension, stop,
+     * signals and exit can take effect.
+     */
+    public static void checkpoint() {
+        LwpCalls.checkpoint();
+    }
+
+    /** {@code _lwp_getprivate}: the caller's private reference. */
+    public static Object getPrivate() {
+        return LwpCalls.getPrivate();
+    }
+
+    /** {@code _lwp_setprivate}: set the caller's private reference. */
+    public static void setPrivate(Object value) {
+        LwpCalls.setPrivate(value);
+    }
+
+    /**
+     * {@code _lwp_setname}: name an LWP (0 = self). The first 15 characters are kept
+     * (MAXCOMLEN - 1); a longer name is cut, not refused. The name also shows in the platform
+     * thread's name ({@code "lwp pid/lid name"}), so jstack and JFR show it.
+     *
+     * @throws LwpException ESRCH
+     */
+    public static void setName(int lid, String name) {
+        LwpCalls.setName(lid, name);
+    }
+
+    /** {@code _lwp_getname} (0 = self). @throws LwpException ESRCH */
+    public static String getName(int lid) {
+        return LwpCalls.getName(lid);
+    }
+
+    /**
+     * {@code _lwp_suspend}: the target stops at its next safe point; returns once it is
+     * suspended. Suspending self returns after another LWP continues the caller.
+     *
+     * @throws LwpException ESRCH; EDEADLK when the caller suspends itself as the only running
+     *                      LWP of its process, or the process is exiting; EINTR when the caller
+     *                      is interrupted or woken while waiting (the request is withdrawn)
+     */
+    public static void suspend(int lid) {
+        LwpCalls.suspend(lid);
+    }
+
+    /**
+     * {@code _lwp_continue}: resume a suspended LWP; nothing if it is not suspended.
+     *
+     * @throws LwpException ESRCH
+     */
+    public static void resume(int lid) {
+        LwpCalls.resume(lid);
+    }
+
+    /**
+     * {@code _lwp_wait}: wait for a joinable LWP of the caller's process to exit and collect it.
+     *
+     * @param lid the LWP, or 0 for any
+     * @return the id of the LWP collected
+     * @throws LwpException ESRCH if there is no such LWP or nothing to wait for (e.g. any, as
+     *                      the only LWP); EINVAL if the target is detached; EDEADLK if the target
+     *                      waits (directly or through a cycle) for the caller, the caller names
+     *                      itself, or every other LWP is already waiting; EINTR if interrupted
+     */
+    public static int waitFor(int lid) {
+        return LwpCalls.waitFor(lid);
+    }
+
+    /**
+     * {@code _lwp_detach}: the LWP will be reaped by the system; a zombie is freed at once.
+     *
+     * @throws LwpException ESRCH; EINVAL if already detached
+     */
+    public static void detach(int lid) {
+        LwpCalls.detach(lid);
+    }
+
+    /** {@code _lwp_ctl}: the caller's control block. */
+    public static LwpCtl ctl() {
+        return new Ctl(LwpCalls.ctl(0));
+    }
+
+    /** The control block of an LWP of the caller's process (0 = self). @throws LwpException ESRCH */
+    public static LwpCtl ctl(int lid) {
+        return new Ctl(LwpCalls.ctl(lid));
+    }
+
+    /**
+     * {@code _lwp_park}: optionally unpark {@code unparkLid} first (a hand-off), then sleep on
+     * (process, {@code hint}) until unparked, woken, interrupted or the deadline passes.
+     *
+     * @param deadline   absolute, in {@link System#nanoTime()} terms, or {@link #FOREVER}
+     * @param unparkLid  0 for none
+     * @param hint       the wait channel (may be null); shown in thread dumps as the blocker
+     * @param unparkHint the hint {@code unparkLid} is expected to park on (advisory)
+     * @return UNPARKED; ALREADY if an unpark or wakeup was pending (consumed, no sleep);
+     *         TIMED_OUT (at once if the deadline already passed); INTERRUPTED by a wakeup, a
+     *         signal, a safe-point request or {@link Thread#interrupt()} (whose interrupt status
+     *         this consumes, as a JDK method that throws InterruptedException would)
+     * @throws LwpException ESRCH if {@code unparkLid} does not exist (and then no park)
+     */
+    public static ParkResult park(long deadline, int unparkLid, Object hint, Object unparkHint) {
+        return LwpCalls.park(deadline != FOREVER, deadline, unparkLid, hint, unparkHint);
+    }
+
+    /** Park on {@code hint} with no deadline. */
+    public static ParkResult park(Object hint) {
+        return LwpCalls.park(false, 0, 0, hint, null);
+    }
+
+    /** Park on {@code hint} until the absolute {@link System#nanoTime()} deadline. */
+    public static ParkResult parkUntil(long deadline, Object hint) {
+        return LwpCalls.park(deadline != FOREVER, deadline, 0, hint, null);
+    }
+
+    /**
+     * {@code _lwp_unpark}: wake the LWP if it sleeps in park (whatever hint it parked on),
+     * else leave one pending unpark so its next park returns ALREADY. Pending unparks do not
+     * accumulate. O(1) whatever the number of sleepers.
+     *
+     * @throws LwpException ESRCH
+     */
+    public static void unpark(int lid, Object hint) {
+        LwpCalls.unpark(lid, hint);
+    }
+
+    /**
+     * {@code _lwp_unpark_all}: unpark each of {@code lids}; ids that do not exist are skipped.
+     * With {@code lids == null} it is the query form and answers {@link #UNPARK_MAX}.
+     *
+     * @return how many of the ids named an LWP (or UNPARK_MAX for the query)
+     * @throws LwpException EINVAL if there are no ids or more than UNPARK_MAX
+     */
+    public static int unparkAll(int[] lids, Object hint) {
+        return LwpCalls.unparkAll(lids, lids == null ? 0 : lids.length, hint);
+    }
+
+    /** As {@link #unparkAll(int[], Object)} on {@code lids[0..count)}. */
+    public static int unparkAll(int[] lids, int count, Object hint) {
+        return LwpCalls.unparkAll(lids, count, hint);
+    }
+
+    /**
+     * {@code _lwp_wakeup}: mark the target cancelled and unparked and, if it sleeps
+     * interruptibly, wake it: its park (or kernel wait) returns INTERRUPTED (EINTR).
+     *
+     * @throws LwpException ESRCH; ENODEV if it is not sleeping (the marks stay pending, so its
+     *                      next park returns ALREADY); EBUSY if it sleeps uninterruptibly
+     */
+    public static void wakeup(int lid) {
+        LwpCalls.wakeup(lid);
+    }
+
+    static State stateOf(KLwp l) {
+        switch (l.stat()) {
+            case KLwp.LSSUSPENDED:
+                return State.SUSPENDED;
+            case KLwp.LSSTOP:
+                return State.STOPPED;
+            case KLwp.LSZOMB:
+                return State.ZOMBIE;
+            case KLwp.LSDEAD:
+                return State.DEAD;
+            default:
+                return (l.parkWord() & Waiter.SLEEPING) != 0 ? State.SLEEPING : State.RUNNING;
+        }
+    }
+
+    private static final class Ctl implements LwpCtl {
+        private final KLwp l;
+
+        Ctl(KLwp l) {
+            this.l = Objects.requireNonNull(l);
+        }
+
+        @Override
+        public int lid() {
+            return l.lid;
+        }
+
+        @Override
+        public State state() {
+            return stateOf(l);
+        }
+
+        @Override
+        public int parkCount() {
+            return l.parkCount();
+        }
+
+        @Override
+        public Object waitChannel() {
+            return l.waitChannel();
+        }
+
+        @Override
+        public String toString() {
+            return "LwpCtl[lid=" + lid() + ", state=" + state() + ", parks=" + parkCount()
+                    + ", wchan=" + waitChannel() + "]";
+        }
+    }
+
+    // used by ParkingLot
+    static ParkResult lotWait(Object hint, BooleanSupplier validate, boolean timed, long deadline, boolean intr) {
+        return LwpCalls.lotWait(hint, validate, timed, deadline, intr);
+    }
+}

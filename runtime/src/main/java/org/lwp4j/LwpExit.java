@@ -1,0 +1,16 @@
+package org.lwp4j;
+
+/**
+ * Thrown at a safe point to unwind an LWP that is ending: it called {@link Lwp#exit()}, or its
+ * process is exiting or was killed. Do not catch it (or rethrow it if you catch {@code Throwable});
+ * the LWP's body unwinds and the runtime disposes of the LWP. An attached thread (see
+ * {@link Supervisor#attach()}) receives it from the call during which its LWP ended; the thread is
+ * then detached and may go on as a plain thread.
+ */
+public final class LwpExit extends Error {
+    private static final long serialVersionUID = 1L;
+
+    public LwpExit(String why) {
+        super(why, null, false, false);
+    }
+}

@@ -1,0 +1,72 @@
+package org.lwp4j;
+
+import java.util.function.BooleanSupplier;
+import org.lwp4j.kern.LwpCalls;
+
+/**
+ * A keyed parking lot on the sleep table, for building synchronizers: sleep on a hint only if a
+ * condition still holds, wake some or all sleepers of a hint, move sleepers from one hint to
+ * another. Hints are keyed per process (like park) and compared with {@code equals}.
+ *
+ * <p>No lost wake-up: {@code validate} runs under the lock of the hint's sleep queue, after the
+ * caller is linked in it. A waker that makes the condition false and then calls {@link #wake}
+ * either made {@code validate} answer false or finds the sleeper. {@code validate} must be
+ * short, must not block, and must not call back into lwp4j.
+ *
+ * <p>A pending unpark or wakeup mark of the caller (see {@link Lwp#park}) makes a wait return
+ * ALREADY, and {@link Lwp#unpark} of a waiter wakes it (UNPARKED): callers re-check their
+ * condition after every return, as with any park.
+ */
+public final class ParkingLot {
+    private ParkingLot() {
+    }
+
+    /**
+     * Sleep on {@code hint} if {@code validate} answers true.
+     *
+     * @param deadline absolute {@link System#nanoTime()} deadline or {@link Lwp#FOREVER}
+     * @return INVALID if validate answered false (no sleep); UNPARKED by wake, requeue-wake or
+     *         unpark; ALREADY; TIMED_OUT; INTERRUPTED
+     */
+    public static ParkResult wait(Object hint, BooleanSupplier validate, long deadline) {
+        return Lwp.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, true);
+    }
+
+    /**
+     * As {@link #wait}, but a sleep that wakeups, signals and interrupts do not end (a wakeup
+     * answers EBUSY); the interrupt status is kept.
+     */
+    public static ParkResult waitUninterruptibly(Object hint, BooleanSupplier validate, long deadline) {
+        return Lwp.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, false);
+    }
+
+    /**
+     * Wake up to {@code n} sleepers of {@code hint}, newest first.
+     *
+     * @return how many were woken
+     * @throws LwpException EINVAL if n is negative
+     */
+    public static int wake(Object hint, int n) {
+        return LwpCalls.lotWake(hint, n);
+    }
+
+    /** Wake every sleeper of {@code hint}. */
+    public static int wakeAll(Object hint) {
+        return LwpCalls.lotWake(hint, Integer.MAX_VALUE);
+    }
+
+    /** The answer of {@link #requeue}: how many sleepers were woken and how many moved. */
+    public record Requeued(int woken, int moved) {
+    }
+
+    /**
+     * Wake up to {@code nWake} sleepers of {@code from}, then move up to {@code nMove} more to
+     * {@code to} (where a later wake of {@code to} finds them), as futex FUTEX_REQUEUE.
+     *
+     * @throws LwpException EINVAL if a count is negative
+     */
+    public static Requeued requeue(Object from, Object to, int nWake, int nMove) {
+        long r = LwpCalls.lotRequeue(from, to, nWake, nMove);
+        return new Requeued((int) (r >>> 32), (int) r);
+    }
+}

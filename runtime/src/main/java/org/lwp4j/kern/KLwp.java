@@ -1,0 +1,125 @@
+package org.lwp4j.kern;
+
+import org.lwp4j.sleep.Waiter;
+
+/**
+ * The kernel's record of one LWP (NetBSD {@code struct lwp}). It is also its own sleep-table node.
+ */
+public final class KLwp extends Waiter {
+    /*
+     * Fields and their rules.
+     *
+     * stat: the run state (LS* below). Written under proc.lock; volatile so ctl() and ps read it
+     * without locks. The sleep state lives in the park word (Waiter), not here: an LWP in park or
+     * in a kernel wait is LSRUN with SLEEPING in its park word, as NetBSD's LSSLEEP.
+     *
+     * ast: safe-point requests ("asynchronous system traps"). Requesters OR bits in with
+     * getAndBitwiseOr and then kick() the park word, so a sleeper that published SLEEPING before
+     * the request is woken, and one that publishes it after re-reads ast (safePointPending) and
+     * does not sleep. The owner acts on ast at its next safe point (Kernel.userret).
+     *
+     * detached, waitingFor, waiter, zombieReaped: guarded by proc.lock (NetBSD p_lock).
+     */
+    public static final int LSIDL = 1, LSRUN = 2, LSSUSPENDED = 3, LSSTOP = 4, LSZOMB = 5, LSDEAD = 6;
+
+    /** Safe-point request bits. */
+    public static final int AST_SUSPEND = 1, AST_STOP = 1 << 1, AST_EXIT = 1 << 2, AST_SIGNAL = 1 << 3,
+            AST_KILL = 1 << 4;
+
+    public final Kernel kernel;
+    public final KProc proc;
+    public final int lid;
+    final Runnable body;
+    /** True for a thread that entered with Supervisor.attach: not started nor joined by us. */
+    public final boolean attachedThread;
+    Thread thread;
+
+    volatile int stat = LSIDL;
+    volatile int ast;
+
+    // Guarded by proc.lock.
+    boolean detached;
+    int waitingFor;
+    int waiter;
+
+    volatile Object priv;
+    volatile String name = "";
+    /** The uncaught Throwable that ended this LWP, if any. */
+    volatile Throwable fault;
+    /** CPU time consumed, captured when the LWP ends (nanoseconds). */
+    volatile long cpuNanos, userNanos;
+
+    /** Per-LWP signal mask and pending set (bit n-1 for signal n); guarded by proc.lock. */
+    public long sigmask, sigpending;
+
+    KLwp(Kernel kernel, KProc proc, int lid, Runnable body, boolean detached, boolean attachedThread) {
+        this.kernel = kernel;
+        this.proc = proc;
+        this.lid = lid;
+        this.body = body;
+        this.detached = detached;
+        this.attachedThread = attachedThread;
+    }
+
+    @Override
+    protected Thread sleeperThread() {
+        return thread;
+    }
+
+    @Override
+    protected boolean safePointPending() {
+        return ast != 0;
+    }
+
+    public Thread thread() {
+        return thread;
+    }
+
+    public int stat() {
+        return stat;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isDetached() {
+        return detached;
+    }
+
+    /** Post safe-point request bits and kick the LWP out of an interruptible sleep. */
+    public void post(int bits) {
+        AST.getAndBitwiseOr(this, bits);
+        kick();
+    }
+
+    void clearAst(int bits) {
+        AST.getAndBitwiseAnd(this, ~bits);
+    }
+
+    /** Live: created and not yet a zombie. */
+    boolean isLive() {
+        int s = stat;
+        return s != LSZOMB && s != LSDEAD;
+    }
+
+    String threadName() {
+        String n = name;
+        return "lwp " + proc.pid + "/" + lid + (n.isEmpty() ? "" : " " + n);
+    }
+
+    @Override
+    public String toString() {
+        return threadName();
+    }
+
+    private static final java.lang.invoke.VarHandle AST;
+
+    static {
+        try {
+            AST = java.lang.invoke.MethodHandles.lookup().findVarHandle(KLwp.class, "ast", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,698 @@
+package org.lwp4j.kern;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.lwp4j.Errno;
+import org.lwp4j.LwpException;
+import org.lwp4j.LwpExit;
+import org.lwp4j.sleep.SleepTable;
+
+/**
+ * The kernel behind a {@code Supervisor}: the tables, the LWP life cycle, safe points, exit.
+ */
+public final class Kernel {
+    /*
+     * Implementation overview.
+     *
+     * Each Kernel is closed over its own tables; nothing is static but the thread-local that
+     * says which LWP an attached thread is (a thread is an LWP of at most one kernel at a time).
+     *
+     * LWP life cycle (NetBSD lwp_create / lwp_exit, DragonFly lwp_exit and the deadlwp task):
+     * create() allocates the lid under p.lock, builds the record and its platform thread, puts
+     * it in the table and starts the thread; if starting fails, everything is undone (EAGAIN).
+     * The thread runs lwpMain: a safe point (so a SUSPENDED LWP stops before its body), the
+     * body, then lwpExit. lwpExit makes the LWP a zombie (joinable) or marks it for freeing
+     * (detached, or its process is exiting); the last live LWP of a process first performs the
+     * process exit with status 0. The thread then hands itself to the dead-LWP reaper, which
+     * joins the platform thread and frees detached LWPs' ids; _lwp_wait frees joinable ones.
+     *
+     * Safe points: every call into the runtime reads the LWP's ast word; non-zero means a
+     * request (exit, kill, signal, suspend, stop) to act on in userret(). Java cannot stop a
+     * thread from outside, so requests post a bit and kick the target out of any interruptible
+     * sleep; process exit also interrupts the thread so blocking JDK calls return.
+     *
+     * Process exit (DragonFly exit1 / killalllwps): the first LWP to get the process from
+     * SACTIVE to SEXITING under p.lock is the master; a second exit finds SEXITING and only ends
+     * its own LWP (EALREADY inside the kernel). The master posts AST_EXIT to every other LWP and
+     * waits, uninterruptibly, until it is the only live one, then finishes the process.
+     */
+
+    private static final ThreadLocal<KLwp> ATTACHED = new ThreadLocal<>();
+    private static final AtomicInteger KERNEL_IDS = new AtomicInteger();
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    public final KernelConfig cfg;
+    public final SleepTable sleep;
+    public final int id = KERNEL_IDS.incrementAndGet();
+    /** DragonFly proc_token: the process tree, groups, sessions, pid allocation. */
+    public final ReentrantLock tree = new ReentrantLock();
+    final ConcurrentHashMap<Integer, KProc> procs = new ConcurrentHashMap<>();
+    public final KProc init;
+    /** Guarded by tree. */
+    int lastPid = 1;
+    private final AtomicInteger population = new AtomicInteger();
+    /** Platform threads started for LWPs and not yet joined. */
+    final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    final DeadLwpReaper deadlwp;
+    private volatile boolean closed;
+
+    public Kernel(KernelConfig cfg) {
+        this.cfg = Objects.requireNonNull(cfg, "cfg");
+        this.sleep = new SleepTable(cfg.clock());
+        this.init = new KProc(this, 1);
+        procs.put(1, init);
+        this.deadlwp = new DeadLwpReaper(this);
+        deadlwp.start();
+    }
+
+    // ------------------------------------------------------------------ current LWP
+
+    /** The calling thread's LWP, or null if it is not one. */
+    public static KLwp current() {
+        Thread t = Thread.currentThread();
+        if (t instanceof LwpThread) {
+            return ((LwpThread) t).lwp;
+        }
+        return ATTACHED.get();
+    }
+
+    /** The calling LWP; a safe point. */
+    public static KLwp curlwp(String call) {
+        KLwp l = current();
+        if (l == null) {
+            throw new IllegalStateException(call + ": the calling thread is not an LWP; "
+                    + "attach it with Supervisor.attach() first");
+        }
+        if (l.ast != 0) {
+            l.kernel.userret(l);
+        }
+        return l;
+    }
+
+    public static LwpException err(Errno e, String call) {
+        return new LwpException(e, call);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ------------------------------------------------------------------ safe points
+
+    /**
+     * Act on the safe-point requests of the calling LWP l. Returns when nothing is left to do;
+     * throws LwpExit when the LWP must end. The caller holds no lock.
+     */
+    public void userret(KLwp l) {
+        for (;;) {
+            int a = l.ast;
+            if (a == 0) {
+                return;
+            }
+            if ((a & KLwp.AST_EXIT) != 0) {
+                throw exitUnwind(l, "its process is exiting");
+            }
+            if ((a & KLwp.AST_KILL) != 0) {
+                l.clearAst(KLwp.AST_KILL);
+                exit1(l, Wstat.signaled(Sig.SIGKILL));
+                throw exitUnwind(l, "killed");
+            }
+            if ((a & KLwp.AST_SIGNAL) != 0) {
+                l.clearAst(KLwp.AST_SIGNAL);
+                signalHook.deliver(l);
+                continue;
+            }
+            if ((a & (KLwp.AST_SUSPEND | KLwp.AST_STOP)) != 0) {
+                stopSelf(l);
+            }
+        }
+    }
+
+    /** Signal delivery at a safe point; replaced by the signal layer. */
+    public interface SignalHook {
+        void deliver(KLwp l);
+    }
+
+    volatile SignalHook signalHook = l -> { };
+
+    public void setSignalHook(SignalHook hook) {
+        this.signalHook = Objects.requireNonNull(hook, "hook");
+    }
+
+    LwpExit exitUnwind(KLwp l, String why) {
+        if (l.attachedThread && ATTACHED.get() == l) {
+            ATTACHED.remove();
+            if (l.stat != KLwp.LSDEAD) {
+                lwpExit(l);
+            }
+        }
+        return new LwpExit("lwp " + l.proc.pid + "/" + l.lid + " exits: " + why);
+    }
+
+    /** Suspend or stop the calling LWP until continued (or told to exit). */
+    private void stopSelf(KLwp l) {
+        KProc p = l.proc;
+        p.lock.lock();
+        try {
+            for (;;) {
+                int a = l.ast;
+                if ((a & (KLwp.AST_SUSPEND | KLwp.AST_STOP)) == 0 || (a & (KLwp.AST_EXIT | KLwp.AST_KILL)) != 0) {
+                    break;
+                }
+                int st = (a & KLwp.AST_SUSPEND) != 0 ? KLwp.LSSUSPENDED : KLwp.LSSTOP;
+                if (l.stat != st) {
+                    l.stat = st;
+                    p.broadcast(KProc.CH_LWP);
+                    stopHook.stopped(l);
+                }
+                sleep.cvWait(l, p, p.pid, KProc.CH_SUSPEND, p.lock, false, false, 0);
+            }
+            if (l.stat != KLwp.LSRUN) {
+                l.stat = KLwp.LSRUN;
+                p.broadcast(KProc.CH_LWP);
+            }
+        } finally {
+            p.lock.unlock();
+        }
+    }
+
+    /** Sends a signal to a process from inside the kernel (SIGCHLD at exit, ...). */
+    public interface SignalPoster {
+        void post(KProc target, int sig, int code);
+    }
+
+    volatile SignalPoster signalPoster = (p, sig, code) -> { };
+
+    public void setSignalPoster(SignalPoster poster) {
+        this.signalPoster = Objects.requireNonNull(poster, "poster");
+    }
+
+    /** Post a kernel-generated signal to p (no permission check); no-op until signals exist. */
+    public void psignal(KProc p, int sig, int code) {
+        signalPoster.post(p, sig, code);
+    }
+
+    /** Told when an LWP has stopped (the signal layer reports a process stop). */
+    public interface StopHook {
+        void stopped(KLwp l);
+    }
+
+    volatile StopHook stopHook = l -> { };
+
+    public void setStopHook(StopHook hook) {
+        this.stopHook = Objects.requireNonNull(hook, "hook");
+    }
+
+    /**
+     * Run the safe point of {@code me} while it holds {@code lock} once: release, act, re-take.
+     */
+    public void safePointUnlocked(KLwp me, ReentrantLock lock) {
+        lock.unlock();
+        try {
+            userret(me);
+        } finally {
+            lock.lock();
+        }
+    }
+
+    // ------------------------------------------------------------------ LWP life cycle
+
+    void lwpMain(KLwp l) {
+        try {
+            try {
+                if (l.ast != 0) {
+                    userret(l);
+                }
+                l.body.run();
+            } catch (LwpExit e) {
+                // normal unwinding
+            } catch (Throwable t) {
+                l.fault = t;
+                faultHook.fault(l, t);
+            }
+        } finally {
+            lwpExit(l);
+        }
+    }
+
+    /** What an uncaught Throwable does; the process layer terminates the process (SIGABRT). */
+    public interface FaultHook {
+        void fault(KLwp l, Throwable t);
+    }
+
+    volatile FaultHook faultHook = (l, t) -> {
+        try {
+            exit1(l, Wstat.signaled(Sig.SIGABRT));
+        } catch (LwpException e) {
+            // init cannot exit: the LWP just ends
+        }
+    };
+
+    public void setFaultHook(FaultHook hook) {
+        this.faultHook = Objects.requireNonNull(hook, "hook");
+    }
+
+    /** The calling thread's LWP l ends. The last live LWP of a process exits the process first. */
+    void lwpExit(KLwp l) {
+        KProc p = l.proc;
+        captureCpu(l);
+        boolean last;
+        p.lock.lock();
+        try {
+            if (!l.isLive()) {
+                return; // already ended (an attached LWP killed by its process's exit)
+            }
+            last = p.pstat == KProc.SACTIVE && p.nlive == 1 && p != init;
+        } finally {
+            p.lock.unlock();
+        }
+        if (last) {
+            exit1(l, Wstat.exited(0));
+        }
+        boolean free;
+        p.lock.lock();
+        try {
+            p.nlive--;
+            free = l.detached || p.pstat != KProc.SACTIVE;
+            l.stat = KLwp.LSZOMB;
+            if (free && l.attachedThread) {
+                l.stat = KLwp.LSDEAD;
+                p.lwps.remove(l.lid, l);
+            }
+            p.broadcast(KProc.CH_LWP);
+        } finally {
+            p.lock.unlock();
+        }
+        sleep.setPopulation(population.decrementAndGet());
+        if (!l.attachedThread) {
+            deadlwp.enqueue(l);
+        }
+    }
+
+    private static void captureCpu(KLwp l) {
+        try {
+            if (MX.isCurrentThreadCpuTimeSupported()) {
+                l.cpuNanos = MX.getCurrentThreadCpuTime();
+                l.userNanos = MX.getCurrentThreadUserTime();
+            }
+        } catch (UnsupportedOperationException e) {
+            // leave 0
+        }
+    }
+
+    /** Called by the dead-LWP reaper after the platform thread has terminated. */
+    void disposeDead(KLwp l) {
+        threads.remove(l.thread);
+        KProc p = l.proc;
+        p.lock.lock();
+        try {
+            if ((l.detached || p.pstat != KProc.SACTIVE) && l.stat == KLwp.LSZOMB) {
+                l.stat = KLwp.LSDEAD;
+                p.lwps.remove(l.lid, l);
+                p.broadcast(KProc.CH_LWP);
+            }
+        } finally {
+            p.lock.unlock();
+        }
+        procHook.lwpDisposed(p);
+    }
+
+    /** Told when an LWP record was disposed (the process layer frees zombie processes' tables). */
+    public interface ProcHook {
+        void lwpDisposed(KProc p);
+    }
+
+    volatile ProcHook procHook = p -> { };
+
+    public void setProcHook(ProcHook hook) {
+        this.procHook = Objects.requireNonNull(hook, "hook");
+    }
+
+    /** DragonFly lwp_fork's id choice: upward from the last one, wrapping to 1, skipping ids in use. */
+    int allocLid(KProc p, String call) {
+        if (p.lwps.size() >= cfg.maxLid()) {
+            throw err(Errno.EAGAIN, call);
+        }
+        int lid = p.lastLid;
+        do {
+            lid = lid >= cfg.maxLid() || lid < 0 ? 1 : lid + 1;
+        } while (p.lwps.containsKey(lid));
+        return lid;
+    }
+
+    /**
+     * Make a new LWP record in p (caller holds p.lock), insert it and, for a created LWP, start
+     * its thread; undo everything and answer EAGAIN if the thread cannot be started.
+     */
+    KLwp newLwp(KProc p, Runnable body, boolean detached, boolean suspended, Thread attached, String call) {
+        if (p.lwps.size() >= cfg.maxLwpPerProc()) {
+            throw err(Errno.EAGAIN, call);
+        }
+        int savedLast = p.lastLid;
+        int lid = allocLid(p, call);
+        KLwp l = new KLwp(this, p, lid, body, detached, attached != null);
+        if (suspended) {
+            l.ast = KLwp.AST_SUSPEND;
+        }
+        if (p.stopping) {
+            l.ast |= KLwp.AST_STOP;
+        }
+        l.stat = suspended ? KLwp.LSSUSPENDED : KLwp.LSRUN;
+        p.lastLid = lid;
+        p.lwps.put(lid, l);
+        p.nlive++;
+        if (attached != null) {
+            l.thread = attached;
+        } else {
+            LwpThread t = new LwpThread(l);
+            l.thread = t;
+            threads.add(t);
+            try {
+                cfg.threadStarter().accept(t);
+            } catch (Throwable e) {
+                threads.remove(t);
+                p.lwps.remove(lid, l);
+                p.nlive--;
+                p.lastLid = savedLast;
+                LwpException x = err(Errno.EAGAIN, call);
+                x.initCause(e);
+                throw x;
+            }
+        }
+        sleep.setPopulation(population.incrementAndGet());
+        return l;
+    }
+
+    /** Live LWPs of the kernel. */
+    public int population() {
+        return population.get();
+    }
+
+    // ------------------------------------------------------------------ attach
+
+    /** Enter the calling thread as a new LWP of p. */
+    public KLwp attach(KProc p) {
+        if (current() != null) {
+            throw new IllegalStateException("attach: the calling thread is already an LWP");
+        }
+        if (closed) {
+            throw err(Errno.ESRCH, "attach: supervisor closed");
+        }
+        KLwp l;
+        p.lock.lock();
+        try {
+            if (p.pstat != KProc.SACTIVE) {
+                throw err(Errno.ESRCH, "attach(" + p.pid + ")");
+            }
+            l = newLwp(p, null, false, false, Thread.currentThread(), "attach(" + p.pid + ")");
+        } finally {
+            p.lock.unlock();
+        }
+        ATTACHED.set(l);
+        return l;
+    }
+
+    /** Leave: the attached LWP ends as if it had exited (its process exits if it was the last). */
+    public void detachThread(KLwp l) {
+        if (ATTACHED.get() != l) {
+            return; // already gone (its process ended) or another thread's
+        }
+        ATTACHED.remove();
+        lwpExit(l);
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    /**
+     * Allocate a pid and a process record, child of parent (caller holds the tree lock).
+     * DragonFly fork1: pids upward with wrap-around, skipping pids in use; limits first.
+     */
+    public KProc newProc(KProc parent, int uid, String call) {
+        if (!tree.isHeldByCurrentThread()) {
+            throw new IllegalStateException("tree lock not held");
+        }
+        if (procs.size() >= cfg.maxProc()) {
+            throw err(Errno.EAGAIN, call);
+        }
+        if (uid != 0) {
+            int mine = 0;
+            for (KProc q : procs.values()) {
+                if (q.uid == uid && q.pstat != KProc.SDEAD) {
+                    mine++;
+                }
+            }
+            if (mine >= cfg.maxProcPerUid()) {
+                throw err(Errno.EAGAIN, call);
+            }
+        }
+        int pid = lastPid;
+        do {
+            pid = pid >= cfg.maxPid() ? 2 : pid + 1;
+        } while (procs.containsKey(pid) || pgrpOrSessionInUse(pid));
+        lastPid = pid;
+        KProc p = new KProc(this, pid);
+        p.parent = parent;
+        p.uid = uid;
+        if (parent != null) {
+            p.gid = parent.gid;
+            parent.children.add(p);
+        }
+        procs.put(pid, p);
+        return p;
+    }
+
+    /** Told when a new process record exists (caller holds the tree lock). */
+    public interface ProcCreatedHook {
+        void created(KProc p);
+    }
+
+    volatile ProcCreatedHook procCreatedHook = p -> { };
+
+    public void setProcCreatedHook(ProcCreatedHook hook) {
+        this.procCreatedHook = Objects.requireNonNull(hook, "hook");
+    }
+
+    public void procCreated(KProc p) {
+        procCreatedHook.created(p);
+    }
+
+    /** Whether a pid is still used as a process group or session id (the process layer knows). */
+    public interface PidInUse {
+        boolean inUse(int pid);
+    }
+
+    volatile PidInUse pidInUse = pid -> false;
+
+    public void setPidInUse(PidInUse f) {
+        this.pidInUse = Objects.requireNonNull(f, "f");
+    }
+
+    private boolean pgrpOrSessionInUse(int pid) {
+        return pidInUse.inUse(pid);
+    }
+
+    public KProc findProc(int pid) {
+        return procs.get(pid);
+    }
+
+    /** Every process record, zombies included (a snapshot). */
+    public List<KProc> procList() {
+        return new ArrayList<>(procs.values());
+    }
+
+    public void removeProc(KProc p) {
+        procs.remove(p.pid, p);
+    }
+
+    /**
+     * DragonFly exit1, first part: become the master of the process exit, kill every other
+     * LWP at its safe point and wait until they are gone. Returns false if another LWP is
+     * already exiting the process (the caller just ends its LWP). Then runs the process layer's
+     * exit work (hooks, resources, reparenting, zombie, parent notification).
+     */
+    public boolean exit1(KLwp me, int wstatus) {
+        KProc p = me.proc;
+        if (p == init) {
+            throw err(Errno.EPERM, "exit: init cannot exit");
+        }
+        p.lock.lock();
+        try {
+            if (p.pstat != KProc.SACTIVE) {
+                return false;
+            }
+            p.pstat = KProc.SEXITING;
+            p.exitMaster = me;
+            p.xstat = wstatus;
+            killOthers(p, me);
+            while (p.nlive > (me.isLive() ? 1 : 0)) {
+                sleep.cvWait(me, p, p.pid, KProc.CH_LWP, p.lock, false, false, 0);
+            }
+            for (KLwp t : p.lwps.values()) {
+                if (t != me && t.stat == KLwp.LSZOMB && t.attachedThread) {
+                    t.stat = KLwp.LSDEAD;
+                    p.lwps.remove(t.lid, t);
+                }
+            }
+        } finally {
+            p.lock.unlock();
+        }
+        exitHook.exited(me, p, wstatus);
+        return true;
+    }
+
+    /** killalllwps: post AST_EXIT to every live LWP of p but me (caller holds p.lock). */
+    private void killOthers(KProc p, KLwp me) {
+        for (KLwp t : p.lwps.values()) {
+            if (t == me || !t.isLive()) {
+                continue;
+            }
+            t.post(KLwp.AST_EXIT);
+            if (t.attachedThread) {
+                // A foreign thread cannot be made to unwind; it ends now and learns it
+                // (LwpExit) at its next call.
+                t.stat = KLwp.LSDEAD;
+                p.nlive--;
+                p.lwps.remove(t.lid, t);
+                sleep.setPopulation(population.decrementAndGet());
+            } else {
+                t.thread.interrupt();
+            }
+        }
+        p.broadcast(KProc.CH_SUSPEND);
+        p.broadcast(KProc.CH_LWP);
+    }
+
+    /** The process layer's part of exit1, run by the master after the other LWPs are gone. */
+    public interface ExitHook {
+        void exited(KLwp master, KProc p, int wstatus);
+    }
+
+    volatile ExitHook exitHook = this::basicProcExit;
+
+    /** Without the process layer: reparent children to init and drop the record. */
+    private void basicProcExit(KLwp me, KProc p, int wstatus) {
+        tree.lock();
+        try {
+            p.pstat = KProc.SZOMB;
+            for (KProc c : p.children) {
+                c.parent = init;
+                init.children.add(c);
+            }
+            p.children.clear();
+            if (p.parent != null) {
+                p.parent.children.remove(p);
+            }
+            procs.remove(p.pid, p);
+            p.pstat = KProc.SDEAD;
+        } finally {
+            tree.unlock();
+        }
+    }
+
+    public void setExitHook(ExitHook hook) {
+        this.exitHook = Objects.requireNonNull(hook, "hook");
+    }
+
+    // ------------------------------------------------------------------ close
+
+    /**
+     * Kill every process, wait up to the close timeout for every LWP thread to end, join them
+     * and the reaper, and empty the tables. Fails with EBUSY, naming the LWPs that never
+     * reached a safe point, if the timeout passes first.
+     */
+    public void close() {
+        if (!closed) {
+            closed = true;
+            for (KProc p : procList()) {
+                p.lock.lock();
+                try {
+                    if (p.pstat == KProc.SACTIVE) {
+                        p.pstat = KProc.SEXITING;
+                    }
+                    killOthers(p, null);
+                } finally {
+                    p.lock.unlock();
+                }
+            }
+        }
+        long deadline = System.nanoTime() + cfg.closeTimeout().toNanos();
+        List<String> stuck = new ArrayList<>();
+        for (Thread t : new ArrayList<>(threads)) {
+            if (!joinUntil(t, deadline)) {
+                stuck.add(t.getName());
+            }
+        }
+        if (!stuck.isEmpty()) {
+            throw new LwpException(Errno.EBUSY, "close: LWPs never reached a safe point within "
+                    + cfg.closeTimeout() + ": " + stuck);
+        }
+        deadlwp.shutdown(deadline);
+        if (deadlwp.isAlive()) {
+            throw new LwpException(Errno.EBUSY, "close: the dead-LWP reaper did not finish");
+        }
+        for (KProc p : procList()) {
+            p.lwps.clear();
+            p.pstat = KProc.SDEAD;
+        }
+        procs.clear();
+    }
+
+    static boolean joinUntil(Thread t, long deadline) {
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                long rem = deadline - System.nanoTime();
+                if (!t.isAlive()) {
+                    return true;
+                }
+                if (rem <= 0) {
+                    return false;
+                }
+                try {
+                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(rem)));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Number of LWP records in every table (zombies included). */
+    public int lwpRecords() {
+        int n = 0;
+        for (KProc p : procs.values()) {
+            n += p.lwps.size();
+        }
+        return n;
+    }
+
+    public int processCount() {
+        return procs.size();
+    }
+
+    /** Threads started by this kernel that have not been joined yet (LWPs and the reaper). */
+    public List<Thread> liveThreads() {
+        List<Thread> l = new ArrayList<>();
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                l.add(t);
+            }
+        }
+        if (deadlwp.isAlive()) {
+            l.add(deadlwp);
+        }
+        return l;
+    }
+}

@@ -1,0 +1,490 @@
+package org.lwp4j.sleep;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.lwp4j.ParkResult;
+
+/**
+ * The hashed sleep table: NetBSD's {@code lwp_park_tab} with the cost model changed.
+ */
+public final class SleepTable {
+    /*
+     * Implementation overview.
+     *
+     * Keys. A sleep is on a key (the process) and a hint (the user's wait channel); NetBSD hashes
+     * p ^ hint into its sleep table (lwp_park_wchan). We hash keyHash * 31 + hint.hashCode() and
+     * spread it with Fibonacci (multiplicative) mixing into a power-of-two array of buckets, sized
+     * 3-4 x the number of LWPs and grown with it (never shrunk). Hints compare with equals().
+     *
+     * Buckets. Each bucket is a TTAS lock and an intrusive LIFO list (SOBJ_SLEEPQ_LIFO); the
+     * waiter is its own node, so sleeping allocates nothing and a dead sleeper leaves nothing
+     * behind: a waiter unlinks itself when its sleep ends, or the waker unlinks it. Memory is
+     * the table plus the live waiters.
+     *
+     * Targeted wakes never touch a bucket. NetBSD's lwp_unpark scans the bucket for the target
+     * (O(n) in the sleepers on that bucket); here the waker works on the target's own park word
+     * (see Waiter) and calls LockSupport.unpark on its thread only if the target declared itself
+     * BLOCKED. No lost wake-up: the sleeper publishes SLEEPING, then BLOCKED, each with a CAS
+     * that fails once a WOKEN bit is in, and re-checks the word after every return from
+     * LockSupport.park; a waker that sees BLOCKED unparks, and LockSupport keeps that permit if
+     * the sleeper has not reached park yet.
+     *
+     * Parking-lot waits (wait/wake/requeue) need a key-wide wake, so those waiters link
+     * themselves in their bucket under its lock *before* running validate, and wake() takes the
+     * same lock: a waker that changes the condition and then calls wake() either made validate
+     * fail or finds the waiter linked. LWP park() links only when it is about to block (after
+     * the spin), so a park that is satisfied while spinning never takes a lock.
+     *
+     * Resizing locks every bucket of the old table and every bucket of the new one, moves the
+     * waiters, then publishes the new array. Whoever locks a bucket found through the array
+     * re-checks that the array is still current after locking (WebKit's ParkingLot does the
+     * same); a waiter unlinking itself locks w.bucket and re-checks that it did not move.
+     *
+     * Spinning. Before blocking, a sleeper spins briefly on its own park word when the LWPs that
+     * are not blocked do not outnumber the processors; otherwise it blocks at once, so that
+     * oversubscribed machines do not burn CPU on sleepers that cannot be woken soon.
+     */
+
+    private static final int NCPU = Runtime.getRuntime().availableProcessors();
+    private static final int SPINS = Integer.getInteger("lwp4j.spins", NCPU > 1 ? 1 << 10 : 0);
+    private static final int MAX_BUCKETS = 1 << 22;
+    private static final Object NO_HINT = new Object() {
+        @Override
+        public String toString() {
+            return "lwp_park(no hint)";
+        }
+    };
+
+    private volatile Bucket[] table;
+    private final Object resizeLock = new Object();
+    private final AtomicInteger blocked = new AtomicInteger();
+    private final LongSupplier clock;
+    /** Number of live LWPs, set by the kernel; drives sizing and the spin decision. */
+    private volatile int population;
+
+    public SleepTable(LongSupplier clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.table = newTable(64);
+    }
+
+    private static Bucket[] newTable(int n) {
+        Bucket[] t = new Bucket[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = new Bucket();
+        }
+        return t;
+    }
+
+    static int spread(int h, int length) {
+        return (h * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(length));
+    }
+
+    static int hash(int keyHash, Object hint) {
+        return keyHash * 31 + (hint == null ? 0 : hint.hashCode());
+    }
+
+    /** Number of buckets now. */
+    public int bucketCount() {
+        return table.length;
+    }
+
+    /** Number of waiters linked in the table now (locks each bucket in turn). */
+    public int linkedWaiters() {
+        int n = 0;
+        for (Bucket b : table) {
+            b.lock();
+            n += b.count;
+            b.unlock();
+        }
+        return n;
+    }
+
+    /** Number of sleepers inside LockSupport.park now. */
+    public int blockedCount() {
+        return blocked.get();
+    }
+
+    /** Tell the table how many LWPs live; it grows to keep 3-4 buckets per LWP. */
+    public void setPopulation(int lwps) {
+        population = lwps;
+        if ((long) lwps * 3 > table.length && table.length < MAX_BUCKETS) {
+            grow(lwps);
+        }
+    }
+
+    private void grow(int lwps) {
+        synchronized (resizeLock) {
+            Bucket[] old = table;
+            if ((long) lwps * 3 <= old.length || old.length >= MAX_BUCKETS) {
+                return;
+            }
+            int n = Math.min(MAX_BUCKETS, Integer.highestOneBit(Math.max(1, lwps * 4 - 1)) << 1);
+            Bucket[] fresh = newTable(n);
+            for (Bucket b : old) {
+                b.lock();
+            }
+            for (Bucket b : fresh) {
+                b.lock();
+            }
+            for (Bucket b : old) {
+                // Move oldest first so that each new list keeps newest-first order.
+                Waiter tail = b.head;
+                while (tail != null && tail.next != null) {
+                    tail = tail.next;
+                }
+                for (Waiter w = tail; w != null; ) {
+                    Waiter prev = w.prev;
+                    b.unlink(w);
+                    fresh[spread(hash(w.keyHash, w.hint), n)].link(w);
+                    w = prev;
+                }
+            }
+            table = fresh;
+            for (Bucket b : fresh) {
+                b.unlock();
+            }
+            for (Bucket b : old) {
+                b.unlock();
+            }
+        }
+    }
+
+    private Bucket lockBucket(int h) {
+        for (;;) {
+            Bucket[] t = table;
+            Bucket b = t[spread(h, t.length)];
+            b.lock();
+            if (t == table) {
+                return b;
+            }
+            b.unlock();
+        }
+    }
+
+    /** Unlink w if it is still linked. */
+    private static void dequeue(Waiter w) {
+        for (;;) {
+            Bucket b = w.bucket;
+            if (b == null) {
+                return;
+            }
+            b.lock();
+            if (w.bucket == b) {
+                b.unlink(w);
+                b.unlock();
+                return;
+            }
+            b.unlock();
+        }
+    }
+
+    private void enqueue(Waiter w) {
+        Bucket b = lockBucket(hash(w.keyHash, w.hint));
+        b.link(w);
+        b.unlock();
+    }
+
+    /**
+     * LWP park on (key, hint): NetBSD {@code lwp_park}. The caller has done the hand-off and the
+     * safe-point check.
+     *
+     * @param timed    whether {@code deadline} applies
+     * @param deadline absolute, in the clock's nanoseconds
+     */
+    public ParkResult park(Waiter w, Object key, int keyHash, Object hint, boolean timed, long deadline) {
+        if (timed && deadline - clock.getAsLong() <= 0) {
+            return ParkResult.TIMED_OUT;
+        }
+        if (!beginSleep(w, false)) {
+            return ParkResult.ALREADY;
+        }
+        w.key = key;
+        w.keyHash = keyHash;
+        w.hint = hint;
+        w.kind = Waiter.KIND_PARK;
+        return sleep(w, hint, true, timed, deadline, false, true);
+    }
+
+    /**
+     * Parking-lot wait: sleep on (key, hint) only if {@code validate} holds, checked under the
+     * bucket lock so that no wake between the check and the sleep is lost.
+     */
+    public ParkResult lotWait(Waiter w, Object key, int keyHash, Object hint, BooleanSupplier validate,
+                              boolean timed, long deadline, boolean interruptible) {
+        if (timed && deadline - clock.getAsLong() <= 0) {
+            return ParkResult.TIMED_OUT;
+        }
+        w.key = key;
+        w.keyHash = keyHash;
+        w.hint = hint;
+        w.kind = Waiter.KIND_LOT;
+        Bucket b = lockBucket(hash(keyHash, hint));
+        try {
+            if (!validate.getAsBoolean()) {
+                return ParkResult.INVALID;
+            }
+            if (!beginSleep(w, !interruptible)) {
+                return ParkResult.ALREADY;
+            }
+            b.link(w);
+        } finally {
+            b.unlock();
+        }
+        return sleep(w, hint, interruptible, timed, deadline, true, true);
+    }
+
+    /** Set SLEEPING unless a pending mark is there (then consume it and answer false). */
+    private static boolean beginSleep(Waiter w, boolean nointr) {
+        for (;;) {
+            int s = w.pw;
+            if ((s & Waiter.PENDING) != 0) {
+                if (w.casPw(s, s & ~Waiter.PENDING)) {
+                    return false;
+                }
+            } else if (w.casPw(s, s | Waiter.SLEEPING | (nointr ? Waiter.NOINTR : 0))) {
+                return true;
+            }
+        }
+    }
+
+    private ParkResult sleep(Waiter w, Object hint, boolean interruptible, boolean timed, long deadline,
+                             boolean linked, boolean spin) {
+        w.wchan = hint == null ? NO_HINT : hint;
+        w.parkCount = w.parkCount + 1;
+        Thread me = Thread.currentThread();
+        if (interruptible && (w.safePointPending() || me.isInterrupted())) {
+            return finish(w, ParkResult.INTERRUPTED, me);
+        }
+        if (spin && (w.pw & Waiter.WOKEN) == 0 && SPINS > 0 && population - blocked.get() <= NCPU) {
+            for (int i = SPINS; i > 0 && (w.pw & Waiter.WOKEN) == 0; i--) {
+                Thread.onSpinWait();
+            }
+        }
+        if ((w.pw & Waiter.WOKEN) != 0) {
+            return finish(w, null, me);
+        }
+        if (!linked) {
+            enqueue(w);
+        }
+        return block(w, interruptible, timed, deadline, me);
+    }
+
+    private ParkResult block(Waiter w, boolean interruptible, boolean timed, long deadline, Thread me) {
+        for (;;) {
+            int s = w.pw;
+            if ((s & Waiter.WOKEN) != 0) {
+                return finish(w, null, me);
+            }
+            if (w.casPw(s, s | Waiter.BLOCKED)) {
+                break;
+            }
+        }
+        Object blocker = w.wchan;
+        boolean deferredInterrupt = false;
+        blocked.incrementAndGet();
+        try {
+            for (;;) {
+                if (!interruptible && Thread.interrupted()) {
+                    deferredInterrupt = true; // else LockSupport.park would return at once, forever
+                }
+                if (timed) {
+                    long rem = deadline - clock.getAsLong();
+                    if (rem <= 0) {
+                        return finish(w, ParkResult.TIMED_OUT, me);
+                    }
+                    LockSupport.parkNanos(blocker, rem);
+                } else {
+                    LockSupport.park(blocker);
+                }
+                if ((w.pw & Waiter.WOKEN) != 0) {
+                    return finish(w, null, me);
+                }
+                if (interruptible && (me.isInterrupted() || w.safePointPending())) {
+                    return finish(w, ParkResult.INTERRUPTED, me);
+                }
+            }
+        } finally {
+            blocked.decrementAndGet();
+            if (deferredInterrupt) {
+                me.interrupt();
+            }
+        }
+    }
+
+    /**
+     * End the sleep with exactly one outcome: the waker's if a WOKEN bit is in, else
+     * {@code mine}. Clears the sleep bits (not pending marks that arrived meanwhile) and unlinks.
+     */
+    private static ParkResult finish(Waiter w, ParkResult mine, Thread me) {
+        ParkResult r;
+        for (;;) {
+            int s = w.pw;
+            if ((s & Waiter.WOKEN_UNPARK) != 0) {
+                r = ParkResult.UNPARKED;
+            } else if ((s & Waiter.WOKEN_INTR) != 0) {
+                r = ParkResult.INTERRUPTED;
+            } else {
+                r = mine;
+            }
+            if (w.casPw(s, s & ~Waiter.SLEEP_BITS)) {
+                break;
+            }
+        }
+        if (r == ParkResult.INTERRUPTED && mine == ParkResult.INTERRUPTED) {
+            Thread.interrupted(); // the interrupt, if it was one, is consumed by this outcome
+        }
+        w.wchan = null;
+        dequeue(w);
+        return r;
+    }
+
+    /**
+     * Kernel condition wait (NetBSD {@code cv_wait} / {@code cv_wait_sig}): the caller holds
+     * {@code lock} (once) and has found its condition false. The waiter is linked on (key,
+     * channel) before {@code lock} is released, so a waker that changes the condition under
+     * {@code lock} and then calls {@link #cvBroadcast} cannot miss it. Does not consume the
+     * pending unpark/cancel marks of park. Returns with {@code lock} held again; the caller
+     * re-checks its condition (spurious returns are possible).
+     *
+     * @param interruptible false for an uninterruptible sleep: wakeup answers EBUSY, safe-point
+     *                      kicks and Thread.interrupt are ignored (the interrupt status is kept)
+     */
+    public ParkResult cvWait(Waiter w, Object key, int keyHash, Object channel, Lock lock,
+                             boolean interruptible, boolean timed, long deadline) {
+        w.key = key;
+        w.keyHash = keyHash;
+        w.hint = channel;
+        w.kind = Waiter.KIND_KERNEL;
+        Bucket b = lockBucket(hash(keyHash, channel));
+        for (;;) {
+            int s = w.pw;
+            if (w.casPw(s, (s & ~Waiter.SLEEP_BITS) | Waiter.SLEEPING | (interruptible ? 0 : Waiter.NOINTR))) {
+                break;
+            }
+        }
+        b.link(w);
+        b.unlock();
+        lock.unlock();
+        try {
+            return sleep(w, channel, interruptible, timed, deadline, true, false);
+        } finally {
+            lock.lock();
+        }
+    }
+
+    /** Wake every kernel waiter on (key, channel) ({@code cv_broadcast}). */
+    public int cvBroadcast(Object key, int keyHash, Object channel) {
+        return wake(Waiter.KIND_KERNEL, key, keyHash, channel, Integer.MAX_VALUE);
+    }
+
+    /** Wake up to {@code n} parking-lot waiters on (key, hint), newest first. */
+    public int wake(Object key, int keyHash, Object hint, int n) {
+        return wake(Waiter.KIND_LOT, key, keyHash, hint, n);
+    }
+
+    private int wake(int kind, Object key, int keyHash, Object hint, int n) {
+        if (n <= 0) {
+            return 0;
+        }
+        Bucket b = lockBucket(hash(keyHash, hint));
+        int woken = 0;
+        try {
+            for (Waiter w = b.head; w != null && woken < n; ) {
+                Waiter next = w.next;
+                if (matches(w, kind, key, hint) && claim(w, b)) {
+                    woken++;
+                }
+                w = next;
+            }
+        } finally {
+            b.unlock();
+        }
+        return woken;
+    }
+
+    /**
+     * Wake up to {@code nWake} lot waiters on {@code from} and move up to {@code nMove} more to
+     * {@code to}. Answers woken in the high 32 bits, moved in the low.
+     */
+    public long requeue(Object key, int keyHash, Object from, Object to, int nWake, int nMove) {
+        int hf = hash(keyHash, from), ht = hash(keyHash, to);
+        Bucket bf, bt;
+        for (;;) {
+            Bucket[] t = table;
+            int i = spread(hf, t.length), j = spread(ht, t.length);
+            bf = t[i];
+            bt = t[j];
+            if (i == j) {
+                bf.lock();
+            } else if (i < j) {
+                bf.lock();
+                bt.lock();
+            } else {
+                bt.lock();
+                bf.lock();
+            }
+            if (t == table) {
+                break;
+            }
+            bf.unlock();
+            if (bt != bf) {
+                bt.unlock();
+            }
+        }
+        int woken = 0, moved = 0;
+        try {
+            for (Waiter w = bf.head; w != null && (woken < nWake || moved < nMove); ) {
+                Waiter next = w.next;
+                if (matches(w, Waiter.KIND_LOT, key, from) && (w.pw & (Waiter.SLEEPING | Waiter.WOKEN)) == Waiter.SLEEPING) {
+                    if (woken < nWake) {
+                        if (claim(w, bf)) {
+                            woken++;
+                        }
+                    } else {
+                        bf.unlink(w);
+                        w.hint = to;
+                        w.wchan = to == null ? NO_HINT : to;
+                        bt.link(w);
+                        moved++;
+                    }
+                }
+                w = next;
+            }
+        } finally {
+            bf.unlock();
+            if (bt != bf) {
+                bt.unlock();
+            }
+        }
+        return ((long) woken << 32) | moved;
+    }
+
+    private static boolean matches(Waiter w, int kind, Object key, Object hint) {
+        return w.kind == kind && w.key == key && Objects.equals(w.hint, hint);
+    }
+
+    /**
+     * Wake a linked sleeper found under the lock of its bucket {@code b}: set WOKEN_UNPARK, unlink
+     * it, and unpark its thread if it declared itself BLOCKED (it cannot block after seeing WOKEN).
+     * Unparking under the lock keeps the waker from touching a waiter that has already gone on.
+     */
+    private static boolean claim(Waiter w, Bucket b) {
+        for (;;) {
+            int s = w.pw;
+            if ((s & (Waiter.SLEEPING | Waiter.WOKEN)) != Waiter.SLEEPING) {
+                return false;
+            }
+            if (w.casPw(s, s | Waiter.WOKEN_UNPARK)) {
+                b.unlink(w);
+                if ((s & Waiter.BLOCKED) != 0) {
+                    LockSupport.unpark(w.sleeperThread());
+                }
+                return true;
+            }
+        }
+    }
+}
