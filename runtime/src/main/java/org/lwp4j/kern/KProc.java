@@ -70,6 +70,11 @@ public final class KProc {
      */
     public int stopSig;
     public boolean stopUnreported, contUnreported;
+    /**
+     * The signal layer sets this while SIGCHLD is ignored or SA_NOCLDWAIT is set on this process:
+     * its exiting children then do not stay zombies (they go to the reaper / are auto-reaped).
+     */
+    public volatile boolean noCldWait;
     /** Process-layer state (resources, storage, hooks, reaper); owned by org.lwp4j.proc. */
     public Object procExt;
     /** Signal-layer state (dispositions, pending set); owned by the signal layer. */

@@ -147,7 +147,7 @@ public final class Kernel {
         this.signalHook = Objects.requireNonNull(hook, "hook");
     }
 
-    LwpExit exitUnwind(KLwp l, String why) {
+    public LwpExit exitUnwind(KLwp l, String why) {
         if (l.attachedThread && ATTACHED.get() == l) {
             ATTACHED.remove();
             if (l.stat != KLwp.LSDEAD) {
@@ -198,6 +198,25 @@ public final class Kernel {
     /** Post a kernel-generated signal to p (no permission check); no-op until signals exist. */
     public void psignal(KProc p, int sig, int code) {
         signalPoster.post(p, sig, code);
+    }
+
+    /**
+     * Signal state at fork: copy (or share, for SIGSHARE) the parent's dispositions into the
+     * child, and make a group signal pending on the parent during fork reach the child. Called
+     * by the process layer with the tree lock held, before the child's first LWP starts.
+     */
+    public interface ForkSignals {
+        void fork(KProc parent, KProc child, boolean share);
+    }
+
+    volatile ForkSignals forkSignals = (parent, child, share) -> { };
+
+    public void setForkSignals(ForkSignals f) {
+        this.forkSignals = Objects.requireNonNull(f, "f");
+    }
+
+    public void forkSignals(KProc parent, KProc child, boolean share) {
+        forkSignals.fork(parent, child, share);
     }
 
     /** Told when an LWP has stopped (the signal layer reports a process stop). */
