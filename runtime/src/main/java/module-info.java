@@ -5,5 +5,6 @@
 module org.lwp4j {
     requires org.jctools.core;
     requires java.management;
+    requires jdk.jfr;
     exports org.lwp4j;
 }

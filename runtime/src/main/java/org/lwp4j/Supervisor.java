@@ -90,6 +90,11 @@ public final class Supervisor implements AutoCloseable {
         return kernel.liveThreads();
     }
 
+    /** A ps-style snapshot of every process and LWP; {@code toString()} prints it as a table. */
+    public Ps ps() {
+        return PsView.snapshot(kernel);
+    }
+
     /** Sleep-table figures: buckets, waiters linked now, sleepers blocked now. */
     public SleepStats sleepStats() {
         return new SleepStats(kernel.sleep.bucketCount(), kernel.sleep.linkedWaiters(), kernel.sleep.blockedCount());

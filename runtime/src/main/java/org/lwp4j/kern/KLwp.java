@@ -83,6 +83,16 @@ public final class KLwp extends Waiter {
         return name;
     }
 
+    /** CPU time captured when the LWP ended (0 while it runs). */
+    public long cpuNanos() {
+        return cpuNanos;
+    }
+
+    /** User CPU time captured when the LWP ended (0 while it runs). */
+    public long userNanos() {
+        return userNanos;
+    }
+
     public boolean isDetached() {
         return detached;
     }

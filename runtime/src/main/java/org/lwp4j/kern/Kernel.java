@@ -283,6 +283,7 @@ public final class Kernel {
     void lwpExit(KLwp l) {
         KProc p = l.proc;
         captureCpu(l);
+        Events.lwpExit(l);
         boolean last;
         p.lock.lock();
         try {

@@ -45,6 +45,7 @@ public final class LwpCalls {
         try {
             KLwp l = me.kernel.newLwp(p, body, (flags & LWP_DETACHED) != 0, (flags & LWP_SUSPENDED) != 0,
                     null, call);
+            Events.lwpCreate(l, flags);
             return l.lid;
         } finally {
             p.lock.unlock();
@@ -343,7 +344,17 @@ public final class LwpCalls {
             }
             t.unpark();
         }
+        Events.Park ev = new Events.Park();
+        ev.begin();
         ParkResult r = me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
+        ev.end();
+        if (ev.shouldCommit()) {
+            ev.pid = p.pid;
+            ev.lid = me.lid;
+            ev.hint = String.valueOf(hint);
+            ev.outcome = r.name();
+            ev.commit();
+        }
         if (r == ParkResult.INTERRUPTED && me.ast != 0) {
             me.kernel.userret(me);
         }
@@ -369,6 +380,8 @@ public final class LwpCalls {
             throw err(Errno.EINVAL, "_lwp_unpark_all(ntargets=" + n + ")");
         }
         KProc p = me.proc;
+        Events.Unpark ev = new Events.Unpark();
+        ev.begin();
         int found = 0;
         for (int i = 0; i < n; i++) {
             KLwp t = p.find(lids[i]);
@@ -376,6 +389,12 @@ public final class LwpCalls {
                 t.unpark();
                 found++;
             }
+        }
+        ev.end();
+        if (ev.shouldCommit()) {
+            ev.pid = p.pid;
+            ev.targets = n;
+            ev.commit();
         }
         return found;
     }

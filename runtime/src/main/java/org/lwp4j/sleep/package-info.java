@@ -1,0 +1,12 @@
+/**
+ * The hashed sleep table: NetBSD's {@code lwp_park} sleep queues, with O(1) targeted wakes.
+ *
+ * <p>Concurrency rules. {@link org.lwp4j.sleep.Waiter#pw} (the park word) is the only state a
+ * waker touches for a targeted unpark, wakeup or kick: owners set SLEEPING and clear bits, others
+ * OR bits in by CAS, and the CAS that sets a WOKEN bit or clears SLEEPING decides the one outcome.
+ * Queue links, key and hint of a linked waiter are guarded by the lock of the bucket it is linked
+ * in ({@code Waiter.bucket}); the table array is replaced only while every old and new bucket is
+ * locked, and whoever locks a bucket found through the array re-checks that the array is current.
+ * Nothing here blocks while holding a bucket lock.
+ */
+package org.lwp4j.sleep;
