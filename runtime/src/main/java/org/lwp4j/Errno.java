@@ -8,6 +8,7 @@ public enum Errno {
     EPERM(1, "operation not permitted"),
     ESRCH(3, "no such process"),
     EINTR(4, "interrupted system call"),
+    EBADF(9, "bad file descriptor"),
     ECHILD(10, "no child processes"),
     EDEADLK(11, "resource deadlock avoided"),
     EBUSY(16, "device busy"),

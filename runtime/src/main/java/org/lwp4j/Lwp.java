@@ -76,7 +76,8 @@ public final class Lwp {
      */
     public static void exit() {
         KLwp me = Kernel.curlwp("_lwp_exit");
-        throw new LwpExit("lwp " + me.proc.pid + "/" + me.lid + " called _lwp_exit");
+        // exitUnwind also ends the LWP of an attached thread, which no lwpMain will dispose of.
+        throw me.kernel.exitUnwind(me, "called _lwp_exit");
     }
 
     /**
@@ -205,8 +206,9 @@ public final class Lwp {
 
     /**
      * {@code _lwp_unpark}: wake the LWP if it sleeps in park (whatever hint it parked on),
-     * else leave one pending unpark so its next park returns ALREADY. Pending unparks do not
-     * accumulate. O(1) whatever the number of sleepers.
+     * else leave one pending unpark so its next park returns ALREADY; an LWP sleeping in the
+     * kernel ({@code waitFor}, a suspension) is not woken, it keeps the unpark for its next
+     * park. Pending unparks do not accumulate. O(1) whatever the number of sleepers.
      *
      * @throws LwpException ESRCH
      */
@@ -232,10 +234,13 @@ public final class Lwp {
 
     /**
      * {@code _lwp_wakeup}: mark the target cancelled and unparked and, if it sleeps
-     * interruptibly, wake it: its park (or kernel wait) returns INTERRUPTED (EINTR).
+     * interruptibly, wake it: its park (or kernel wait) returns INTERRUPTED (EINTR) and the
+     * marks are spent. A suspended or stopped LWP is not sleeping in this sense (NetBSD
+     * LSSLEEP): it answers ENODEV.
      *
      * @throws LwpException ESRCH; ENODEV if it is not sleeping (the marks stay pending, so its
      *                      next park returns ALREADY); EBUSY if it sleeps uninterruptibly
+     *                      (the marks stay pending there too, as in NetBSD)
      */
     public static void wakeup(int lid) {
         LwpCalls.wakeup(lid);

@@ -6,16 +6,24 @@ import org.lwp4j.kern.LwpCalls;
 /**
  * A keyed parking lot on the sleep table, for building synchronizers: sleep on a hint only if a
  * condition still holds, wake some or all sleepers of a hint, move sleepers from one hint to
- * another. Hints are keyed per process (like park) and compared with {@code equals}.
+ * another. Hints are keyed per process (like park: an LWP never wakes a sleeper of another
+ * process) and compared with {@code equals}. Every method must be called from an LWP and is a
+ * safe point.
  *
- * <p>No lost wake-up: {@code validate} runs under the lock of the hint's sleep queue, after the
- * caller is linked in it. A waker that makes the condition false and then calls {@link #wake}
- * either made {@code validate} answer false or finds the sleeper. {@code validate} must be
- * short, must not block, and must not call back into lwp4j.
+ * <p>No lost wake-up: {@code validate} runs under the lock of the hint's sleep queue, and if it
+ * answers true the caller is linked in that queue before the lock is released; {@link #wake}
+ * and {@link #requeue} take the same lock. A waker that makes the condition false and then
+ * calls {@link #wake} therefore either made {@code validate} answer false or finds the sleeper.
+ * {@code validate} must be short, must not block, and must not call back into lwp4j.
  *
- * <p>A pending unpark or wakeup mark of the caller (see {@link Lwp#park}) makes a wait return
- * ALREADY, and {@link Lwp#unpark} of a waiter wakes it (UNPARKED): callers re-check their
- * condition after every return, as with any park.
+ * <p>Memory effects: actions of a thread before a {@code wake} or {@code requeue} that wakes a
+ * sleeper happen-before that sleeper's return with UNPARKED; what {@code validate} read is what
+ * the last writer before the queue lock published, as for any lock.
+ *
+ * <p>Waiters queue newest first (LIFO, NetBSD's {@code SOBJ_SLEEPQ_LIFO}): a wake of n wakes the
+ * n most recent sleepers. A pending unpark or wakeup mark of the caller (see {@link Lwp#park})
+ * makes a wait return ALREADY, and {@link Lwp#unpark} of a waiter wakes it (UNPARKED): callers
+ * re-check their condition after every return, as with any park.
  */
 public final class ParkingLot {
     private ParkingLot() {
@@ -24,17 +32,24 @@ public final class ParkingLot {
     /**
      * Sleep on {@code hint} if {@code validate} answers true.
      *
+     * @param hint     the queue (may be null); also the blocker a thread dump shows
+     * @param validate run once, under the queue lock; false means do not sleep
      * @param deadline absolute {@link System#nanoTime()} deadline or {@link Lwp#FOREVER}
-     * @return INVALID if validate answered false (no sleep); UNPARKED by wake, requeue-wake or
-     *         unpark; ALREADY; TIMED_OUT; INTERRUPTED
+     * @return TIMED_OUT at once if the deadline has passed (validate is not run); INVALID if
+     *         validate answered false (no sleep); ALREADY if an unpark or wakeup was pending
+     *         (consumed, no sleep); UNPARKED by wake, requeue-wake or unpark; TIMED_OUT;
+     *         INTERRUPTED by a wakeup, a signal or {@link Thread#interrupt()} (whose interrupt
+     *         status it consumes)
+     * @throws NullPointerException if validate is null
      */
     public static ParkResult wait(Object hint, BooleanSupplier validate, long deadline) {
         return Lwp.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, true);
     }
 
     /**
-     * As {@link #wait}, but a sleep that wakeups, signals and interrupts do not end (a wakeup
-     * answers EBUSY); the interrupt status is kept.
+     * As {@link #wait}, but a sleep that wakeups, signals, safe-point requests and interrupts do
+     * not end ({@link Lwp#wakeup} answers EBUSY; an interrupt stays set for the caller to see).
+     * Only wake, requeue-wake, unpark or the deadline end it, so a process exit waits for it.
      */
     public static ParkResult waitUninterruptibly(Object hint, BooleanSupplier validate, long deadline) {
         return Lwp.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, false);
@@ -50,7 +65,7 @@ public final class ParkingLot {
         return LwpCalls.lotWake(hint, n);
     }
 
-    /** Wake every sleeper of {@code hint}. */
+    /** Wake every sleeper of {@code hint}; answers how many were woken. */
     public static int wakeAll(Object hint) {
         return LwpCalls.lotWake(hint, Integer.MAX_VALUE);
     }

@@ -9,6 +9,8 @@ import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.KernelConfig;
+import org.lwp4j.proc.ProcLayer;
+import org.lwp4j.signal.SignalLayer;
 
 /**
  * The root object, "the kernel": owns the process table, groups and sessions, the sleep table,
@@ -26,8 +28,12 @@ import org.lwp4j.kern.KernelConfig;
 public final class Supervisor implements AutoCloseable {
     private final Kernel kernel;
 
+    private final ProcLayer procLayer;
+
     private Supervisor(KernelConfig cfg) {
         this.kernel = new Kernel(cfg);
+        this.procLayer = new ProcLayer(kernel);
+        SignalLayer.install(kernel);
     }
 
     /** A supervisor with the default limits. */
@@ -43,6 +49,7 @@ public final class Supervisor implements AutoCloseable {
      * Enter the calling thread as a new LWP of init.
      *
      * @throws IllegalStateException if the thread is already an LWP
+     * @throws LwpException          ESRCH after {@link #close()}
      */
     public Attachment attach() {
         return new Attachment(kernel.attach(kernel.init));
@@ -52,7 +59,7 @@ public final class Supervisor implements AutoCloseable {
      * Enter the calling thread as the first LWP of a new process, a child of init with uid 0.
      * When the attachment closes, the process exits with status 0 (if it has no other LWPs).
      *
-     * @throws LwpException EAGAIN over the process limit
+     * @throws LwpException EAGAIN over the process limit; ESRCH after {@link #close()}
      */
     public Attachment attachNewProcess() {
         return attachNewProcess(0);
@@ -66,11 +73,31 @@ public final class Supervisor implements AutoCloseable {
         KProc p;
         kernel.tree.lock();
         try {
+            if (kernel.isClosed()) {
+                // checked before the process record exists, so a refused attach leaves nothing
+                throw new LwpException(Errno.ESRCH, "attach: supervisor closed");
+            }
             p = kernel.newProc(kernel.init, uid, "attach");
             p.gid = uid;
             kernel.procCreated(p);
         } finally {
             kernel.tree.unlock();
+        }
+        return new Attachment(kernel.attach(p));
+    }
+
+    /**
+     * Enter the calling thread as a new LWP of the live process {@code pid} (for example to give a
+     * process more than one attached thread, as stress tests need).
+     *
+     * @throws IllegalStateException if the thread is already an LWP
+     * @throws LwpException          ESRCH if there is no such process, it is exiting or a zombie,
+     *                               or after {@link #close()}
+     */
+    public Attachment attach(int pid) {
+        KProc p = kernel.findProc(pid);
+        if (p == null) {
+            throw new LwpException(Errno.ESRCH, "attach(" + pid + ")");
         }
         return new Attachment(kernel.attach(p));
     }
@@ -104,6 +131,11 @@ public final class Supervisor implements AutoCloseable {
     public record SleepStats(int buckets, int linkedWaiters, int blocked) {
     }
 
+    /** Internal: the process layer (tests read its tables). */
+    ProcLayer procLayer() {
+        return procLayer;
+    }
+
     /** Internal: the kernel (not exported from the module). */
     Kernel kernel() {
         return kernel;
@@ -119,6 +151,7 @@ public final class Supervisor implements AutoCloseable {
     @Override
     public void close() {
         kernel.close();
+        procLayer.closed();
     }
 
     /** A thread's entry as an LWP; closing it ends that LWP (the thread goes on). */

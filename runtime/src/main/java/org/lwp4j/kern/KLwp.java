@@ -51,6 +51,8 @@ public final class KLwp extends Waiter {
 
     /** Per-LWP signal mask and pending set (bit n-1 for signal n); guarded by proc.lock. */
     public long sigmask, sigpending;
+    /** Signal-layer state of this LWP (siginfo of pending signals, ...); guarded by proc.lock. */
+    public Object sigExt;
 
     KLwp(Kernel kernel, KProc proc, int lid, Runnable body, boolean detached, boolean attachedThread) {
         this.kernel = kernel;
@@ -91,6 +93,16 @@ public final class KLwp extends Waiter {
     /** User CPU time captured when the LWP ended (0 while it runs). */
     public long userNanos() {
         return userNanos;
+    }
+
+    /** The pending safe-point request bits (AST_*); non-zero means a request to act on. */
+    public int ast() {
+        return ast;
+    }
+
+    /** The uncaught Throwable that ended this LWP's body, or null. */
+    public Throwable fault() {
+        return fault;
     }
 
     public boolean isDetached() {

@@ -1,7 +1,9 @@
 package org.lwp4j.kern;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jctools.maps.NonBlockingHashMapLong;
 
@@ -57,10 +59,13 @@ public final class KProc {
     KLwp exitMaster;
     /** The wait status the process exits with. */
     int xstat;
+    /** CPU time (total and user, ns) of this process's LWPs that have ended (DragonFly p_ru). */
+    long ruCpuNanos, ruUserNanos;
 
     // Guarded by the kernel tree lock.
     public KProc parent;
-    public final List<KProc> children = new ArrayList<>();
+    /** Children, oldest first; a set so that reaping one of many costs O(1). */
+    public final Set<KProc> children = new LinkedHashSet<>();
     public int uid, gid;
     /** Process group and session ids (maintained by the process layer). */
     public int pgid, sid;
@@ -77,7 +82,10 @@ public final class KProc {
     public volatile boolean noCldWait;
     /** Process-layer state (resources, storage, hooks, reaper); owned by org.lwp4j.proc. */
     public Object procExt;
-    /** Signal-layer state (dispositions, pending set); owned by the signal layer. */
+    /**
+     * Signal-layer state (dispositions, pending set); owned by the signal layer, which creates
+     * it and guards its fields with {@code lock}.
+     */
     public Object sigExt;
 
     KProc(Kernel kernel, int pid) {
@@ -102,6 +110,26 @@ public final class KProc {
 
     public int lwpCount() {
         return lwps.size();
+    }
+
+    /** LWPs not yet zombies; caller holds lock. */
+    public int nlive() {
+        return nlive;
+    }
+
+    /** CPU time (ns) of the LWPs that have ended; caller holds lock. */
+    public long ruCpuNanos() {
+        return ruCpuNanos;
+    }
+
+    /** User CPU time (ns) of the LWPs that have ended; caller holds lock. */
+    public long ruUserNanos() {
+        return ruUserNanos;
+    }
+
+    /** Set by the process layer's exit (SZOMB) and reap (SDEAD), under the tree lock. */
+    public void setPstat(int s) {
+        pstat = s;
     }
 
     public int pstat() {

@@ -125,13 +125,15 @@ public final class Kernel {
                 exit1(l, Wstat.signaled(Sig.SIGKILL));
                 throw exitUnwind(l, "killed");
             }
+            if ((a & (KLwp.AST_SUSPEND | KLwp.AST_STOP)) != 0) {
+                // Before signals, as NetBSD's issignal stops first: a stopped or suspended LWP
+                // takes no signal (but SIGKILL) until it is continued.
+                stopSelf(l);
+                continue;
+            }
             if ((a & KLwp.AST_SIGNAL) != 0) {
                 l.clearAst(KLwp.AST_SIGNAL);
                 signalHook.deliver(l);
-                continue;
-            }
-            if ((a & (KLwp.AST_SUSPEND | KLwp.AST_STOP)) != 0) {
-                stopSelf(l);
             }
         }
     }
@@ -172,6 +174,7 @@ public final class Kernel {
                     l.stat = st;
                     p.broadcast(KProc.CH_LWP);
                     stopHook.stopped(l);
+                    continue; // the hook may have released p.lock: re-read ast before sleeping
                 }
                 sleep.cvWait(l, p, p.pid, KProc.CH_SUSPEND, p.lock, false, false, 0);
             }
@@ -219,7 +222,11 @@ public final class Kernel {
         forkSignals.fork(parent, child, share);
     }
 
-    /** Told when an LWP has stopped (the signal layer reports a process stop). */
+    /**
+     * Told when an LWP has stopped, or has exited while its process is stopping (the signal
+     * layer reports a process stop once every live LWP is stopped). Called with {@code
+     * l.proc.lock} held once; the hook may release and re-take it (the caller re-checks).
+     */
     public interface StopHook {
         void stopped(KLwp l);
     }
@@ -228,6 +235,70 @@ public final class Kernel {
 
     public void setStopHook(StopHook hook) {
         this.stopHook = Objects.requireNonNull(hook, "hook");
+    }
+
+    /**
+     * Told about a new LWP record before it is visible or started, with {@code l.proc.lock}
+     * held; {@link #current()} is the creating LWP (null for an attached thread). The signal
+     * layer sets the inherited mask and posts signals already pending on the process.
+     */
+    public interface LwpCreatedHook {
+        void created(KLwp l);
+    }
+
+    volatile LwpCreatedHook lwpCreatedHook = l -> { };
+
+    public void setLwpCreatedHook(LwpCreatedHook hook) {
+        this.lwpCreatedHook = Objects.requireNonNull(hook, "hook");
+    }
+
+    /**
+     * Job-control stop (caller holds p.lock): every live LWP stops at its next safe point, and
+     * LWPs created from now on start stopped, until {@link #continueProc}.
+     */
+    public void stopProc(KProc p) {
+        p.stopping = true;
+        for (KLwp t : p.lwps.values()) {
+            if (t.isLive()) {
+                t.post(KLwp.AST_STOP);
+            }
+        }
+    }
+
+    /**
+     * Undo a job-control stop (caller holds p.lock). Stopped LWPs are runnable (or suspended,
+     * if they also were) at once, as NetBSD's proc_unstop, not when their threads get round to
+     * it: _lwp_wait's deadlock check reads stat right after.
+     */
+    public void continueProc(KProc p) {
+        p.stopping = false;
+        for (KLwp t : p.lwps.values()) {
+            t.clearAst(KLwp.AST_STOP);
+            if (t.stat == KLwp.LSSTOP) {
+                t.stat = (t.ast & KLwp.AST_SUSPEND) != 0 ? KLwp.LSSUSPENDED : KLwp.LSRUN;
+            }
+        }
+        p.broadcast(KProc.CH_LWP);
+        p.broadcast(KProc.CH_SUSPEND);
+    }
+
+    /**
+     * True when p has live LWPs and every one of them is stopped or suspended, i.e. none runs
+     * (NetBSD p_nrlwps == 0). Caller holds p.lock.
+     */
+    public boolean allStopped(KProc p) {
+        int live = 0;
+        for (KLwp t : p.lwps.values()) {
+            int st = t.stat;
+            if (st == KLwp.LSZOMB || st == KLwp.LSDEAD) {
+                continue;
+            }
+            if (st != KLwp.LSSTOP && st != KLwp.LSSUSPENDED) {
+                return false;
+            }
+            live++;
+        }
+        return live > 0;
     }
 
     /**
@@ -301,13 +372,20 @@ public final class Kernel {
         p.lock.lock();
         try {
             p.nlive--;
-            free = l.detached || p.pstat != KProc.SACTIVE;
+            p.ruCpuNanos += l.cpuNanos;
+            p.ruUserNanos += l.userNanos;
+            // An attached thread leaving init is freed at once: init never exits, so its zombie
+            // would stay in init's table for good (one leaked record per attach/close).
+            free = l.detached || p.pstat != KProc.SACTIVE || (l.attachedThread && p == init);
             l.stat = KLwp.LSZOMB;
             if (free && l.attachedThread) {
                 l.stat = KLwp.LSDEAD;
                 p.lwps.remove(l.lid, l);
             }
             p.broadcast(KProc.CH_LWP);
+            if (p.stopping && p.pstat == KProc.SACTIVE) {
+                stopHook.stopped(l); // the LWPs left may all be stopped now
+            }
         } finally {
             p.lock.unlock();
         }
@@ -386,6 +464,7 @@ public final class Kernel {
             l.ast |= KLwp.AST_STOP;
         }
         l.stat = suspended ? KLwp.LSSUSPENDED : KLwp.LSRUN;
+        lwpCreatedHook.created(l);
         p.lastLid = lid;
         p.lwps.put(lid, l);
         p.nlive++;
@@ -409,6 +488,21 @@ public final class Kernel {
         }
         sleep.setPopulation(population.incrementAndGet());
         return l;
+    }
+
+    /**
+     * Start the first LWP of a process made by fork (the process layer; it holds the tree lock).
+     * EAGAIN if the platform thread cannot be started, with nothing left behind.
+     */
+    public KLwp forkLwp(KProc p, Runnable body, String call) {
+        p.lock.lock();
+        try {
+            KLwp l = newLwp(p, body, false, false, null, call);
+            Events.lwpCreate(l, 0);
+            return l;
+        } finally {
+            p.lock.unlock();
+        }
     }
 
     /** Live LWPs of the kernel. */

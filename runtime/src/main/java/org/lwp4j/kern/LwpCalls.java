@@ -33,6 +33,18 @@ public final class LwpCalls {
         return new LwpException(e, call);
     }
 
+    /**
+     * An error found with p.lock held, possibly after sleeping: if the caller's process began
+     * exiting meanwhile (or the caller was killed), unwind with LwpExit instead. NetBSD returns
+     * the error too, but the LWP exits at userret before user code can see it.
+     */
+    private static LwpException unlessExiting(KLwp me, LwpException e) {
+        if ((me.ast & (KLwp.AST_EXIT | KLwp.AST_KILL)) != 0) {
+            me.kernel.safePointUnlocked(me, me.proc.lock);
+        }
+        return e;
+    }
+
     public static int create(Runnable body, int flags) {
         Objects.requireNonNull(body, "body");
         String call = "_lwp_create(flags=0x" + Integer.toHexString(flags) + ")";
@@ -140,7 +152,7 @@ public final class LwpCalls {
                 throw err(Errno.ESRCH, call);
             }
             if ((t == me && running(p) == 1) || p.pstat != KProc.SACTIVE) {
-                throw err(Errno.EDEADLK, call);
+                throw unlessExiting(me, err(Errno.EDEADLK, call));
             }
             if (t == me) {
                 me.post(KLwp.AST_SUSPEND);
@@ -164,10 +176,10 @@ public final class LwpCalls {
                     }
                 }
                 if (p.find(lid) != t) {
-                    throw err(Errno.ESRCH, call);
+                    throw unlessExiting(me, err(Errno.ESRCH, call));
                 }
                 if (p.pstat != KProc.SACTIVE) {
-                    throw err(Errno.EDEADLK, call);
+                    throw unlessExiting(me, err(Errno.EDEADLK, call));
                 }
                 if (t.stat == KLwp.LSSUSPENDED || (t.ast & KLwp.AST_SUSPEND) == 0) {
                     return;
@@ -190,6 +202,13 @@ public final class LwpCalls {
             }
             if ((t.ast & KLwp.AST_SUSPEND) != 0) {
                 t.clearAst(KLwp.AST_SUSPEND);
+                // NetBSD lwp_continue makes the LWP runnable at once (p_nrlwps counts it again),
+                // not when its thread gets round to it: _lwp_wait's deadlock check and a
+                // self-suspend's "only running LWP" check read stat right after this call.
+                if (t.stat == KLwp.LSSUSPENDED && (t.ast & KLwp.AST_STOP) == 0) {
+                    t.stat = KLwp.LSRUN;
+                    p.broadcast(KProc.CH_LWP);
+                }
                 p.broadcast(KProc.CH_SUSPEND);
             }
         } finally {
@@ -215,13 +234,13 @@ public final class LwpCalls {
                 if (lid != 0) {
                     KLwp t = p.lwps.get(lid);
                     if (t == null || t.stat == KLwp.LSDEAD || t.stat == KLwp.LSIDL) {
-                        throw err(Errno.ESRCH, call);
+                        throw unlessExiting(me, err(Errno.ESRCH, call));
                     }
                     if (t == me || waitsForMe(p, t, me)) {
-                        throw err(Errno.EDEADLK, call);
+                        throw unlessExiting(me, err(Errno.EDEADLK, call));
                     }
                     if (t.detached) {
-                        throw err(Errno.EINVAL, call);
+                        throw unlessExiting(me, err(Errno.EINVAL, call));
                     }
                     if (t.waiter == 0) {
                         t.waiter = me.lid;
@@ -244,11 +263,11 @@ public final class LwpCalls {
                         }
                     }
                     if (nfound == 0) {
-                        throw err(Errno.ESRCH, call);
+                        throw unlessExiting(me, err(Errno.ESRCH, call));
                     }
                 }
                 if (p.pstat != KProc.SACTIVE || deadlocked(p)) {
-                    throw err(Errno.EDEADLK, call);
+                    throw unlessExiting(me, err(Errno.EDEADLK, call));
                 }
                 ParkResult r = k.sleep.cvWait(me, p, p.pid, KProc.CH_LWP, p.lock, true, false, 0);
                 if (r == ParkResult.INTERRUPTED) {

@@ -1,6 +1,9 @@
 package org.lwp4j.sleep;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Lock;
@@ -20,7 +23,7 @@ public final class SleepTable {
      * spread it with Fibonacci (multiplicative) mixing into a power-of-two array of buckets, sized
      * 3-4 x the number of LWPs and grown with it (never shrunk). Hints compare with equals().
      *
-     * Buckets. Each bucket is a TTAS lock and an intrusive LIFO list (SOBJ_SLEEPQ_LIFO); the
+     * Buckets. Each bucket is a small queued mutex and an intrusive LIFO list (SOBJ_SLEEPQ_LIFO); the
      * waiter is its own node, so sleeping allocates nothing and a dead sleeper leaves nothing
      * behind: a waiter unlinks itself when its sleep ends, or the waker unlinks it. Memory is
      * the table plus the live waiters.
@@ -33,24 +36,36 @@ public final class SleepTable {
      * LockSupport.park; a waker that sees BLOCKED unparks, and LockSupport keeps that permit if
      * the sleeper has not reached park yet.
      *
-     * Parking-lot waits (wait/wake/requeue) need a key-wide wake, so those waiters link
-     * themselves in their bucket under its lock *before* running validate, and wake() takes the
-     * same lock: a waker that changes the condition and then calls wake() either made validate
-     * fail or finds the waiter linked. LWP park() links only when it is about to block (after
-     * the spin), so a park that is satisfied while spinning never takes a lock.
+     * Parking-lot waits (wait/wake/requeue) need a key-wide wake, so validate runs under the
+     * bucket lock and, if it holds, the waiter publishes SLEEPING and links itself before that
+     * lock is released; wake() takes the same lock. A waker that changes the condition and then
+     * calls wake() either made validate fail or finds the waiter linked: the check and the
+     * sleep are atomic with respect to wake and requeue. LWP park() links only when it is about
+     * to block (after the spin), so a park that is satisfied while spinning never takes a lock.
+     *
+     * Kernel waits (cvWait) are linked the same way under the caller's lock, and carry KWAIT
+     * in the park word: a cv_broadcast ends them, a targeted unpark does not (it stays pending
+     * for the next park, NetBSD's LW_UNPARKED), so no permit is swallowed by a kernel wait.
      *
      * Resizing locks every bucket of the old table and every bucket of the new one, moves the
      * waiters, then publishes the new array. Whoever locks a bucket found through the array
      * re-checks that the array is still current after locking (WebKit's ParkingLot does the
-     * same); a waiter unlinking itself locks w.bucket and re-checks that it did not move.
+     * same). A waiter leaving its bucket reads w.bucket without a lock (acquire), locks it and
+     * re-checks that it did not move; moves (resize, requeue) never let w.bucket pass through
+     * null, and the final unlink stores null with release after clearing the links, so a
+     * waiter that reads null is unlinked for good and may at once link itself again.
      *
      * Spinning. Before blocking, a sleeper spins briefly on its own park word when the LWPs that
      * are not blocked do not outnumber the processors; otherwise it blocks at once, so that
-     * oversubscribed machines do not burn CPU on sleepers that cannot be woken soon.
+     * oversubscribed machines do not burn CPU on sleepers that cannot be woken soon. The spin
+     * length adapts per waiter (spin()): it grows while spins end in a wake and decays to zero
+     * while they do not, which also covers load we cannot count (other processes, other
+     * supervisors). -Dlwp4j.spins=N sets the most iterations (0 disables spinning).
      */
 
     private static final int NCPU = Runtime.getRuntime().availableProcessors();
     private static final int SPINS = Integer.getInteger("lwp4j.spins", NCPU > 1 ? 1 << 10 : 0);
+    private static final int MIN_SPINS = Math.min(16, SPINS);
     private static final int MAX_BUCKETS = 1 << 22;
     private static final Object NO_HINT = new Object() {
         @Override
@@ -103,6 +118,41 @@ public final class SleepTable {
         return n;
     }
 
+    /**
+     * Check the queues (for tests, at quiescence): each bucket's list is well formed, its
+     * length is its count, every waiter in it points back at it, hashes to it, and is linked
+     * once. Answers null when all holds, else what is wrong.
+     */
+    String audit() {
+        Bucket[] t = table;
+        Set<Waiter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < t.length; i++) {
+            Bucket b = t[i];
+            b.lock();
+            try {
+                int n = 0;
+                Waiter prev = null;
+                for (Waiter w = b.head; w != null; prev = w, w = w.next) {
+                    if (!seen.add(w) || ++n > b.count) {
+                        return "bucket " + i + ": list longer than its count " + b.count + " or cyclic";
+                    }
+                    if (w.prev != prev || w.bucket != b) {
+                        return "bucket " + i + ": waiter " + n + " has broken back links";
+                    }
+                    if (spread(hash(w.keyHash, w.hint), t.length) != i) {
+                        return "bucket " + i + ": waiter " + n + " hashes elsewhere";
+                    }
+                }
+                if (n != b.count) {
+                    return "bucket " + i + ": " + n + " waiters linked, count says " + b.count;
+                }
+            } finally {
+                b.unlock();
+            }
+        }
+        return null;
+    }
+
     /** Number of sleepers inside LockSupport.park now. */
     public int blockedCount() {
         return blocked.get();
@@ -138,8 +188,7 @@ public final class SleepTable {
                 }
                 for (Waiter w = tail; w != null; ) {
                     Waiter prev = w.prev;
-                    b.unlink(w);
-                    fresh[spread(hash(w.keyHash, w.hint), n)].link(w);
+                    b.moveTo(w, fresh[spread(hash(w.keyHash, w.hint), n)]);
                     w = prev;
                 }
             }
@@ -165,10 +214,10 @@ public final class SleepTable {
         }
     }
 
-    /** Unlink w if it is still linked. */
+    /** Unlink w if it is still linked (called by w's owner only). */
     private static void dequeue(Waiter w) {
         for (;;) {
-            Bucket b = w.bucket;
+            Bucket b = w.bucketAcquire();
             if (b == null) {
                 return;
             }
@@ -199,14 +248,16 @@ public final class SleepTable {
         if (timed && deadline - clock.getAsLong() <= 0) {
             return ParkResult.TIMED_OUT;
         }
-        if (!beginSleep(w, false)) {
-            return ParkResult.ALREADY;
-        }
         w.key = key;
         w.keyHash = keyHash;
         w.hint = hint;
         w.kind = Waiter.KIND_PARK;
-        return sleep(w, hint, true, timed, deadline, false, true);
+        w.setWchanRelease(channelOf(hint));
+        if (!beginSleep(w, false)) {
+            w.setWchanRelease(null);
+            return ParkResult.ALREADY;
+        }
+        return sleep(w, true, timed, deadline, false, true);
     }
 
     /**
@@ -227,14 +278,16 @@ public final class SleepTable {
             if (!validate.getAsBoolean()) {
                 return ParkResult.INVALID;
             }
+            w.setWchanRelease(channelOf(hint));
             if (!beginSleep(w, !interruptible)) {
+                w.setWchanRelease(null);
                 return ParkResult.ALREADY;
             }
             b.link(w);
         } finally {
             b.unlock();
         }
-        return sleep(w, hint, interruptible, timed, deadline, true, true);
+        return sleep(w, interruptible, timed, deadline, true, true);
     }
 
     /** Set SLEEPING unless a pending mark is there (then consume it and answer false). */
@@ -251,18 +304,42 @@ public final class SleepTable {
         }
     }
 
-    private ParkResult sleep(Waiter w, Object hint, boolean interruptible, boolean timed, long deadline,
+    private static Object channelOf(Object hint) {
+        return hint == null ? NO_HINT : hint;
+    }
+
+    /**
+     * Adaptive spin on the owner's park word. Each waiter keeps its own budget: a spin that ends
+     * in a wake doubles it (up to SPINS), one that ends empty-handed halves it. Where wakes come
+     * fast (a partner on another core) the budget stays high; where they do not (a busy or
+     * oversubscribed machine, including load from other processes we cannot count) it decays
+     * to nothing and the sleeper blocks at once, trying a short spin again every 16 sleeps.
+     */
+    private static void spin(Waiter w) {
+        int budget = w.spinBudget;
+        if (budget == 0) {
+            if ((w.parkCount & 15) != 0) {
+                return;
+            }
+            budget = MIN_SPINS;
+        }
+        int i = budget;
+        while (i > 0 && (w.pw & Waiter.WOKEN) == 0) {
+            Thread.onSpinWait();
+            i--;
+        }
+        w.spinBudget = (w.pw & Waiter.WOKEN) != 0 ? Math.min(SPINS, budget << 1) : budget >>> 1;
+    }
+
+    private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline,
                              boolean linked, boolean spin) {
-        w.wchan = hint == null ? NO_HINT : hint;
         w.parkCount = w.parkCount + 1;
         Thread me = Thread.currentThread();
         if (interruptible && (w.safePointPending() || me.isInterrupted())) {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
         if (spin && (w.pw & Waiter.WOKEN) == 0 && SPINS > 0 && population - blocked.get() <= NCPU) {
-            for (int i = SPINS; i > 0 && (w.pw & Waiter.WOKEN) == 0; i--) {
-                Thread.onSpinWait();
-            }
+            spin(w);
         }
         if ((w.pw & Waiter.WOKEN) != 0) {
             return finish(w, null, me);
@@ -337,8 +414,8 @@ public final class SleepTable {
         if (r == ParkResult.INTERRUPTED && mine == ParkResult.INTERRUPTED) {
             Thread.interrupted(); // the interrupt, if it was one, is consumed by this outcome
         }
-        w.wchan = null;
         dequeue(w);
+        w.setWchanRelease(null); // after dequeue: a requeue holding the bucket lock may write it
         return r;
     }
 
@@ -360,9 +437,11 @@ public final class SleepTable {
         w.hint = channel;
         w.kind = Waiter.KIND_KERNEL;
         Bucket b = lockBucket(hash(keyHash, channel));
+        w.setWchanRelease(channelOf(channel));
+        int bits = Waiter.SLEEPING | Waiter.KWAIT | (interruptible ? 0 : Waiter.NOINTR);
         for (;;) {
             int s = w.pw;
-            if (w.casPw(s, (s & ~Waiter.SLEEP_BITS) | Waiter.SLEEPING | (interruptible ? 0 : Waiter.NOINTR))) {
+            if (w.casPw(s, (s & ~Waiter.SLEEP_BITS) | bits)) {
                 break;
             }
         }
@@ -370,7 +449,7 @@ public final class SleepTable {
         b.unlock();
         lock.unlock();
         try {
-            return sleep(w, channel, interruptible, timed, deadline, true, false);
+            return sleep(w, interruptible, timed, deadline, true, false);
         } finally {
             lock.lock();
         }
@@ -445,10 +524,9 @@ public final class SleepTable {
                             woken++;
                         }
                     } else {
-                        bf.unlink(w);
                         w.hint = to;
-                        w.wchan = to == null ? NO_HINT : to;
-                        bt.link(w);
+                        w.setWchanRelease(channelOf(to));
+                        bf.moveTo(w, bt);
                         moved++;
                     }
                 }

@@ -21,6 +21,11 @@ public abstract class Waiter {
      *   WOKEN_INTR   outcome INTERRUPTED chosen by a waker (wakeup, safe-point kick)
      *   PEND_UNPARK  NetBSD LW_UNPARKED: the next sleep returns ALREADY at once
      *   PEND_CANCEL  NetBSD LW_CANCELLED: idem, left by a wakeup that found no sleeper
+     *   KWAIT        the sleep is a kernel condition wait (cv_wait), not a park: a targeted
+     *                unpark leaves PEND_UNPARK instead of ending it, as NetBSD's lwp_unpark does
+     *                for an LWP whose l_syncobj is not lwp_park_sobj. Without this bit the kernel
+     *                wait would swallow the permit and the LWP's next park would sleep: a lost
+     *                unpark (e.g. an unpark sent to a suspended LWP).
      */
     public static final int SLEEPING = 1;
     public static final int BLOCKED = 1 << 1;
@@ -29,15 +34,23 @@ public abstract class Waiter {
     public static final int WOKEN_INTR = 1 << 4;
     public static final int PEND_UNPARK = 1 << 5;
     public static final int PEND_CANCEL = 1 << 6;
+    public static final int KWAIT = 1 << 7;
     static final int WOKEN = WOKEN_UNPARK | WOKEN_INTR;
     static final int PENDING = PEND_UNPARK | PEND_CANCEL;
-    static final int SLEEP_BITS = SLEEPING | BLOCKED | NOINTR | WOKEN;
+    static final int SLEEP_BITS = SLEEPING | BLOCKED | NOINTR | KWAIT | WOKEN;
 
     /** The park word; see the packing above. */
     volatile int pw;
+    /** Adaptive spin budget (iterations); owner only. See SleepTable.spin. */
+    int spinBudget = INITIAL_SPINS;
+    private static final int INITIAL_SPINS = Integer.getInteger("lwp4j.spins", 1 << 10);
+
     /** Number of sleeps begun (NetBSD's counter, adapted); written by the owner only. */
     volatile int parkCount;
-    /** The hint slept on, published before SLEEPING; null when not asleep. */
+    /**
+     * The hint slept on, published (release) before SLEEPING and cleared after the waiter has
+     * left its bucket; null when not asleep.
+     */
     volatile Object wchan;
 
     // Queue links and key: guarded by the lock of the bucket the waiter is linked in.
@@ -45,6 +58,13 @@ public abstract class Waiter {
     int keyHash;
     Object hint;
     Waiter prev, next;
+    /**
+     * The bucket this waiter is linked in, or null. Written under that bucket's lock; it never
+     * passes through null while a waiter moves (resize, requeue), and the write of null that
+     * unlinks it is a release store after the link writes, so that the owner may read it
+     * (acquire) without the lock: null then means unlinked for good, by someone who no longer
+     * touches the links. See SleepTable.dequeue.
+     */
     Bucket bucket;
     /** What kind of sleep links this waiter: LWP park, parking-lot wait, kernel wait. */
     int kind;
@@ -82,16 +102,29 @@ public abstract class Waiter {
         return PW.compareAndSet(this, expect, update);
     }
 
+    final Bucket bucketAcquire() {
+        return (Bucket) BUCKET.getAcquire(this);
+    }
+
+    final void setBucketRelease(Bucket b) {
+        BUCKET.setRelease(this, b);
+    }
+
+    final void setWchanRelease(Object hint) {
+        WCHAN.setRelease(this, hint);
+    }
+
     /**
-     * Unpark: wake this waiter if it sleeps (whatever its hint, interruptible or not), else leave
-     * one pending permit. O(1): works on the waiter's own word only.
+     * Unpark: wake this waiter if it sleeps in a park or a parking-lot wait (whatever its hint,
+     * interruptible or not), else leave one pending permit; a kernel wait is not ended, it keeps
+     * the permit for the next park. O(1): works on the waiter's own word only.
      *
      * @return true if a sleeper was woken
      */
     public final boolean unpark() {
         for (;;) {
             int s = pw;
-            if ((s & (SLEEPING | WOKEN)) == SLEEPING) {
+            if ((s & (SLEEPING | WOKEN | KWAIT)) == SLEEPING) {
                 if (casPw(s, s | WOKEN_UNPARK)) {
                     if ((s & BLOCKED) != 0) {
                         java.util.concurrent.locks.LockSupport.unpark(sleeperThread());
@@ -158,10 +191,15 @@ public abstract class Waiter {
     }
 
     private static final VarHandle PW;
+    private static final VarHandle BUCKET;
+    private static final VarHandle WCHAN;
 
     static {
         try {
-            PW = MethodHandles.lookup().findVarHandle(Waiter.class, "pw", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PW = l.findVarHandle(Waiter.class, "pw", int.class);
+            BUCKET = l.findVarHandle(Waiter.class, "bucket", Bucket.class);
+            WCHAN = l.findVarHandle(Waiter.class, "wchan", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

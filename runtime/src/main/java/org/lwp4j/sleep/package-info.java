@@ -4,9 +4,13 @@
  * <p>Concurrency rules. {@link org.lwp4j.sleep.Waiter#pw} (the park word) is the only state a
  * waker touches for a targeted unpark, wakeup or kick: owners set SLEEPING and clear bits, others
  * OR bits in by CAS, and the CAS that sets a WOKEN bit or clears SLEEPING decides the one outcome.
- * Queue links, key and hint of a linked waiter are guarded by the lock of the bucket it is linked
- * in ({@code Waiter.bucket}); the table array is replaced only while every old and new bucket is
- * locked, and whoever locks a bucket found through the array re-checks that the array is current.
- * Nothing here blocks while holding a bucket lock.
+ * A targeted unpark does not end a kernel wait (KWAIT in the park word): it stays pending for the
+ * next park. Queue links, key and hint of a linked waiter are guarded by the lock of the bucket
+ * it is linked in ({@code Waiter.bucket}); the table array is replaced only while every old and
+ * new bucket is locked, and whoever locks a bucket found through the array re-checks that the
+ * array is current. The one lock-free read of {@code Waiter.bucket} is its owner's, on the way
+ * out of a sleep (acquire); moves never pass it through null and the final unlink stores null
+ * with release, so null means "unlinked for good". Nothing here blocks while holding a bucket
+ * lock, except a parking-lot {@code validate}, which runs under it by design.
  */
 package org.lwp4j.sleep;

@@ -1,0 +1,426 @@
+package org.lwp4j;
+
+import java.util.List;
+import org.lwp4j.proc.Fork;
+import org.lwp4j.proc.Groups;
+import org.lwp4j.proc.KernWait;
+import org.lwp4j.proc.ProcCalls;
+import org.lwp4j.proc.Reapers;
+
+/**
+ * The process calls of DragonFly BSD ({@code kern_fork.c}, {@code kern_exit.c}, {@code kern_prot.c},
+ * {@code procctl}), made by the calling LWP for its own process.
+ *
+ * <p>Every method must be called from an LWP (a thread made by {@link Lwp#create} or by
+ * {@link #fork}, or one that entered with {@link Supervisor#attach()} /
+ * {@link Supervisor#attachNewProcess()}); otherwise it throws {@link IllegalStateException}. Every
+ * method is a safe point. Errors are {@link LwpException}s carrying an {@link Errno}; a call that
+ * fails has changed nothing. Normal outcomes are return values: {@link WaitResult#isNone()} is
+ * WNOHANG's "nothing yet".
+ *
+ * <p>Processes: each has a pid, a parent, a process group and session, a uid and gid, a reaper,
+ * a resource table of {@link AutoCloseable}s and a process-local storage map. Process 1 (init) is
+ * the root of the tree and the root reaper; it cannot exit, and it reaps its zombie children at
+ * once (so a process whose parent is init, or that is orphaned to init, cannot be waited for).
+ *
+ * <p>Memory effects: everything a child process did happens-before the return of the
+ * {@link #wait} that reports its exit. Everything the parent did before {@link #fork} happens-before
+ * the child's body starts.
+ */
+public final class Proc {
+    private Proc() {
+    }
+
+    // ------------------------------------------------------------------ constants
+
+    /** Fork flag RFFDG: the child gets a copy of the resource table (same resources, own handles). */
+    public static final int FDG = Fork.RFFDG;
+    /** Fork flag RFCFDG: the child starts with an empty resource table. */
+    public static final int CFDG = Fork.RFCFDG;
+    /** Fork flag RFMEM: the child shares the parent's process-local storage instead of a copy. */
+    public static final int MEM = Fork.RFMEM;
+    /** Fork flag RFNOWAIT: the child's parent is the caller's nearest reaper, not the caller. */
+    public static final int NOWAIT = Fork.RFNOWAIT;
+    /**
+     * Fork flag RFTHREAD: the child is a peer of the caller's leader; when the leader exits, its
+     * peers are killed (SIGKILL) and the leader's exit waits for them.
+     */
+    public static final int THREAD = Fork.RFTHREAD;
+    /** Fork flag RFSIGSHARE: the child shares the caller's signal dispositions instead of a copy. */
+    public static final int SIGSHARE = Fork.RFSIGSHARE;
+    /** Fork flag RFPPWAIT: the calling LWP blocks, uninterruptibly, until the child exits (vfork). */
+    public static final int PPWAIT = Fork.RFPPWAIT;
+
+    /** Wait option: answer "none yet" instead of sleeping. */
+    public static final int WNOHANG = KernWait.WNOHANG;
+    /** Wait option: report stopped children (same as {@link #WSTOPPED}). */
+    public static final int WUNTRACED = KernWait.WUNTRACED;
+    /** Wait option: report stopped children. */
+    public static final int WSTOPPED = KernWait.WSTOPPED;
+    /** Wait option: report continued children. */
+    public static final int WCONTINUED = KernWait.WCONTINUED;
+    /** Wait option: report, but leave the child waitable (the same report can be had again). */
+    public static final int WNOWAIT = KernWait.WNOWAIT;
+    /** Wait option: report exited children (reaping them unless WNOWAIT). */
+    public static final int WEXITED = KernWait.WEXITED;
+
+    /** {@link #extexit} who: the whole process. */
+    public static final int EXTEXIT_PROC = ProcCalls.EXTEXIT_PROC;
+    /** {@link #extexit} who: just the calling LWP (the last LWP ends the process). */
+    public static final int EXTEXIT_LWP = ProcCalls.EXTEXIT_LWP;
+
+    /** {@link #reapKill} flag: only the reaper's direct children. */
+    public static final int REAPER_KILL_CHILDREN = Reapers.KILL_CHILDREN;
+    /** {@link #reapKill} flag: only the subtree under one child of the reaper. */
+    public static final int REAPER_KILL_SUBTREE = Reapers.KILL_SUBTREE;
+
+    /** An at-fork hook ({@code at_fork}). */
+    @FunctionalInterface
+    public interface ForkHook {
+        /**
+         * Called by the forking LWP once the child's record is complete and before the child
+         * runs, with the process tree locked: keep it short, and do not fork or wait in it (those
+         * calls answer EDEADLK from a hook). If it throws, the fork is undone and fails with
+         * that Throwable.
+         */
+        void forked(int parentPid, int childPid, int flags);
+    }
+
+    /** An at-exit hook ({@code at_exit}). */
+    @FunctionalInterface
+    public interface ExitHook {
+        /**
+         * Called by the LWP performing a process exit, after every other LWP of the process has
+         * ended and before the resource table is closed. What it throws is ignored.
+         *
+         * @param wstatus the wait status the process exits with
+         */
+        void exiting(int pid, int wstatus);
+    }
+
+    // ------------------------------------------------------------------ fork, exit
+
+    /**
+     * {@code fork(2)}: {@link #fork(Runnable, int) fork(body, FDG)}: a new process with a copy of
+     * the resource table and of process-local storage.
+     */
+    public static int fork(Runnable body) {
+        return Fork.fork(body, FDG);
+    }
+
+    /**
+     * {@code rfork(RFPROC | flags)}: a new process, child of the caller's (or, with
+     * {@link #NOWAIT}, of the caller's nearest reaper), whose first LWP runs {@code body}. The
+     * child joins the caller's process group and session and inherits its uid, gid, signal
+     * dispositions (copied; shared with {@link #SIGSHARE}) and reaper (but is not a reaper
+     * itself). Without {@link #FDG} or {@link #CFDG} the child <em>shares</em> the caller's
+     * resource table, as rfork does; process-local storage is copied unless {@link #MEM}. A
+     * group signal pending on the caller during the fork is not missed by the child. The
+     * at-fork hooks run before the child starts. When {@code body} returns, the child's LWP
+     * ends; the last LWP of a process to end exits it with status 0. An uncaught Throwable in
+     * any LWP body terminates the process with SIGABRT and is reported by {@link #wait}.
+     *
+     * <p>Pids are allocated upward, wrapping around, skipping pids in use by a process (zombies
+     * included), a process group or a session.
+     *
+     * @param flags any of FDG, CFDG, MEM, NOWAIT, THREAD, SIGSHARE, PPWAIT
+     * @return the child's pid (with PPWAIT, once the child has exited)
+     * @throws LwpException EINVAL for unknown flags or FDG with CFDG; EAGAIN over the
+     *                      supervisor's process limit or the per-uid limit (uid 0 is exempt), or
+     *                      when the child's thread cannot be started (nothing is left behind);
+     *                      EDEADLK when called from an at-fork hook
+     * @throws NullPointerException if body is null
+     */
+    public static int fork(Runnable body, int flags) {
+        return Fork.fork(body, flags);
+    }
+
+    /**
+     * {@code exit(status)}: end the calling process. One LWP performs the exit (a racing second
+     * exit just ends its own LWP); every other LWP is ended at its safe point and waited for; a
+     * leader's RFTHREAD peers are killed; the at-exit hooks run; the resource table is released;
+     * children go to the nearest live reaper; the process becomes a zombie, and its parent is
+     * sent SIGCHLD and may {@link #wait} for it (if the parent ignores SIGCHLD or set NOCLDWAIT,
+     * the zombie goes to the reaper instead). A PPWAIT parent is released. Never returns: the
+     * calling LWP unwinds with {@link LwpExit} (an attached thread receives it from this call).
+     *
+     * @param status the exit code (the low 8 bits are kept)
+     * @throws LwpException EPERM in init, which cannot exit
+     */
+    public static void exit(int status) {
+        throw ProcCalls.exit(status);
+    }
+
+    /**
+     * {@code extexit(how, status)}: {@link #EXTEXIT_PROC} is {@link #exit}; {@link #EXTEXIT_LWP}
+     * ends only the calling LWP, unless it is the last one, which exits the process with
+     * {@code status}. Never returns.
+     *
+     * @throws LwpException EINVAL for any other {@code how}; EPERM in init (for a process exit)
+     */
+    public static void extexit(int how, int status) {
+        throw ProcCalls.extexit(how, status);
+    }
+
+    // ------------------------------------------------------------------ wait
+
+    /**
+     * {@code wait6}/{@code waitid}: wait for a child selected by {@code idtype} and {@code id} to
+     * exit ({@link #WEXITED}), stop ({@link #WSTOPPED}) or continue ({@link #WCONTINUED}), and
+     * report it. An exited child is reaped (removed for good) unless {@link #WNOWAIT}; each
+     * zombie is reaped by exactly one waiter; any LWP of the process may reap any child,
+     * whichever LWP forked it. A stop or a continue is reported once (WNOWAIT leaves it). With
+     * {@link #WNOHANG} the answer is {@link WaitResult#none()} when some child matches but has
+     * nothing to report. Waiting for any child costs O(1) per reaped child, whatever the
+     * number of children.
+     *
+     * @param idtype which children: {@code P_PID} / {@code P_PGID} with {@code id == 0} mean the
+     *               caller's own group
+     * @return the report (pid, status word, code, uid, rusage, children's rusage, the fault)
+     * @throws LwpException EINVAL for unknown option bits or none of WEXITED, WSTOPPED,
+     *                      WCONTINUED; ECHILD if no child matches (WNOHANG included); EINTR if
+     *                      woken ({@link Lwp#wakeup}) or interrupted while waiting; EDEADLK from
+     *                      an at-fork hook
+     */
+    public static WaitResult wait(IdType idtype, int id, int options) {
+        return KernWait.wait(idtype, id, options);
+    }
+
+    /**
+     * {@code waitpid}/{@code wait4}: {@code pid} -1 is any child, 0 any child in the caller's
+     * group, {@code < -1} any child in group {@code -pid}, {@code > 0} that child. WEXITED is
+     * implied; {@code options} may add WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT.
+     *
+     * @throws LwpException as {@link #wait(IdType, int, int)}
+     */
+    public static WaitResult waitpid(int pid, int options) {
+        options |= WEXITED;
+        if (pid == -1) {
+            return KernWait.wait(IdType.P_ALL, 0, options);
+        }
+        if (pid <= 0) {
+            return KernWait.wait(IdType.P_PGID, pid == 0 ? 0 : -pid, options);
+        }
+        return KernWait.wait(IdType.P_PID, pid, options);
+    }
+
+    /** {@code wait()}: {@code waitpid(-1, 0)}. @throws LwpException ECHILD, EINTR */
+    public static WaitResult waitAny() {
+        return waitpid(-1, 0);
+    }
+
+    // ------------------------------------------------------------------ ids, groups, sessions
+
+    /** The caller's pid. */
+    public static int getpid() {
+        return ProcCalls.getpid();
+    }
+
+    /** The pid of the caller's parent (which changes if the parent exits); 0 for init. */
+    public static int getppid() {
+        return ProcCalls.getppid();
+    }
+
+    /**
+     * {@code setpgid}: put process {@code pid} (0 = the caller; otherwise the caller or one of
+     * its children) into group {@code pgid} (0 = a group of its own, id = its pid), which must be
+     * the target's own pid or an existing group in the caller's session.
+     *
+     * @throws LwpException EINVAL if pgid &lt; 0; ESRCH if pid is neither the caller nor a live
+     *                      child of it; EPERM if the target is in another session or is a
+     *                      session leader, or the group does not exist in the caller's session
+     */
+    public static void setpgid(int pid, int pgid) {
+        Groups.setpgid(pid, pgid);
+    }
+
+    /** {@code getpgid}: the process group of {@code pid} (0 = the caller). @throws LwpException ESRCH */
+    public static int getpgid(int pid) {
+        return Groups.getpgid(pid);
+    }
+
+    /**
+     * {@code setsid}: make a new session with the caller as its leader, in a new group of its
+     * own; both ids are the caller's pid.
+     *
+     * @return the new session id
+     * @throws LwpException EPERM if the caller is already a process group leader (or a group with
+     *                      its pid exists)
+     */
+    public static int setsid() {
+        return Groups.setsid();
+    }
+
+    /** {@code getsid}: the session of {@code pid} (0 = the caller). @throws LwpException ESRCH */
+    public static int getsid(int pid) {
+        return Groups.getsid(pid);
+    }
+
+    // ------------------------------------------------------------------ credentials
+
+    /** The caller's uid (inherited by fork; used by the per-uid limit and signal permissions). */
+    public static int getuid() {
+        return Groups.getuid();
+    }
+
+    /** The caller's gid. */
+    public static int getgid() {
+        return Groups.getgid();
+    }
+
+    /**
+     * {@code setuid}: change the process's uid. A process of uid 0 may take any uid (to fork
+     * children with other credentials: fork, then setuid in the child); others only their own.
+     *
+     * @throws LwpException EINVAL for a negative uid; EPERM otherwise refused
+     */
+    public static void setuid(int uid) {
+        Groups.setuid(uid);
+    }
+
+    /**
+     * {@code setgid}: change the process's gid; uid 0 may take any, others only their own.
+     *
+     * @throws LwpException EINVAL for a negative gid; EPERM otherwise refused
+     */
+    public static void setgid(int gid) {
+        Groups.setgid(gid);
+    }
+
+    // ------------------------------------------------------------------ procctl reapers
+
+    /**
+     * {@code procctl(P_PID, pid, PROC_REAP_ACQUIRE)}: the caller becomes a reaper: orphans below
+     * it, and children forked below it with NOWAIT, come to it instead of to the reaper above.
+     * Its children are not reapers unless they acquire too.
+     *
+     * @param pid the caller's own pid
+     * @throws LwpException EINVAL if pid is not the caller's; EALREADY if it is a reaper already
+     */
+    public static void reapAcquire(int pid) {
+        Reapers.acquire(pid);
+    }
+
+    /**
+     * {@code PROC_REAP_RELEASE}: stop being a reaper; its processes fall back to the reaper above.
+     *
+     * @throws LwpException EINVAL if pid is not the caller's, or for init; ENOTCONN if the caller
+     *                      is not a reaper
+     */
+    public static void reapRelease(int pid) {
+        Reapers.release(pid);
+    }
+
+    /**
+     * {@code PROC_REAP_STATUS}: figures about the caller's reaper (the caller itself if it is one,
+     * else its nearest live reaper). See {@link ReaperStatus}.
+     *
+     * @throws LwpException EINVAL if pid is not the caller's
+     */
+    public static ReaperStatus reapStatus(int pid) {
+        return Reapers.status(pid);
+    }
+
+    /**
+     * {@code PROC_REAP_GETPIDS}: the descendants of the caller's reaper that belong to it (not
+     * those below another reaper), depth first, oldest child first. See {@link ReaperPid}.
+     *
+     * @throws LwpException EINVAL if pid is not the caller's
+     */
+    public static List<ReaperPid> reapGetPids(int pid) {
+        return Reapers.getPids(pid);
+    }
+
+    /**
+     * {@code PROC_REAP_KILL}: send {@code sig} to every live descendant of the caller's reaper
+     * (below sub-reapers too), or only its direct children ({@link #REAPER_KILL_CHILDREN}), or
+     * only those in the subtree of the reaper's child {@code subtree}
+     * ({@link #REAPER_KILL_SUBTREE}). Never the caller itself; a caller that is not uid 0 signals
+     * only processes of its own uid. Delivery is the signal layer's (a supervisor without it
+     * counts the targets but delivers nothing).
+     *
+     * @return how many processes were signalled
+     * @throws LwpException EINVAL if pid is not the caller's, for signal 0 or one outside
+     *                      [1, NSIG), or for unknown or contradictory flags; ESRCH when no
+     *                      process matched; EPERM when every match was refused by uid
+     */
+    public static int reapKill(int pid, int sig, int flags, int subtree) {
+        return Reapers.kill(pid, sig, flags, subtree);
+    }
+
+    // ------------------------------------------------------------------ resource table
+
+    /**
+     * Put {@code resource} into the process's resource table under the lowest free handle. The
+     * resource is closed when the last table slot referring to it goes away: by {@link #close},
+     * or by the exit of the last process holding a table (shared or copied by fork) that has it.
+     *
+     * @return the handle (0, 1, 2, ...)
+     * @throws NullPointerException if resource is null
+     */
+    public static int open(AutoCloseable resource) {
+        return ProcCalls.open(resource);
+    }
+
+    /** The resource under {@code handle}. @throws LwpException EBADF if the handle is not open */
+    public static AutoCloseable get(int handle) {
+        return ProcCalls.get(handle);
+    }
+
+    /**
+     * Remove {@code handle}; if no other table slot refers to its resource, close it now.
+     *
+     * @throws LwpException EBADF if the handle is not open
+     * @throws Exception    what the resource's close() throws (the handle is gone regardless)
+     */
+    public static void close(int handle) throws Exception {
+        ProcCalls.close(handle);
+    }
+
+    /** The handles open in the process's table, ascending. */
+    public static int[] handles() {
+        return ProcCalls.handles();
+    }
+
+    // ------------------------------------------------------------------ process-local storage
+
+    /** The process-local value under {@code key}, or null. */
+    public static Object getLocal(Object key) {
+        return ProcCalls.getLocal(key);
+    }
+
+    /**
+     * Set the process-local value under {@code key} (null removes it). Fork copies the map (a
+     * shallow copy at fork time) or, with {@link #MEM}, shares it.
+     *
+     * @return the previous value, or null
+     */
+    public static Object setLocal(Object key, Object value) {
+        return ProcCalls.setLocal(key, value);
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    /**
+     * {@code at_fork}: run {@code hook} at every fork in this supervisor. Adding a hook that is
+     * already there moves it to the end (it is never listed twice).
+     */
+    public static void atFork(ForkHook hook) {
+        ProcCalls.atFork(hook);
+    }
+
+    /** {@code rm_at_fork}: answers whether it was there. */
+    public static boolean removeAtFork(ForkHook hook) {
+        return ProcCalls.removeAtFork(hook);
+    }
+
+    /** {@code at_exit}: run {@code hook} at every process exit in this supervisor (once per hook). */
+    public static void atExit(ExitHook hook) {
+        ProcCalls.atExit(hook);
+    }
+
+    /** {@code rm_at_exit}: answers whether it was there. */
+    public static boolean removeAtExit(ExitHook hook) {
+        return ProcCalls.removeAtExit(hook);
+    }
+}

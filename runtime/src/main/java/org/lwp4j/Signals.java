@@ -1,0 +1,371 @@
+package org.lwp4j;
+
+import java.util.Objects;
+import org.lwp4j.signal.SignalCalls;
+
+/**
+ * BSD signals between lwp4j processes and LWPs: {@code kill}, {@code killpg}, {@code _lwp_kill},
+ * {@code sigaction}, {@code sigprocmask} and {@code sigpending}, with BSD signal numbers and
+ * {@link #NSIG} = 64 (signal 0 only checks that the target exists).
+ *
+ * <p><b>Who may call.</b> Every method that acts (all but the set helpers) must be called from
+ * an LWP (see {@link Lwp}); it acts for the caller's process, and each is a safe point.
+ *
+ * <p><b>Dispositions</b> are per process ({@link #sigaction}); a child process gets a copy at
+ * fork, or shares them with its parent when forked with SIGSHARE. <b>Masks</b> are per LWP
+ * ({@link #sigprocmask}); a new LWP (and a forked process's first LWP) starts with its creator's
+ * mask; a thread that enters with {@code Supervisor.attach} starts with an empty one. SIGKILL and
+ * SIGSTOP cannot be caught, ignored or masked.
+ *
+ * <p><b>Delivery.</b> A signal sent to a process is pending on the process and taken by one of
+ * its LWPs that does not mask it; a signal sent to an LWP ({@link #lwpKill}) is pending on that
+ * LWP. Standard signals do not queue: a signal already pending is not pended twice. The action
+ * is taken at a safe point of the receiving LWP, because Java cannot run code on a thread from
+ * outside:
+ * <ul>
+ * <li>a <em>handler</em> runs on the receiving LWP, with the signal itself (unless
+ * {@link #SA_NODEFER}) and the disposition's mask added to the LWP's mask while it runs. An LWP
+ * asleep in the runtime (park, a parking-lot wait, {@code _lwp_wait}, process wait) is woken:
+ * its call returns INTERRUPTED or EINTR after the handler ran. An LWP blocked in a JDK call is
+ * woken with {@link Thread#interrupt()}; that interrupt status is cleared again when the signal
+ * is delivered, if it is still set.</li>
+ * <li>default <em>terminate</em> (SIGKILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGABRT, SIGUSR1,
+ * SIGUSR2, SIGALRM, SIGPIPE, signals 32 and up, ...): the process exits, its wait status says
+ * "signaled" with that signal; woken as for a handler.</li>
+ * <li>default <em>stop</em> (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): every LWP of the process stops
+ * at its next safe point; once none runs, the parent is told (wait with WSTOPPED, SIGCHLD with
+ * code {@link #CLD_STOPPED} unless its SIGCHLD disposition has {@link #SA_NOCLDSTOP}). LWPs
+ * created meanwhile start stopped. Other signals stay pending while the process is stopped,
+ * except SIGKILL, which ends it.</li>
+ * <li>SIGCONT, whatever its disposition, resumes a stopped process, discards pending stop
+ * signals, and, if the stop had been reported, tells the parent (WCONTINUED, SIGCHLD with
+ * {@link #CLD_CONTINUED}); a stop signal discards a pending SIGCONT.</li>
+ * <li>default <em>ignore</em> (SIGCHLD, SIGURG, SIGWINCH, SIGINFO, SIGIO, SIGCONT) and
+ * {@link Disposition#IGNORE}: the signal is discarded when sent (it is still generated: wait
+ * still reports what happened to a child).</li>
+ * </ul>
+ * Init (process 1) is protected as in BSD: signals whose action would terminate or stop it are
+ * discarded (sending them succeeds).
+ *
+ * <p><b>What the JVM allows.</b> An LWP that never calls into the runtime and never blocks
+ * cannot be signalled, stopped or killed until it does ({@link Lwp#checkpoint()} exists for long
+ * computations). Threads that entered with {@code Supervisor.attach} are never interrupted by
+ * lwp4j; they act on signals at their next call into the runtime, or at once when asleep in it.
+ *
+ * <p><b>Memory effects.</b> Actions of the sender before a {@code kill}, {@code killpg} or
+ * {@code lwpKill} that posts a signal happen-before the handler that signal runs (the signal is
+ * posted under the target process's lock, which the receiver takes to take it).
+ *
+ * <p><b>Credentials.</b> A process may signal another only if both have the same uid, or the
+ * sender's uid is 0; SIGCONT may also be sent within the same session.
+ */
+public final class Signals {
+    private Signals() {
+    }
+
+    /** Number of signal numbers: valid signals are 1 .. NSIG - 1 (0 is the existence check). */
+    public static final int NSIG = 64;
+
+    public static final int SIGHUP = 1;
+    public static final int SIGINT = 2;
+    public static final int SIGQUIT = 3;
+    public static final int SIGILL = 4;
+    public static final int SIGTRAP = 5;
+    public static final int SIGABRT = 6;
+    public static final int SIGEMT = 7;
+    public static final int SIGFPE = 8;
+    public static final int SIGKILL = 9;
+    public static final int SIGBUS = 10;
+    public static final int SIGSEGV = 11;
+    public static final int SIGSYS = 12;
+    public static final int SIGPIPE = 13;
+    public static final int SIGALRM = 14;
+    public static final int SIGTERM = 15;
+    public static final int SIGURG = 16;
+    public static final int SIGSTOP = 17;
+    public static final int SIGTSTP = 18;
+    public static final int SIGCONT = 19;
+    public static final int SIGCHLD = 20;
+    public static final int SIGTTIN = 21;
+    public static final int SIGTTOU = 22;
+    public static final int SIGIO = 23;
+    public static final int SIGXCPU = 24;
+    public static final int SIGXFSZ = 25;
+    public static final int SIGVTALRM = 26;
+    public static final int SIGPROF = 27;
+    public static final int SIGWINCH = 28;
+    public static final int SIGINFO = 29;
+    public static final int SIGUSR1 = 30;
+    public static final int SIGUSR2 = 31;
+    /** DragonFly's SIGTHR; default terminate, as signals 33 .. 63. */
+    public static final int SIGTHR = 32;
+
+    /** {@link #sigprocmask} how: add {@code set} to the mask. */
+    public static final int SIG_BLOCK = 1;
+    /** {@link #sigprocmask} how: remove {@code set} from the mask. */
+    public static final int SIG_UNBLOCK = 2;
+    /** {@link #sigprocmask} how: the mask becomes {@code set}. */
+    public static final int SIG_SETMASK = 3;
+
+    /** Disposition flag: reset the disposition to default when the handler is entered. */
+    public static final int SA_RESETHAND = 0x0004;
+    /** Disposition flag (SIGCHLD): no SIGCHLD when a child stops or continues. */
+    public static final int SA_NOCLDSTOP = 0x0008;
+    /** Disposition flag: do not add the signal itself to the mask while its handler runs. */
+    public static final int SA_NODEFER = 0x0010;
+    /** Disposition flag (SIGCHLD): exiting children do not become zombies for the caller. */
+    public static final int SA_NOCLDWAIT = 0x0020;
+
+    /** {@link SigInfo#code()}: sent by {@link #kill} or {@link #killpg}. */
+    public static final int SI_USER = 0;
+    /** {@link SigInfo#code()}: sent by {@link #lwpKill} (NetBSD's {@code _lwp_kill}). */
+    public static final int SI_LWP = -5;
+    /** {@link SigInfo#code()} of SIGCHLD: a child exited. */
+    public static final int CLD_EXITED = WaitResult.CLD_EXITED;
+    /** {@link SigInfo#code()} of SIGCHLD: a child was killed by a signal. */
+    public static final int CLD_KILLED = WaitResult.CLD_KILLED;
+    /** {@link SigInfo#code()} of SIGCHLD: a child stopped. */
+    public static final int CLD_STOPPED = WaitResult.CLD_STOPPED;
+    /** {@link SigInfo#code()} of SIGCHLD: a stopped child continued. */
+    public static final int CLD_CONTINUED = WaitResult.CLD_CONTINUED;
+
+    /**
+     * {@code kill(2)}: send {@code sig} to processes. {@code pid > 0}: that process;
+     * {@code 0}: every process of the caller's process group; {@code -1}: every process the
+     * caller may signal except init and the caller's own; {@code < -1}: every process of group
+     * {@code -pid}. Signal 0 sends nothing and only checks existence and permission. Killing a
+     * zombie succeeds and changes nothing. When the caller's own process is a target and the
+     * signal can be taken by the caller, it is delivered before this call returns (a handler
+     * runs first; a terminating signal ends the caller with {@link LwpExit}).
+     *
+     * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG); ESRCH if no process
+     *                      matches; EPERM if processes match but the caller may signal none of
+     *                      them
+     */
+    public static void kill(int pid, int sig) {
+        SignalCalls.kill(pid, sig);
+    }
+
+    /**
+     * {@code killpg(3)}: send {@code sig} to every process of group {@code pgid} (0: the
+     * caller's group). As {@link #kill} with {@code -pgid}.
+     *
+     * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG) or {@code pgid < 0};
+     *                      ESRCH if the group has no process (and for {@code pgid == 1});
+     *                      EPERM if the caller may signal none of its processes
+     */
+    public static void killpg(int pgid, int sig) {
+        SignalCalls.killpg(pgid, sig);
+    }
+
+    /**
+     * {@code _lwp_kill(2)}: send {@code sig} to one LWP of the caller's process. It is taken by
+     * that LWP only (unless its action is process-wide: SIGKILL ends the process, stop signals
+     * stop it, SIGCONT continues it). Signal 0 only checks that the LWP exists.
+     *
+     * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG); ESRCH if there is no
+     *                      such live LWP in the caller's process (an LWP of another process,
+     *                      0, a zombie)
+     */
+    public static void lwpKill(int lid, int sig) {
+        SignalCalls.lwpKill(lid, sig);
+    }
+
+    /**
+     * {@code sigaction(2)}: set the caller's process's disposition of {@code sig} and return
+     * the previous one. Setting {@link Disposition#IGNORE}, or the default of a signal whose
+     * default is to ignore it, discards that signal where it is pending in the process, masked
+     * or not. For SIGCHLD, {@link Disposition#IGNORE} or the flag {@link #SA_NOCLDWAIT} makes
+     * exiting children go to the reaper instead of staying zombies for this process. With
+     * SIGSHARE the change is seen by every process sharing the dispositions. The change
+     * happens-before any delivery that reads it.
+     *
+     * @throws LwpException EINVAL if {@code sig} is outside [1, NSIG), if it is SIGKILL or
+     *                      SIGSTOP and {@code d} is not the default, or for unknown flags
+     * @throws NullPointerException if {@code d} is null
+     */
+    public static Disposition sigaction(int sig, Disposition d) {
+        Objects.requireNonNull(d, "d");
+        return SignalCalls.sigaction(sig, d);
+    }
+
+    /**
+     * {@code sigaction(2)} with no new action: the caller's process's disposition of {@code sig}.
+     *
+     * @throws LwpException EINVAL if {@code sig} is outside [1, NSIG)
+     */
+    public static Disposition sigaction(int sig) {
+        return SignalCalls.sigaction(sig, null);
+    }
+
+    /**
+     * {@code sigprocmask(2)} (per LWP, as {@code pthread_sigmask}): change the calling LWP's
+     * mask and return the previous one. SIGKILL and SIGSTOP are silently left out; bits of no
+     * signal are ignored. If the change unmasks pending signals, they are delivered before this
+     * call returns.
+     *
+     * @param how {@link #SIG_BLOCK}, {@link #SIG_UNBLOCK} or {@link #SIG_SETMASK}
+     * @param set a signal set, bit {@code n - 1} for signal {@code n} (see {@link #sigmask})
+     * @throws LwpException EINVAL for an unknown {@code how}
+     */
+    public static long sigprocmask(int how, long set) {
+        return SignalCalls.sigprocmask(how, set);
+    }
+
+    /**
+     * {@code sigpending(2)}: the signals pending on the calling LWP or its process that the
+     * calling LWP masks.
+     */
+    public static long sigpending() {
+        return SignalCalls.sigpending();
+    }
+
+    // ------------------------------------------------------------------ signal sets
+
+    /**
+     * The set holding only {@code sig} (bit {@code sig - 1}).
+     *
+     * @throws IllegalArgumentException if {@code sig} is outside [1, NSIG)
+     */
+    public static long sigmask(int sig) {
+        if (sig < 1 || sig >= NSIG) {
+            throw new IllegalArgumentException("sigmask: not a signal: " + sig);
+        }
+        return 1L << (sig - 1);
+    }
+
+    /** The set of the given signals. @throws IllegalArgumentException for a non-signal */
+    public static long sigset(int... sigs) {
+        long s = 0;
+        for (int sig : sigs) {
+            s |= sigmask(sig);
+        }
+        return s;
+    }
+
+    /** Whether {@code set} holds {@code sig} (false for a non-signal). */
+    public static boolean sigismember(long set, int sig) {
+        return sig >= 1 && sig < NSIG && (set & (1L << (sig - 1))) != 0;
+    }
+
+    private static final String[] NAMES = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
+        "SIGABRT", "SIGEMT", "SIGFPE", "SIGKILL", "SIGBUS", "SIGSEGV", "SIGSYS", "SIGPIPE", "SIGALRM",
+        "SIGTERM", "SIGURG", "SIGSTOP", "SIGTSTP", "SIGCONT", "SIGCHLD", "SIGTTIN", "SIGTTOU", "SIGIO",
+        "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGINFO", "SIGUSR1", "SIGUSR2",
+        "SIGTHR"};
+
+    /** The name of a signal ("SIGTERM"), "SIG" + number past SIGTHR, or "signal n" for a non-signal. */
+    public static String name(int sig) {
+        if (sig >= 1 && sig < NAMES.length) {
+            return NAMES[sig];
+        }
+        return sig > 0 && sig < NSIG ? "SIG" + sig : "signal " + sig;
+    }
+
+    // ------------------------------------------------------------------ types
+
+    /** A signal handler: runs on the receiving LWP at a safe point. */
+    @FunctionalInterface
+    public interface Handler {
+        /**
+         * Handle one signal. May call into the runtime (more signals may then be delivered,
+         * nested, unless masked). A Throwable it throws propagates out of the call at whose safe
+         * point it ran; the LWP's mask is restored first.
+         */
+        void handle(SigInfo info);
+    }
+
+    /**
+     * What was delivered: the signal, a code ({@link #SI_USER}, {@link #SI_LWP}, CLD_* for
+     * SIGCHLD, or the kernel's code), and the sending process and its uid (0 and 0 when the
+     * runtime itself sent it).
+     */
+    public record SigInfo(int signo, int code, int pid, int uid) {
+    }
+
+    /**
+     * A signal disposition: {@link #DEFAULT}, {@link #IGNORE} or a handler, with a mask (extra
+     * signals masked while the handler runs) and flags (SA_*). Immutable; equal when kind,
+     * handler (the same object), mask and flags are.
+     */
+    public static final class Disposition {
+        /** What a disposition does. */
+        public enum Kind {
+            /** The signal's default action (terminate, stop, continue or ignore). */
+            DEFAULT,
+            /** Discard the signal. */
+            IGNORE,
+            /** Run a {@link Handler}. */
+            HANDLER
+        }
+
+        /** {@code SIG_DFL}. */
+        public static final Disposition DEFAULT = new Disposition(Kind.DEFAULT, null, 0, 0);
+        /** {@code SIG_IGN}. */
+        public static final Disposition IGNORE = new Disposition(Kind.IGNORE, null, 0, 0);
+
+        private final Kind kind;
+        private final Handler handler;
+        private final long mask;
+        private final int flags;
+
+        private Disposition(Kind kind, Handler handler, long mask, int flags) {
+            this.kind = kind;
+            this.handler = handler;
+            this.mask = mask;
+            this.flags = flags;
+        }
+
+        /** Run {@code h} on delivery. @throws NullPointerException if {@code h} is null */
+        public static Disposition handler(Handler h) {
+            return new Disposition(Kind.HANDLER, Objects.requireNonNull(h, "h"), 0, 0);
+        }
+
+        /** This disposition with {@code mask} as the extra signals masked while a handler runs. */
+        public Disposition withMask(long mask) {
+            return new Disposition(kind, handler, mask, flags);
+        }
+
+        /** This disposition with the SA_* {@code flags} (checked by {@link Signals#sigaction}). */
+        public Disposition withFlags(int flags) {
+            return new Disposition(kind, handler, mask, flags);
+        }
+
+        public Kind kind() {
+            return kind;
+        }
+
+        /** The handler, or null unless {@link #kind()} is HANDLER. */
+        public Handler handler() {
+            return handler;
+        }
+
+        public long mask() {
+            return mask;
+        }
+
+        public int flags() {
+            return flags;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Disposition)) {
+                return false;
+            }
+            Disposition d = (Disposition) o;
+            return kind == d.kind && handler == d.handler && mask == d.mask && flags == d.flags;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(kind, System.identityHashCode(handler), mask, flags);
+        }
+
+        @Override
+        public String toString() {
+            return "Disposition[" + kind + (mask != 0 ? ", mask=0x" + Long.toHexString(mask) : "")
+                    + (flags != 0 ? ", flags=0x" + Integer.toHexString(flags) : "") + "]";
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package org.lwp4j.proc;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.lwp4j.LwpException;
+import org.lwp4j.Proc;
+import org.lwp4j.kern.Events;
+import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.KProc;
+import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.Sig;
+import org.lwp4j.kern.Wstat;
+
+/**
+ * The process layer's part of exit: DragonFly {@code exit1} after {@code killalllwps}.
+ */
+public final class Exit {
+    /*
+     * Implementation overview.
+     *
+     * Kernel.exit1 elects the master (the first LWP to move the process out of SACTIVE; a racing
+     * second exit only ends its own LWP), kills every other LWP at its safe point and waits for
+     * them. Then it calls exited() here, on the master, with no lock held. In DragonFly's order:
+     *
+     *  1. A leader (RFTHREAD) kills its peers (SIGKILL at their safe points: posted directly, so
+     *     it works with or without the signal layer) and waits until each has left its peer list
+     *     (uninterruptibly, as tsleep without PCATCH; re-checking every 50 ms for a peer forked
+     *     meanwhile, and for the supervisor closing, which ends processes without this path).
+     *  2. The at-exit hooks run (exit_list), then the resource table is released (fdfree):
+     *     entries held by no other table are closed. Exceptions from either are kept in the
+     *     process record, not thrown: the exit goes on.
+     *  3. Under the tree lock, in one step so waiters never see a half-exited process: a peer
+     *     leaves its leader's list; a PPWAIT parent is released; a session leader stops being
+     *     one; the process becomes a zombie; it gives up its reaper node (reaper_exit); its
+     *     children go to the nearest live reaper (reaper_get: init at the root), zombies among
+     *     them into that reaper's zombie queue; if its parent ignores SIGCHLD or set NOCLDWAIT
+     *     (KProc.noCldWait, kept by the signal layer), the zombie itself goes to the reaper (which
+     *     can be the parent itself). The zombie then joins its parent's zombie queue and the
+     *     parent's CH_CHILD is broadcast; a zombie whose parent is init is reaped at once (init
+     *     reaps its children, as a real init does), so init never collects zombies.
+     *  4. The parent is signalled (SIGCHLD with CLD_EXITED or CLD_KILLED) through the kernel's
+     *     psignal, after the tree lock is released.
+     *  5. AST_EXIT is posted to the master itself: whatever runtime call its unwinding body makes
+     *     from a finally block ends at once with LwpExit, so a zombie runs no more user code that
+     *     calls in.
+     *
+     * The rusage of the zombie (CPU time of its LWPs) is complete only once its last LWP has left
+     * (Kernel.lwpExit adds each LWP's time as it goes); kern_wait waits for that, as DragonFly
+     * waits for p_nthreads to reach 0 before reaping.
+     */
+    static final Object CH_PEERS = new Object() {
+        @Override
+        public String toString() {
+            return "peers";
+        }
+    };
+
+    private Exit() {
+    }
+
+    /** An uncaught Throwable in an LWP body: terminate the process with SIGABRT. */
+    static void fault(KLwp l, Throwable t) {
+        try {
+            l.kernel.exit1(l, Wstat.signaled(Sig.SIGABRT));
+        } catch (LwpException e) {
+            // init cannot exit: its LWP just ends
+        }
+    }
+
+    static void exited(ProcLayer L, KLwp master, KProc p, int wstatus) {
+        Kernel k = L.kernel;
+        PState s;
+        List<KProc> peers = List.of();
+        k.tree.lock();
+        try {
+            s = L.st(p);
+            s.xstat = wstatus;
+            s.fault = master.fault();
+            if (s.leader == p && s.peers != null && !s.peers.isEmpty()) {
+                peers = new ArrayList<>(s.peers);
+            }
+        } finally {
+            k.tree.unlock();
+        }
+        if (!peers.isEmpty()) {
+            killPeers(k, master, p, s, peers);
+        }
+        List<Throwable> errors = new ArrayList<>(0);
+        for (Proc.ExitHook h : L.exitHooks) {
+            try {
+                h.exiting(p.pid, wstatus);
+            } catch (Throwable t) {
+                errors.add(t);
+            }
+        }
+        errors.addAll(s.resources.release());
+        KProc pp;
+        int sig;
+        k.tree.lock();
+        try {
+            s.exitErrors = errors;
+            becomeZombie(L, p, s);
+            pp = p.parent;
+            sig = s.sigparent;
+        } finally {
+            k.tree.unlock();
+        }
+        k.psignal(pp, sig, ProcLayer.exitCode(wstatus));
+        Events.procExit(p, wstatus);
+        master.post(KLwp.AST_EXIT);
+    }
+
+    /**
+     * Kill the peers and wait until every one has left the list. A peer may fork a new peer
+     * meanwhile: each round kills whatever is on the list and not yet killed, and the sleep
+     * re-checks every 50 ms (a fork does not broadcast the leader's channel).
+     */
+    private static void killPeers(Kernel k, KLwp master, KProc p, PState s, List<KProc> first) {
+        java.util.Set<KProc> killed = new java.util.HashSet<>();
+        List<KProc> toKill = first;
+        for (;;) {
+            for (KProc q : toKill) {
+                if (killed.add(q)) {
+                    ProcLayer.killProc(q);
+                }
+            }
+            k.tree.lock();
+            try {
+                while (!s.peers.isEmpty() && killed.containsAll(s.peers) && !k.isClosed()) {
+                    k.sleep.cvWait(master, p, p.pid, CH_PEERS, k.tree, false, true,
+                            k.cfg.clock().getAsLong() + Fork.CLOSE_POLL_NANOS);
+                }
+                if (s.peers.isEmpty() || k.isClosed()) {
+                    return;
+                }
+                toKill = new ArrayList<>(s.peers);
+            } finally {
+                k.tree.unlock();
+            }
+        }
+    }
+
+    /** Step 3 of the overview (tree lock held). */
+    private static void becomeZombie(ProcLayer L, KProc p, PState s) {
+        Kernel k = L.kernel;
+        if (s.leader != p) {
+            PState ls = L.st(s.leader);
+            if (ls.peers != null) {
+                ls.peers.remove(p);
+            }
+            s.leader.broadcast(CH_PEERS);
+        }
+        if (s.ppwaitParent != null) {
+            KProc w = s.ppwaitParent;
+            s.ppwaitParent = null;
+            w.broadcast(KProc.CH_PPWAIT);
+        }
+        if (s.pgrp != null && s.pgrp.session.leader == p) {
+            s.pgrp.session.leader = null;
+        }
+        p.setPstat(KProc.SZOMB);
+        Reaper reap = Reapers.exit(s);
+        KProc reproc = null;
+        if (!p.children.isEmpty()) {
+            reproc = reaperOrInit(k, reap);
+            for (KProc c : new ArrayList<>(p.children)) {
+                reparent(L, c, reproc);
+            }
+            reproc.broadcast(KProc.CH_CHILD);
+        }
+        KProc pp = p.parent;
+        if (pp.noCldWait) {
+            if (reproc == null) {
+                reproc = reaperOrInit(k, reap);
+            }
+            if (reproc != pp) {
+                pp.children.remove(p);
+                p.parent = reproc;
+                reproc.children.add(p);
+                s.sigparent = Sig.SIGCHLD;
+                pp.broadcast(KProc.CH_CHILD); // its waiters re-check: maybe no child is left (ECHILD)
+            }
+        }
+        if (reap != null) {
+            Reapers.drop(reap);
+        }
+        pp = p.parent;
+        if (pp == k.init) {
+            reapNow(L, pp, p);
+        } else {
+            L.st(pp).zombies.add(p);
+            pp.broadcast(KProc.CH_CHILD);
+        }
+    }
+
+    private static KProc reaperOrInit(Kernel k, Reaper reap) {
+        KProc r = Reapers.get(reap);
+        return r != null ? r : k.init;
+    }
+
+    /** proc_reparent: c becomes a child of np; a zombie moves to np's queue (tree lock held). */
+    static void reparent(ProcLayer L, KProc c, KProc np) {
+        KProc op = c.parent;
+        op.children.remove(c);
+        boolean zombie = L.st(op).zombies.remove(c);
+        c.parent = np;
+        np.children.add(c);
+        L.st(c).sigparent = Sig.SIGCHLD;
+        if (zombie) {
+            if (np == L.kernel.init) {
+                reapNow(L, np, c);
+            } else {
+                L.st(np).zombies.add(c);
+            }
+        }
+    }
+
+    /**
+     * Reap zombie z of parent at once, without waiting for its last LWP (init's automatic reap):
+     * the CPU time its last LWP has not yet handed in is not counted (tree lock held).
+     */
+    static void reapNow(ProcLayer L, KProc parent, KProc z) {
+        parent.children.remove(z);
+        PState ps = L.st(parent);
+        ps.zombies.remove(z);
+        PState zs = L.st(z);
+        z.lock.lock();
+        try {
+            ps.cruCpuNanos += z.ruCpuNanos() + zs.cruCpuNanos;
+            ps.cruUserNanos += z.ruUserNanos() + zs.cruUserNanos;
+        } finally {
+            z.lock.unlock();
+        }
+        release(L, z, zs);
+    }
+
+    /** The last of a reaped process: out of its group and the process table (tree lock held). */
+    static void release(ProcLayer L, KProc z, PState zs) {
+        Groups.leave(L, z, zs);
+        L.kernel.removeProc(z);
+        z.setPstat(KProc.SDEAD);
+    }
+}

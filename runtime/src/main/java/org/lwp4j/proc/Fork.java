@@ -1,0 +1,163 @@
+package org.lwp4j.proc;
+
+import static org.lwp4j.proc.ProcLayer.err;
+
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import org.lwp4j.Errno;
+import org.lwp4j.Proc;
+import org.lwp4j.kern.Events;
+import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.KProc;
+import org.lwp4j.kern.Kernel;
+
+/**
+ * Process creation: DragonFly {@code fork1} and {@code start_forked_proc}.
+ */
+public final class Fork {
+    /*
+     * Implementation overview.
+     *
+     * fork1 and start_forked_proc in one call, all under the tree lock so that nobody sees a
+     * half-made process: the limits (Kernel.newProc: the supervisor's process limit and the
+     * per-uid limit, EAGAIN before anything exists), the record, the parent (the caller, or with
+     * NOWAIT the caller's nearest live reaper), group and session (the caller's), credentials,
+     * reaper node (shared, not owned), RFTHREAD leader/peer links, the resource table (shared,
+     * copied with FDG, new with CFDG), process-local storage (copied, shared with MEM), the
+     * signal layer's fork step (copy or share dispositions; a group signal pending on the caller
+     * reaches the child: it is called before the child's LWP exists, under the same tree lock
+     * that group signalling takes, so no group signal falls between the two), the at-fork hooks,
+     * and last the child's first LWP and platform thread. If a hook throws or the thread cannot
+     * be started, every step is undone (no pid, record, group membership or thread is left) and
+     * the fork fails (the hook's Throwable, or EAGAIN).
+     *
+     * Running the hooks under the tree lock is DragonFly's order (fork_list runs inside fork1
+     * with the child not yet runnable); it means a hook must be short and must not fork or wait
+     * (those answer EDEADLK from a hook).
+     *
+     * RFPPWAIT: after the child runs, the forking LWP sleeps uninterruptibly (as vfork's parent)
+     * on its process's CH_PPWAIT channel until the child's exit clears the child's ppwaitParent
+     * under the tree lock and broadcasts. Being uninterruptible, an _lwp_wakeup of that LWP
+     * answers EBUSY. The only way out without the child's exit is the supervisor closing (its
+     * processes then end without the exit path); the sleep re-checks for that every 50 ms.
+     */
+    /** rfork flags (DragonFly {@code <sys/unistd.h>} values). */
+    public static final int RFFDG = 1 << 2, RFMEM = 1 << 5, RFNOWAIT = 1 << 6, RFCFDG = 1 << 12,
+            RFTHREAD = 1 << 13, RFSIGSHARE = 1 << 14, RFPPWAIT = 1 << 31;
+    private static final int ALL = RFFDG | RFMEM | RFNOWAIT | RFCFDG | RFTHREAD | RFSIGSHARE | RFPPWAIT;
+    static final long CLOSE_POLL_NANOS = 50_000_000L;
+
+    private Fork() {
+    }
+
+    public static int fork(Runnable body, int flags) {
+        Objects.requireNonNull(body, "body");
+        String call = "fork(flags=0x" + Integer.toHexString(flags) + ")";
+        KLwp me = Kernel.curlwp(call);
+        if ((flags & ~ALL) != 0 || (flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG)) {
+            throw err(Errno.EINVAL, call);
+        }
+        Kernel k = me.kernel;
+        ProcLayer.notInHook(k, call);
+        ProcLayer L = ProcLayer.of(me);
+        KProc p1 = me.proc;
+        KProc p2 = null;
+        PState s2 = null;
+        k.tree.lock();
+        try {
+            if (!p1.isExiting()) {
+                PState s1 = L.st(p1);
+                KProc pptr = (flags & RFNOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1;
+                p2 = k.newProc(pptr, p1.uid, call);
+                p2.gid = p1.gid;
+                s2 = setUp(L, p1, s1, p2, flags);
+                try {
+                    k.procCreated(p2);
+                    k.forkSignals(p1, p2, (flags & RFSIGSHARE) != 0);
+                    for (Proc.ForkHook h : L.forkHooks) {
+                        h.forked(p1.pid, p2.pid, flags);
+                    }
+                    k.forkLwp(p2, body, call);
+                } catch (Throwable t) {
+                    undo(L, p2, s2);
+                    throw t;
+                }
+                Events.fork(p1, p2, flags);
+            }
+        } finally {
+            k.tree.unlock();
+        }
+        if (p2 == null) {
+            k.userret(me); // the process is exiting: this LWP ends here
+            throw err(Errno.ESRCH, call + ": the calling process is exiting");
+        }
+        if ((flags & RFPPWAIT) != 0) {
+            ppwait(me, k, p1, s2);
+        }
+        return p2.pid;
+    }
+
+    /** The child's process state, inherited as the flags say (tree lock held). */
+    private static PState setUp(ProcLayer L, KProc p1, PState s1, KProc p2, int flags) {
+        Resources res = (flags & RFCFDG) != 0 ? new Resources()
+                : (flags & RFFDG) != 0 ? s1.resources.copy() : s1.resources.share();
+        Storage mem = (flags & RFMEM) != 0 ? s1.storage : s1.storage.copy();
+        PState s2 = new PState(L, p2, res, mem);
+        s2.reaper = s1.reaper;
+        if (s2.reaper != null) {
+            Reapers.hold(s2.reaper);
+        }
+        if ((flags & RFTHREAD) != 0) {
+            s2.leader = s1.leader;
+            PState ls = L.st(s1.leader);
+            if (ls.peers == null) {
+                ls.peers = new LinkedHashSet<>();
+            }
+            ls.peers.add(p2);
+        } else {
+            s2.leader = p2;
+        }
+        if ((flags & RFPPWAIT) != 0) {
+            s2.ppwaitParent = p1;
+        }
+        p2.procExt = s2;
+        Groups.enter(L, p2, s2, s1.pgrp);
+        return s2;
+    }
+
+    /** Take back a fork that failed after its record was made (tree lock held). */
+    private static void undo(ProcLayer L, KProc p2, PState s2) {
+        Kernel k = L.kernel;
+        if (p2.parent != null) {
+            p2.parent.children.remove(p2);
+        }
+        k.removeProc(p2);
+        p2.setPstat(KProc.SDEAD);
+        Groups.leave(L, p2, s2);
+        if (s2.reaper != null) {
+            Reapers.drop(s2.reaper);
+            s2.reaper = null;
+        }
+        if (s2.leader != p2) {
+            PState ls = L.st(s2.leader);
+            if (ls.peers != null) {
+                ls.peers.remove(p2);
+            }
+        }
+        s2.ppwaitParent = null;
+        s2.resources.release();
+    }
+
+    /** vfork's parent: sleep until the child has exited (uninterruptible). */
+    private static void ppwait(KLwp me, Kernel k, KProc p1, PState s2) {
+        k.tree.lock();
+        try {
+            while (s2.ppwaitParent != null && !k.isClosed()) {
+                k.sleep.cvWait(me, p1, p1.pid, KProc.CH_PPWAIT, k.tree, false, true,
+                        k.cfg.clock().getAsLong() + CLOSE_POLL_NANOS);
+            }
+        } finally {
+            k.tree.unlock();
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package org.lwp4j.proc;
+
+import static org.lwp4j.proc.ProcLayer.err;
+
+import java.util.Objects;
+import org.lwp4j.Errno;
+import org.lwp4j.IdType;
+import org.lwp4j.ParkResult;
+import org.lwp4j.Rusage;
+import org.lwp4j.WaitResult;
+import org.lwp4j.kern.Events;
+import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.KProc;
+import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.Wstat;
+
+/**
+ * DragonFly {@code kern_wait}: wait for a child to exit, stop or continue.
+ */
+public final class KernWait {
+    /*
+     * Implementation overview.
+     *
+     * DragonFly scans the parent's whole child list on every wait and every wakeup, which makes
+     * reaping N children O(N^2). Here each parent keeps a queue of its unclaimed zombies (oldest
+     * first; a linked set so any one leaves in O(1)), filled by the child's exit under the tree
+     * lock. A wait for any child with WEXITED takes the head; a wait for one pid looks the child up
+     * in the process table; so both cost O(1) per reaped child whatever the number of children.
+     * Only the other selectors (group, session, uid, gid) and WSTOPPED/WCONTINUED scan: the
+     * zombie queue for the first match, the children for the stop and continue reports (which the
+     * signal layer leaves in KProc.stopSig/stopUnreported/contUnreported under the tree lock).
+     *
+     * No lost wakeup: the check and the sleep are one cvWait with the tree lock as interlock;
+     * whatever the waiter waits for (a zombie queued, a child reparented to us, a stop or continue
+     * recorded) is changed under the tree lock and followed by a broadcast of the parent's
+     * CH_CHILD channel. Every LWP of the parent sleeps on the same channel, so any of them can
+     * reap any child, whichever LWP forked it.
+     *
+     * Exactly one reaper per zombie: a waiter claims a zombie by taking it off the queue and out
+     * of the parent's children under the tree lock (DragonFly's PWAITRES reservation); a second
+     * waiter then no longer finds it (and, if it was the last match, gets ECHILD). From the
+     * claim on the reap cannot be aborted: the claimer releases the tree lock and waits,
+     * uninterruptibly, for the zombie's last LWP to leave (its exit master is finishing; Kernel.
+     * lwpExit adds each LWP's CPU time to the process and broadcasts the child's CH_LWP under its
+     * lock), so the reported rusage is complete; then it adds the child's usage (and the child's
+     * own reaped children's) to the parent's children usage. WNOWAIT reports without claiming
+     * (after the same wait), so it answers the same result again later.
+     *
+     * The sleep is interruptible: a safe-point request (signal, stop, exit) is acted on and the
+     * wait goes on, or the LWP exits; a wakeup or Thread.interrupt answers EINTR.
+     */
+    /** Option bits (DragonFly {@code <sys/wait.h>} values). */
+    public static final int WNOHANG = 1, WUNTRACED = 2, WSTOPPED = WUNTRACED, WCONTINUED = 4, WNOWAIT = 8,
+            WEXITED = 16;
+    private static final int ALL = WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED;
+    private static final int EVENTS = WEXITED | WSTOPPED | WCONTINUED;
+
+    private KernWait() {
+    }
+
+    public static WaitResult wait(IdType idtype, int id, int options) {
+        Objects.requireNonNull(idtype, "idtype");
+        String call = "wait(" + idtype + ", " + id + ", 0x" + Integer.toHexString(options) + ")";
+        KLwp me = Kernel.curlwp(call);
+        if ((options & ~ALL) != 0 || (options & EVENTS) == 0) {
+            throw err(Errno.EINVAL, call);
+        }
+        Kernel k = me.kernel;
+        ProcLayer.notInHook(k, call);
+        ProcLayer L = ProcLayer.of(me);
+        KProc q = me.proc;
+        KProc z = null;
+        k.tree.lock();
+        try {
+            if ((idtype == IdType.P_PID || idtype == IdType.P_PGID) && id == 0) {
+                idtype = IdType.P_PGID; // WAIT_MYPGRP
+                id = q.pgid;
+            }
+            PState qs = L.st(q);
+            for (;;) {
+                if ((options & WEXITED) != 0) {
+                    z = findZombie(k, q, qs, idtype, id);
+                    if (z != null) {
+                        if ((options & WNOWAIT) == 0) {
+                            claim(q, qs, z);
+                        }
+                        break;
+                    }
+                }
+                int nfound = 0;
+                if (idtype == IdType.P_ALL && (options & (WSTOPPED | WCONTINUED)) == 0) {
+                    nfound = q.children.size();
+                } else if (idtype == IdType.P_PID) {
+                    KProc c = k.findProc(id);
+                    if (c != null && c.parent == q && q.children.contains(c)) { // not claimed
+                        nfound = 1;
+                        WaitResult r = jobEvent(c, options);
+                        if (r != null) {
+                            return r;
+                        }
+                    }
+                } else {
+                    for (KProc c : q.children) {
+                        if (matches(c, idtype, id)) {
+                            nfound++;
+                            WaitResult r = jobEvent(c, options);
+                            if (r != null) {
+                                return r;
+                            }
+                        }
+                    }
+                }
+                if (nfound == 0) {
+                    throw err(Errno.ECHILD, call);
+                }
+                if ((options & WNOHANG) != 0) {
+                    return WaitResult.none();
+                }
+                ParkResult r = k.sleep.cvWait(me, q, q.pid, KProc.CH_CHILD, k.tree, true, false, 0);
+                if (r == ParkResult.INTERRUPTED) {
+                    if (me.ast() != 0) {
+                        k.safePointUnlocked(me, k.tree);
+                    } else {
+                        throw err(Errno.EINTR, call);
+                    }
+                }
+            }
+        } finally {
+            k.tree.unlock();
+        }
+        return reaped(L, me, q, z, (options & WNOWAIT) == 0);
+    }
+
+    /** The first zombie child that matches, or null (tree lock held). */
+    private static KProc findZombie(Kernel k, KProc q, PState qs, IdType idtype, int id) {
+        if (qs.zombies.isEmpty()) {
+            return null;
+        }
+        if (idtype == IdType.P_ALL) {
+            return qs.zombies.iterator().next();
+        }
+        if (idtype == IdType.P_PID) {
+            KProc c = k.findProc(id);
+            return c != null && c.parent == q && qs.zombies.contains(c) ? c : null;
+        }
+        for (KProc c : qs.zombies) {
+            if (matches(c, idtype, id)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static boolean matches(KProc c, IdType idtype, int id) {
+        switch (idtype) {
+            case P_ALL:
+                return true;
+            case P_PID:
+                return c.pid == id;
+            case P_PGID:
+                return c.pgid == id;
+            case P_SID:
+                return c.sid == id;
+            case P_UID:
+                return c.uid == id;
+            case P_GID:
+                return c.gid == id;
+            default:
+                return false;
+        }
+    }
+
+    /** A stop or continue of live child c to report, consumed unless WNOWAIT (tree lock held). */
+    private static WaitResult jobEvent(KProc c, int options) {
+        if (c.isExiting()) {
+            return null;
+        }
+        boolean keep = (options & WNOWAIT) != 0;
+        if ((options & WSTOPPED) != 0 && c.stopUnreported && c.stopSig != 0) {
+            int sig = c.stopSig;
+            if (!keep) {
+                c.stopUnreported = false;
+            }
+            return new WaitResult(c.pid, Wstat.stopped(sig), WaitResult.CLD_STOPPED, c.uid, Rusage.ZERO,
+                    Rusage.ZERO, null);
+        }
+        if ((options & WCONTINUED) != 0 && c.contUnreported) {
+            if (!keep) {
+                c.contUnreported = false;
+            }
+            return new WaitResult(c.pid, Wstat.continued(), WaitResult.CLD_CONTINUED, c.uid, Rusage.ZERO,
+                    Rusage.ZERO, null);
+        }
+        return null;
+    }
+
+    /** Take zombie z for this waiter: from now on nobody else can find it (tree lock held). */
+    private static void claim(KProc q, PState qs, KProc z) {
+        qs.zombies.remove(z);
+        q.children.remove(z);
+    }
+
+    /**
+     * After the tree lock: wait for z's last LWP to leave, then report it; a claimed zombie is
+     * released and its usage added to the parent's children usage.
+     */
+    private static WaitResult reaped(ProcLayer L, KLwp me, KProc q, KProc z, boolean claimed) {
+        Kernel k = L.kernel;
+        long cpu, user;
+        z.lock.lock();
+        try {
+            while (z.nlive() > 0) {
+                k.sleep.cvWait(me, z, z.pid, KProc.CH_LWP, z.lock, false, false, 0);
+            }
+            cpu = z.ruCpuNanos();
+            user = z.ruUserNanos();
+        } finally {
+            z.lock.unlock();
+        }
+        WaitResult r;
+        k.tree.lock();
+        try {
+            PState zs = L.st(z);
+            Rusage self = new Rusage(user, cpu - user);
+            Rusage kids = new Rusage(zs.cruUserNanos, zs.cruCpuNanos - zs.cruUserNanos);
+            r = new WaitResult(z.pid, zs.xstat, ProcLayer.exitCode(zs.xstat), z.uid, self, kids, zs.fault);
+            if (claimed) {
+                PState qs = L.st(q);
+                qs.cruCpuNanos += cpu + zs.cruCpuNanos;
+                qs.cruUserNanos += user + zs.cruUserNanos;
+                Exit.release(L, z, zs);
+            }
+        } finally {
+            k.tree.unlock();
+        }
+        if (claimed) {
+            Events.Wait e = new Events.Wait();
+            if (e.shouldCommit()) {
+                e.pid = q.pid;
+                e.reaped = z.pid;
+                e.commit();
+            }
+        }
+        return r;
+    }
+}

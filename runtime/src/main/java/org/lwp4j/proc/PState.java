@@ -1,0 +1,61 @@
+package org.lwp4j.proc;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.lwp4j.kern.KProc;
+import org.lwp4j.kern.Sig;
+
+/**
+ * The process layer's part of a process record ({@code KProc.procExt}). Every field is guarded
+ * by the kernel's tree lock, except {@code resources} and {@code storage}, which are set once at
+ * creation and are thread-safe objects of their own.
+ */
+final class PState {
+    final ProcLayer layer;
+    final KProc proc;
+
+    /** Process group (and through it the session). */
+    Pgrp pgrp;
+    /** p_reaper: the reaper node this process belongs to (holds one reference); null once exited. */
+    Reaper reaper;
+    /** p_leader: the leader of this process's RFTHREAD group (itself when not a peer). */
+    KProc leader;
+    /** p_peers, on a leader: its live peers. */
+    Set<KProc> peers;
+    final Resources resources;
+    final Storage storage;
+
+    /**
+     * Zombie children not yet claimed by a waiter, oldest first. A wait for any child takes the
+     * head, so reaping costs O(1) per child whatever the number of children.
+     */
+    final Set<KProc> zombies = new LinkedHashSet<>();
+
+    /** The signal the parent gets at exit (p_sigparent). */
+    int sigparent = Sig.SIGCHLD;
+    /** RFPPWAIT: the process whose forking LWP waits for this one to exit; null when none. */
+    KProc ppwaitParent;
+
+    // Set at exit.
+    /** The wait status (p_xstat). */
+    int xstat;
+    /** The uncaught Throwable that terminated the process (SIGABRT), or null. */
+    Throwable fault;
+    /** Errors thrown by resource close() or at-exit hooks during exit (kept for diagnosis). */
+    java.util.List<Throwable> exitErrors = java.util.List.of();
+
+    /** Reaped children's CPU time, ns (p_cru). */
+    long cruCpuNanos, cruUserNanos;
+
+    PState(ProcLayer layer, KProc proc, Resources resources, Storage storage) {
+        this.layer = layer;
+        this.proc = proc;
+        this.resources = resources;
+        this.storage = storage;
+    }
+
+    /** Does this process own its reaper node (is it a reaper)? */
+    boolean ownsReaper() {
+        return reaper != null && reaper.p == proc;
+    }
+}

@@ -1,0 +1,178 @@
+package org.lwp4j.proc;
+
+import static org.lwp4j.proc.ProcLayer.err;
+
+import java.util.Objects;
+import org.lwp4j.Errno;
+import org.lwp4j.Proc;
+import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.KProc;
+import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.Wstat;
+
+/**
+ * The smaller process calls: exit and extexit, getpid/getppid, the resource table,
+ * process-local storage and the hook lists.
+ */
+public final class ProcCalls {
+    /*
+     * Implementation overview.
+     *
+     * exit is DragonFly sys_exit: Kernel.exit1 (the master election, killing the other LWPs, then
+     * the process layer's Exit.exited), then the calling LWP unwinds; a racing second exit only
+     * unwinds. extexit(EXTEXIT_LWP) ends just the caller while other LWPs live (DragonFly checks
+     * p_nthreads under p_token and calls lwp_exit); the last LWP exits the process with the given
+     * status. Two LWPs calling extexit(LWP) at the same moment as the last two can both see the
+     * other alive and both end as LWPs; the process then exits with status 0 through the
+     * kernel's last-LWP path, as if both had returned from their bodies.
+     *
+     * The resource table and storage belong to the caller's process record, set before its
+     * first LWP started, so they are read without the tree lock (the thread start publishes
+     * them); each is thread-safe itself. The hook lists are copy-on-write lists of the
+     * supervisor; adding removes an earlier copy of the same hook first (DragonFly at_fork
+     * warns and replaces), under the list's monitor so that two adds cannot both append.
+     */
+    /** extexit's who (DragonFly EXTEXIT_PROC / EXTEXIT_LWP); the action must be EXTEXIT_SIMPLE (0). */
+    public static final int EXTEXIT_PROC = 0, EXTEXIT_LWP = 1 << 16;
+
+    private ProcCalls() {
+    }
+
+    /** The calling LWP's process state; set before the process's first LWP ran. */
+    private static PState self(KLwp me) {
+        Object x = me.proc.procExt;
+        if (x instanceof PState) {
+            return (PState) x;
+        }
+        Kernel k = me.kernel;
+        k.tree.lock();
+        try {
+            return ProcLayer.of(me).st(me.proc);
+        } finally {
+            k.tree.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ exit
+
+    /** sys_exit: exit1(W_EXITCODE(status, 0)); never returns. */
+    public static RuntimeException exit(int status) {
+        String call = "exit(" + status + ")";
+        KLwp me = Kernel.curlwp(call);
+        me.kernel.exit1(me, Wstat.exited(status)); // EPERM for init; false if another LWP exits it
+        throw me.kernel.exitUnwind(me, call);
+    }
+
+    /** sys_extexit with EXTEXIT_SIMPLE. */
+    public static RuntimeException extexit(int how, int status) {
+        String call = "extexit(0x" + Integer.toHexString(how) + ", " + status + ")";
+        KLwp me = Kernel.curlwp(call);
+        if (how != EXTEXIT_PROC && how != EXTEXIT_LWP) {
+            throw err(Errno.EINVAL, call);
+        }
+        if (how == EXTEXIT_LWP) {
+            KProc p = me.proc;
+            boolean others;
+            p.lock.lock();
+            try {
+                others = p.nlive() > 1;
+            } finally {
+                p.lock.unlock();
+            }
+            if (others) {
+                throw me.kernel.exitUnwind(me, call);
+            }
+        }
+        me.kernel.exit1(me, Wstat.exited(status));
+        throw me.kernel.exitUnwind(me, call);
+    }
+
+    public static int getpid() {
+        return Kernel.curlwp("getpid").proc.pid;
+    }
+
+    public static int getppid() {
+        KLwp me = Kernel.curlwp("getppid");
+        me.kernel.tree.lock();
+        try {
+            KProc pp = me.proc.parent;
+            return pp == null ? 0 : pp.pid;
+        } finally {
+            me.kernel.tree.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ resource table
+
+    public static int open(AutoCloseable resource) {
+        Objects.requireNonNull(resource, "resource");
+        String call = "open";
+        KLwp me = Kernel.curlwp(call);
+        return self(me).resources.open(resource, call);
+    }
+
+    public static AutoCloseable get(int handle) {
+        String call = "get(" + handle + ")";
+        KLwp me = Kernel.curlwp(call);
+        return self(me).resources.get(handle, call);
+    }
+
+    public static void close(int handle) throws Exception {
+        String call = "close(" + handle + ")";
+        KLwp me = Kernel.curlwp(call);
+        Resources.Entry e = self(me).resources.remove(handle, call);
+        if (e != null) {
+            e.resource.close();
+        }
+    }
+
+    public static int[] handles() {
+        KLwp me = Kernel.curlwp("handles");
+        return self(me).resources.handles();
+    }
+
+    // ------------------------------------------------------------------ storage
+
+    public static Object getLocal(Object key) {
+        Objects.requireNonNull(key, "key");
+        KLwp me = Kernel.curlwp("getLocal");
+        return self(me).storage.map.get(key);
+    }
+
+    public static Object setLocal(Object key, Object value) {
+        Objects.requireNonNull(key, "key");
+        KLwp me = Kernel.curlwp("setLocal");
+        Storage s = self(me).storage;
+        return value == null ? s.map.remove(key) : s.map.put(key, value);
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    public static void atFork(Proc.ForkHook hook) {
+        Objects.requireNonNull(hook, "hook");
+        ProcLayer L = ProcLayer.of(Kernel.curlwp("at_fork"));
+        synchronized (L.forkHooks) {
+            L.forkHooks.remove(hook);
+            L.forkHooks.add(hook);
+        }
+    }
+
+    public static boolean removeAtFork(Proc.ForkHook hook) {
+        Objects.requireNonNull(hook, "hook");
+        return ProcLayer.of(Kernel.curlwp("rm_at_fork")).forkHooks.remove(hook);
+    }
+
+    public static void atExit(Proc.ExitHook hook) {
+        Objects.requireNonNull(hook, "hook");
+        ProcLayer L = ProcLayer.of(Kernel.curlwp("at_exit"));
+        synchronized (L.exitHooks) {
+            L.exitHooks.remove(hook);
+            L.exitHooks.add(hook);
+        }
+    }
+
+    public static boolean removeAtExit(Proc.ExitHook hook) {
+        Objects.requireNonNull(hook, "hook");
+        return ProcLayer.of(Kernel.curlwp("rm_at_exit")).exitHooks.remove(hook);
+    }
+}

@@ -1,0 +1,282 @@
+package org.lwp4j.proc;
+
+import static org.lwp4j.proc.ProcLayer.err;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.lwp4j.Errno;
+import org.lwp4j.ReaperPid;
+import org.lwp4j.ReaperStatus;
+import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.KProc;
+import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.Sig;
+
+/**
+ * The reaper tree and {@code procctl}: DragonFly {@code kern_fork.c}'s reaper_hold / reaper_drop /
+ * reaper_init / reaper_exit / reaper_get and PROC_REAP_ACQUIRE / RELEASE / STATUS, with
+ * FreeBSD's REAP_GETPIDS and REAP_KILL.
+ */
+public final class Reapers {
+    /*
+     * Implementation overview.
+     *
+     * A process belongs to a reaper node (PState.reaper, inherited by fork; the reaper flag
+     * itself is not: a child of a reaper belongs to the parent's node but does not own it).
+     * REAP_ACQUIRE puts a new node owned by the caller between it and its old node; REAP_RELEASE
+     * and exit take the ownership away, leaving a dead node that processes forked earlier still
+     * point at. reaper_get walks up from a node to the first live one, and on the way splices out
+     * dead nodes referenced by nothing but the node below (refs == 1), so chains of dead nodes
+     * do not grow. Node reference counts: see Reaper. DragonFly protects each node with its own
+     * lock and holds extra references across the walk; here every node is guarded by the tree
+     * lock, so the walk needs no extra holds.
+     *
+     * procctl acts on the caller only (idtype P_PID with the caller's own pid; anything else is
+     * EINVAL, as in DragonFly's sys_procctl). STATUS, GETPIDS and KILL look at the caller's
+     * reaper: the caller if it owns a node, else the nearest live reaper above it. Descendants
+     * are found by walking the process tree below the reaper (zombies included), not descending
+     * below another reaper for STATUS and GETPIDS (as FreeBSD's per-reaper list), and descending
+     * everywhere for KILL (FreeBSD signals sub-reapers' descendants too). KILL sends through
+     * the kernel's psignal (the signal layer), outside the tree lock, to live processes only,
+     * never to the caller; a caller that is not uid 0 only signals processes of its own uid.
+     */
+    private Reapers() {
+    }
+
+    static void hold(Reaper r) {
+        r.refs++;
+    }
+
+    /** reaper_drop: release one reference; a node that reaches 0 releases its parent in turn. */
+    static void drop(Reaper r) {
+        while (r != null) {
+            if (--r.refs > 0) {
+                return;
+            }
+            Reaper next = r.parent;
+            r.parent = null;
+            r = next;
+        }
+    }
+
+    /** reaper_get: the nearest live reaper process at or above r, pruning dead nodes; null if none. */
+    static KProc get(Reaper r) {
+        while (r != null) {
+            if (r.p != null) {
+                return r.p;
+            }
+            Reaper next = r.parent;
+            while (next != null && next.p == null && next.refs == 1) {
+                // only r.parent refers to next: r inherits next's reference on next.parent
+                r.parent = next.parent;
+                next.parent = null;
+                next.refs = 0;
+                next = r.parent;
+            }
+            r = next;
+        }
+        return null;
+    }
+
+    /** The live reaper of p's node, init if none is left. */
+    static KProc reaperOf(ProcLayer L, PState s) {
+        KProc r = get(s.reaper);
+        return r != null ? r : L.kernel.init;
+    }
+
+    /**
+     * reaper_exit: if p owns its node, give it up (p falls back to the parent node). Then detach
+     * p from its node and answer it, still held: the caller drops it when done.
+     */
+    static Reaper exit(PState s) {
+        Reaper r = s.reaper;
+        if (r != null && r.p == s.proc) {
+            s.reaper = r.parent;
+            if (r.parent != null) {
+                hold(r.parent);
+            }
+            r.p = null;
+            drop(r);
+        }
+        r = s.reaper;
+        s.reaper = null;
+        return r;
+    }
+
+    // ------------------------------------------------------------------ procctl
+
+    private static KLwp self(int pid, String call) {
+        KLwp me = Kernel.curlwp(call);
+        if (pid != me.proc.pid) {
+            throw err(Errno.EINVAL, call + ": procctl acts on the caller only");
+        }
+        return me;
+    }
+
+    public static void acquire(int pid) {
+        String call = "procctl(P_PID, " + pid + ", PROC_REAP_ACQUIRE)";
+        KLwp me = self(pid, call);
+        ProcLayer L = ProcLayer.of(me);
+        Kernel k = me.kernel;
+        k.tree.lock();
+        try {
+            PState s = L.st(me.proc);
+            if (s.ownsReaper()) {
+                throw err(Errno.EALREADY, call);
+            }
+            // reaper_init: the new node inherits the reference p held on its old node
+            s.reaper = new Reaper(me.proc, s.reaper, 1, Reaper.OWNED);
+        } finally {
+            k.tree.unlock();
+        }
+    }
+
+    public static void release(int pid) {
+        String call = "procctl(P_PID, " + pid + ", PROC_REAP_RELEASE)";
+        KLwp me = self(pid, call);
+        ProcLayer L = ProcLayer.of(me);
+        Kernel k = me.kernel;
+        k.tree.lock();
+        try {
+            PState s = L.st(me.proc);
+            if (!s.ownsReaper()) {
+                throw err(Errno.ENOTCONN, call);
+            }
+            if (me.proc == k.init) {
+                throw err(Errno.EINVAL, call + ": init is the root reaper");
+            }
+            Reaper r = s.reaper;
+            s.reaper = r.parent;
+            if (r.parent != null) {
+                hold(r.parent);
+            }
+            r.p = null;
+            drop(r);
+        } finally {
+            k.tree.unlock();
+        }
+    }
+
+    /** The caller's reaper process (tree lock held). */
+    private static KProc reaperFor(ProcLayer L, KProc p) {
+        PState s = L.st(p);
+        return s.ownsReaper() ? p : reaperOf(L, s);
+    }
+
+    public static ReaperStatus status(int pid) {
+        String call = "procctl(P_PID, " + pid + ", PROC_REAP_STATUS)";
+        KLwp me = self(pid, call);
+        ProcLayer L = ProcLayer.of(me);
+        Kernel k = me.kernel;
+        k.tree.lock();
+        try {
+            KProc p = me.proc;
+            KProc r = reaperFor(L, p);
+            int flags = (L.st(p).ownsReaper() ? ReaperStatus.OWNED : 0)
+                    | (r == k.init ? ReaperStatus.REALINIT : 0);
+            int first = r.children.isEmpty() ? -1 : r.children.iterator().next().pid;
+            int desc = descendants(L, r, false).size();
+            return new ReaperStatus(flags, r.children.size(), desc, r.pid, first);
+        } finally {
+            k.tree.unlock();
+        }
+    }
+
+    public static List<ReaperPid> getPids(int pid) {
+        String call = "procctl(P_PID, " + pid + ", PROC_REAP_GETPIDS)";
+        KLwp me = self(pid, call);
+        ProcLayer L = ProcLayer.of(me);
+        Kernel k = me.kernel;
+        k.tree.lock();
+        try {
+            KProc r = reaperFor(L, me.proc);
+            List<KProc[]> d = descendants(L, r, false);
+            List<ReaperPid> out = new ArrayList<>(d.size());
+            for (KProc[] e : d) {
+                KProc q = e[0];
+                int flags = ReaperPid.VALID | (q.parent == r ? ReaperPid.CHILD : 0)
+                        | (L.st(q).ownsReaper() ? ReaperPid.REAPER : 0)
+                        | (q.pstat() >= KProc.SZOMB ? ReaperPid.ZOMBIE : 0);
+                out.add(new ReaperPid(q.pid, e[1].pid, flags));
+            }
+            return out;
+        } finally {
+            k.tree.unlock();
+        }
+    }
+
+    /** REAPER_KILL_CHILDREN / REAPER_KILL_SUBTREE. */
+    public static final int KILL_CHILDREN = 1, KILL_SUBTREE = 2;
+
+    public static int kill(int pid, int sig, int flags, int subtree) {
+        String call = "procctl(P_PID, " + pid + ", PROC_REAP_KILL, sig=" + sig + ", flags=" + flags
+                + ", subtree=" + subtree + ")";
+        KLwp me = self(pid, call);
+        if (sig <= 0 || sig >= Sig.NSIG || (flags & ~(KILL_CHILDREN | KILL_SUBTREE)) != 0
+                || flags == (KILL_CHILDREN | KILL_SUBTREE)) {
+            throw err(Errno.EINVAL, call);
+        }
+        ProcLayer L = ProcLayer.of(me);
+        Kernel k = me.kernel;
+        KProc p = me.proc;
+        List<KProc> targets = new ArrayList<>();
+        int refused = 0;
+        k.tree.lock();
+        try {
+            KProc r = reaperFor(L, p);
+            for (KProc[] e : descendants(L, r, true)) {
+                KProc q = e[0];
+                if (q == p || q == k.init || q.isExiting()) {
+                    continue;
+                }
+                if ((flags & KILL_CHILDREN) != 0 && q.parent != r) {
+                    continue;
+                }
+                if ((flags & KILL_SUBTREE) != 0 && e[1].pid != subtree) {
+                    continue;
+                }
+                if (p.uid != 0 && q.uid != p.uid) {
+                    refused++;
+                    continue;
+                }
+                targets.add(q);
+            }
+        } finally {
+            k.tree.unlock();
+        }
+        if (targets.isEmpty()) {
+            throw err(refused > 0 ? Errno.EPERM : Errno.ESRCH, call);
+        }
+        for (KProc q : targets) {
+            k.psignal(q, sig, ProcLayer.SI_USER);
+        }
+        return targets.size();
+    }
+
+    /**
+     * The processes below r in the tree as {process, the child of r above it}, depth first,
+     * oldest child first. Unless {@code all}, does not descend below another reaper.
+     */
+    private static List<KProc[]> descendants(ProcLayer L, KProc r, boolean all) {
+        List<KProc[]> out = new ArrayList<>();
+        ArrayDeque<KProc[]> stack = new ArrayDeque<>();
+        List<KProc> kids = new ArrayList<>(r.children);
+        for (int i = kids.size() - 1; i >= 0; i--) {
+            stack.push(new KProc[] {kids.get(i), kids.get(i)});
+        }
+        while (!stack.isEmpty()) {
+            KProc[] e = stack.pop();
+            out.add(e);
+            KProc q = e[0];
+            if (!all && L.st(q).ownsReaper()) {
+                continue;
+            }
+            List<KProc> qk = new ArrayList<>(q.children);
+            for (int i = qk.size() - 1; i >= 0; i--) {
+                stack.push(new KProc[] {qk.get(i), e[1]});
+            }
+        }
+        return out;
+    }
+}

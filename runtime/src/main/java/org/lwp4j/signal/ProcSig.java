@@ -1,0 +1,33 @@
+package org.lwp4j.signal;
+
+import org.lwp4j.Signals;
+import org.lwp4j.Signals.SigInfo;
+
+/**
+ * The signal state of one process ({@code KProc.sigExt}). Every field is guarded by the
+ * process's lock (p_lock); {@code acts} is only replaced before the process has LWPs (fork).
+ */
+final class ProcSig {
+    /** Dispositions, private or shared (SIGSHARE). */
+    SigActs acts;
+    /** Process-directed signals not yet taken by an LWP (NetBSD p_sigpend). */
+    long pending;
+    /** The subset of {@code pending} sent to a group or to all: re-posted to a child forked meanwhile. */
+    long groupPending;
+    /** siginfo of each process-pending signal (index: signal number). */
+    final SigInfo[] info = new SigInfo[Signals.NSIG];
+    /** The signal that stopped (or is stopping) the process, while p.stopping. */
+    int stopSignal;
+    /** The current stop has been reported to the parent (cleared by a continue). */
+    boolean stopReported;
+    /** The current stop came from a group signal: a child forked meanwhile stops too. */
+    boolean groupStop;
+    /** SIGKILL was posted: LWPs created from now on are killed at once. */
+    boolean killed;
+    /** ... and it came from a group signal: a child forked meanwhile is killed too. */
+    boolean groupKill;
+
+    ProcSig(SigActs acts) {
+        this.acts = acts;
+    }
+}

@@ -1,0 +1,389 @@
+package org.lwp4j;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.lwp4j.LwpTestSupport.await;
+import static org.lwp4j.LwpTestSupport.sleepsOn;
+import static org.lwp4j.Signals.*;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.lwp4j.Signals.Disposition;
+import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.KProc;
+
+/** Stop and continue (SIGSTOP and kin, SIGCONT), as the parent sees them, and SIGKILL of stopped LWPs. */
+@Timeout(60)
+class JobControlTest {
+    private static final int WJOB = Proc.WUNTRACED | Proc.WCONTINUED;
+    private final Supervisor sup = Supervisor.start();
+
+    @AfterEach
+    void close() {
+        sup.close();
+    }
+
+    private KProc proc(int pid) {
+        return sup.kernel().findProc(pid);
+    }
+
+    private static void parkForever() {
+        for (;;) {
+            Lwp.park("job");
+        }
+    }
+
+    /** Exactly one of WIFSTOPPED, WIFCONTINUED, WIFEXITED, WIFSIGNALED holds for a status. */
+    private static void assertExactlyOne(WaitResult r) {
+        int s = r.status();
+        int n = (WaitResult.WIFSTOPPED(s) ? 1 : 0) + (WaitResult.WIFCONTINUED(s) ? 1 : 0)
+                + (WaitResult.WIFEXITED(s) ? 1 : 0) + (WaitResult.WIFSIGNALED(s) ? 1 : 0);
+        assertEquals(1, n, "status 0x" + Integer.toHexString(s) + " of " + r);
+    }
+
+    @Test
+    void stopAndContinueAHundredTimes() {
+        try (var a = sup.attachNewProcess()) {
+            AtomicInteger stopped = new AtomicInteger(), continued = new AtomicInteger(), killed = new AtomicInteger();
+            sigaction(SIGCHLD, Disposition.handler(info -> {
+                switch (info.code()) {
+                    case CLD_STOPPED:
+                        stopped.incrementAndGet();
+                        break;
+                    case CLD_CONTINUED:
+                        continued.incrementAndGet();
+                        break;
+                    case CLD_KILLED:
+                        killed.incrementAndGet();
+                        break;
+                    default:
+                        break;
+                }
+            }));
+            AtomicLong work = new AtomicLong();
+            int c = Proc.fork(() -> {
+                Lwp.create(JobControlTest::parkForever);
+                Lwp.create(() -> {
+                    for (;;) {
+                        work.incrementAndGet();
+                        Lwp.checkpoint();
+                    }
+                });
+                parkForever();
+            });
+            int[] stops = {SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU};
+            for (int i = 0; i < 100; i++) {
+                int sig = stops[i % stops.length];
+                kill(c, sig);
+                WaitResult r = Proc.waitpid(c, WJOB);
+                assertExactlyOne(r);
+                assertTrue(r.stopped(), r.toString());
+                assertEquals(sig, r.stopSig());
+                assertEquals(CLD_STOPPED, r.code());
+                assertTrue(SigTestSupport.allLwps(proc(c), st -> st == KLwp.LSSTOP), "every LWP is stopped");
+                long w = work.get();
+                assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone(), "one report per stop");
+                assertEquals(w, work.get(), "a stopped LWP does not run");
+
+                kill(c, SIGCONT);
+                r = Proc.waitpid(c, WJOB);
+                assertExactlyOne(r);
+                assertTrue(r.continued(), r.toString());
+                assertEquals(CLD_CONTINUED, r.code());
+                assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone(), "one report per continue");
+            }
+            long w = work.get();
+            await(() -> work.get() > w, "the busy LWP runs again");
+            kill(c, SIGKILL);
+            WaitResult r = Proc.waitpid(c, WJOB);
+            assertExactlyOne(r);
+            assertTrue(r.signaled(), r.toString());
+            assertEquals(SIGKILL, r.termSig());
+            Lwp.checkpoint(); // take a SIGCHLD still pending
+            assertEquals(100, stopped.get());
+            assertEquals(100, continued.get());
+            assertEquals(1, killed.get());
+        }
+    }
+
+    @Test
+    void theStopIsReportedOnlyWhenTheLastLwpStops() {
+        try (var a = sup.attachNewProcess()) {
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicBoolean lateRan = new AtomicBoolean();
+            int c = Proc.fork(() -> {
+                Lwp.create(() -> {
+                    LwpTestSupport.awaitLatch(release, "release"); // a JDK wait: a stop does not end it
+                    Lwp.create(() -> lateRan.set(true)); // a safe point first: it stops here
+                });
+                parkForever();
+            });
+            await(() -> proc(c) != null && proc(c).lwpCount() == 2, "child set up");
+            kill(c, SIGSTOP);
+            await(() -> stoppedCount(proc(c)) == 1, "the parked LWP stopped");
+            assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone(), "one LWP still runs: not stopped yet");
+            release.countDown();
+            WaitResult r = Proc.waitpid(c, WJOB);
+            assertTrue(r.stopped(), r.toString());
+            assertTrue(SigTestSupport.allLwps(proc(c), st -> st == KLwp.LSSTOP));
+            assertFalse(lateRan.get());
+            kill(c, SIGCONT);
+            await(lateRan::get, "the late LWP is created and runs after the continue");
+            assertTrue(Proc.waitpid(c, WJOB).continued());
+            kill(c, SIGKILL);
+            assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        }
+    }
+
+    private static int stoppedCount(KProc p) {
+        int n = 0;
+        for (KLwp l : p.lwpList()) {
+            if (l.stat() == KLwp.LSSTOP) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aSignalSentWhileStoppedIsTakenAfterTheContinue() {
+        try (var a = sup.attachNewProcess()) {
+            AtomicInteger runs = new AtomicInteger();
+            sigaction(SIGUSR1, Disposition.handler(info -> runs.incrementAndGet()));
+            int c = Proc.fork(JobControlTest::parkForever); // inherits the handler
+            kill(c, SIGSTOP);
+            assertTrue(Proc.waitpid(c, WJOB).stopped());
+            kill(c, SIGUSR1);
+            kill(c, SIGUSR2); // terminating, yet a stopped process does not act on it
+            assertTrue(SigTestSupport.allLwps(proc(c), st -> st == KLwp.LSSTOP));
+            assertEquals(0, runs.get());
+            assertFalse(proc(c).isExiting());
+            kill(c, SIGCONT);
+            WaitResult r = Proc.waitpid(c, WJOB);
+            if (r.continued()) {
+                r = Proc.waitpid(c, WJOB);
+            }
+            assertEquals(SIGUSR2, r.termSig(), r.toString());
+            assertEquals(1, runs.get(), "SIGUSR1 (lower) was taken first, then SIGUSR2");
+        }
+    }
+
+    @Test
+    void sigkillEndsAStoppedProcessAndItsStopIsNoLongerReported() {
+        try (var a = sup.attachNewProcess()) {
+            int c = Proc.fork(() -> {
+                Lwp.create(JobControlTest::parkForever);
+                parkForever();
+            });
+            kill(c, SIGSTOP);
+            SigTestSupport.awaitAllStopped(sup, proc(c));
+            await(() -> SigTestSupport.underTree(sup, () -> proc(c).stopUnreported), "stop recorded");
+            kill(c, SIGKILL);
+            WaitResult r = Proc.waitpid(c, WJOB);
+            assertExactlyOne(r);
+            assertEquals(SIGKILL, r.termSig(), r.toString());
+        }
+    }
+
+    @Test
+    void sigkillOfAParkedLwpEndsTheProcess() {
+        assertKilledFromWithin(t -> { });
+    }
+
+    @Test
+    void sigkillOfASuspendedLwpEndsTheProcess() {
+        assertKilledFromWithin(t -> {
+            Lwp.suspend(t);
+            assertEquals(Lwp.State.SUSPENDED, Lwp.ctl(t).state());
+        });
+    }
+
+    /** A child whose LWP t parks, is prepared by {@code prep}, then gets SIGKILL from its own process. */
+    private void assertKilledFromWithin(java.util.function.IntConsumer prep) {
+        try (var a = sup.attachNewProcess()) {
+            AtomicBoolean unwound = new AtomicBoolean();
+            int c = Proc.fork(() -> {
+                int t = Lwp.create(() -> {
+                    try {
+                        parkForever();
+                    } finally {
+                        unwound.set(true);
+                    }
+                });
+                await(() -> sleepsOn(Lwp.ctl(t), "job"), "t parked");
+                prep.accept(t);
+                lwpKill(t, SIGKILL);
+                fail("SIGKILL returned");
+            });
+            WaitResult r = Proc.waitpid(c, 0);
+            assertEquals(SIGKILL, r.termSig(), r.toString());
+            assertTrue(unwound.get());
+        }
+    }
+
+    @Test
+    void sigkillOfAStoppedLwpEndsTheProcess() {
+        try (var a = sup.attachNewProcess()) {
+            AtomicInteger tLid = new AtomicInteger();
+            int c = Proc.fork(() -> {
+                tLid.set(Lwp.create(JobControlTest::parkForever));
+                parkForever();
+            });
+            await(() -> tLid.get() != 0, "t created");
+            kill(c, SIGTSTP);
+            assertTrue(Proc.waitpid(c, WJOB).stopped());
+            KLwp t = proc(c).lwpList().stream().filter(l -> l.lid == tLid.get()).findFirst().orElseThrow();
+            assertEquals(KLwp.LSSTOP, t.stat());
+            kill(c, SIGKILL);
+            assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        }
+    }
+
+    @Test
+    void caughtOrIgnoredTstpDoesNotStopButSigstopAlwaysDoes() {
+        try (var a = sup.attachNewProcess()) {
+            AtomicInteger caught = new AtomicInteger();
+            sigaction(SIGTSTP, Disposition.handler(info -> caught.incrementAndGet()));
+            sigaction(SIGTTIN, Disposition.IGNORE);
+            int c = Proc.fork(JobControlTest::parkForever);
+            kill(c, SIGTSTP);
+            await(() -> caught.get() == 1, "the child's handler ran");
+            kill(c, SIGTTIN);
+            assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone());
+            assertFalse(proc(c).stopping);
+            kill(c, SIGSTOP);
+            assertTrue(Proc.waitpid(c, WJOB).stopped());
+            kill(c, SIGKILL);
+            assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        }
+    }
+
+    @Test
+    void aStopSignalMaskedByEveryLwpStopsWhenUnmasked() {
+        try (var a = sup.attachNewProcess()) {
+            CountDownLatch masked = new CountDownLatch(1), unmask = new CountDownLatch(1);
+            int c = Proc.fork(() -> {
+                sigprocmask(SIG_BLOCK, sigmask(SIGTSTP));
+                masked.countDown();
+                LwpTestSupport.awaitLatch(unmask, "unmask");
+                sigprocmask(SIG_UNBLOCK, sigmask(SIGTSTP)); // stops here
+                parkForever();
+            });
+            LwpTestSupport.awaitLatch(masked, "child masked SIGTSTP");
+            kill(c, SIGTSTP);
+            assertFalse(proc(c).stopping, "pending, not acted on");
+            assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone());
+            unmask.countDown();
+            WaitResult r = Proc.waitpid(c, WJOB);
+            assertTrue(r.stopped(), r.toString());
+            assertEquals(SIGTSTP, r.stopSig());
+            kill(c, SIGCONT);
+            assertTrue(Proc.waitpid(c, WJOB).continued());
+            kill(c, SIGKILL);
+            assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        }
+    }
+
+    @Test
+    void sigcontRunsACaughtHandlerAndReportsOnlyAfterAReportedStop() {
+        try (var a = sup.attachNewProcess()) {
+            AtomicInteger caught = new AtomicInteger();
+            sigaction(SIGCONT, Disposition.handler(info -> caught.incrementAndGet()));
+            int c = Proc.fork(JobControlTest::parkForever);
+            kill(c, SIGCONT); // not stopped: the handler runs, nothing to report
+            await(() -> caught.get() == 1, "handler ran");
+            assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone());
+            kill(c, SIGSTOP);
+            assertTrue(Proc.waitpid(c, WJOB).stopped());
+            kill(c, SIGCONT); // resumes although caught
+            assertTrue(Proc.waitpid(c, WJOB).continued());
+            await(() -> caught.get() == 2, "handler ran after the continue");
+            kill(c, SIGKILL);
+            assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        }
+    }
+
+    @Test
+    void noCldStopSilencesSigchldButNotWait() {
+        try (var a = sup.attachNewProcess()) {
+            AtomicInteger sigchld = new AtomicInteger();
+            sigaction(SIGCHLD, Disposition.handler(info -> sigchld.incrementAndGet()).withFlags(SA_NOCLDSTOP));
+            int c = Proc.fork(JobControlTest::parkForever);
+            kill(c, SIGSTOP);
+            assertTrue(Proc.waitpid(c, WJOB).stopped());
+            kill(c, SIGCONT);
+            assertTrue(Proc.waitpid(c, WJOB).continued());
+            Lwp.checkpoint();
+            assertEquals(0, sigchld.get());
+            kill(c, SIGKILL);
+            assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+            Lwp.checkpoint();
+            assertEquals(1, sigchld.get(), "exit still sends SIGCHLD");
+        }
+    }
+
+    @Test
+    void aSuspendedLwpCountsAsStoppedAndStaysSuspendedAfterTheContinue() {
+        try (var a = sup.attachNewProcess()) {
+            AtomicInteger tLid = new AtomicInteger();
+            CountDownLatch suspended = new CountDownLatch(1);
+            int c = Proc.fork(() -> {
+                int t = Lwp.create(JobControlTest::parkForever);
+                Lwp.suspend(t);
+                tLid.set(t);
+                suspended.countDown();
+                parkForever();
+            });
+            LwpTestSupport.awaitLatch(suspended, "t suspended");
+            kill(c, SIGSTOP);
+            assertTrue(Proc.waitpid(c, WJOB).stopped());
+            kill(c, SIGCONT);
+            assertTrue(Proc.waitpid(c, WJOB).continued());
+            KLwp t = proc(c).lwpList().stream().filter(l -> l.lid == tLid.get()).findFirst().orElseThrow();
+            assertEquals(KLwp.LSSUSPENDED, t.stat());
+            kill(c, SIGKILL);
+            assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        }
+    }
+
+    @Test
+    void aGroupSignalSentDuringForkReachesTheChild() {
+        // F forks in a loop in a group of its own; the group gets SIGKILL while F is somewhere in
+        // fork. A child whose fork was under way when the signal came must die too (the signal
+        // is carried to it), so every child F made ends up gone.
+        try (var a = sup.attachNewProcess()) {
+            for (int i = 0; i < 200; i++) {
+                java.util.Queue<Integer> kids = new java.util.concurrent.ConcurrentLinkedQueue<>();
+                CountDownLatch forking = new CountDownLatch(1);
+                int f = Proc.fork(() -> {
+                    Proc.setpgid(0, 0);
+                    forking.countDown();
+                    for (;;) {
+                        kids.add(Proc.fork(JobControlTest::parkForever));
+                    }
+                });
+                LwpTestSupport.awaitLatch(forking, "F forks");
+                killpg(f, SIGKILL);
+                assertEquals(SIGKILL, Proc.waitpid(f, 0).termSig());
+                int round = i;
+                for (int k : kids) {
+                    await(() -> gone(k), () -> "child " + k + " of F (round " + round + ") is gone\n" + sup.ps());
+                }
+            }
+        }
+    }
+
+    /** The process has exited and been reaped (orphans go to init, which reaps at once). */
+    private static boolean gone(int pid) {
+        try {
+            kill(pid, 0);
+            return false;
+        } catch (LwpException e) {
+            return e.errno() == Errno.ESRCH;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.lwp4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.function.Executable;
+
+/** Bounded waits and errno assertions shared by the LWP call tests. */
+final class LwpTestSupport {
+    /** How long any wait in these tests may take before it fails (never a speed assertion). */
+    static final long WAIT_MILLIS = 20_000;
+
+    private LwpTestSupport() {
+    }
+
+    /** Poll {@code cond} until it holds; fail with {@code what} after {@link #WAIT_MILLIS}. */
+    static void await(BooleanSupplier cond, Supplier<String> what) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("not reached within " + WAIT_MILLIS + " ms: " + what.get());
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted while waiting for: " + what.get());
+            }
+        }
+    }
+
+    static void await(BooleanSupplier cond, String what) {
+        await(cond, () -> what);
+    }
+
+    /** Await a latch from inside an LWP body or a test thread, bounded. */
+    static void awaitLatch(CountDownLatch latch, String what) {
+        try {
+            if (!latch.await(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("latch not released within " + WAIT_MILLIS + " ms: " + what);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + what, e);
+        }
+    }
+
+    /** True once the LWP behind {@code c} sleeps on the kernel or park channel named {@code channel}. */
+    static boolean sleepsOn(LwpCtl c, String channel) {
+        Object w = c.waitChannel();
+        return c.state() == Lwp.State.SLEEPING && w != null && channel.equals(w.toString());
+    }
+
+    /** Wait until the LWP sleeps in {@code _lwp_wait} or {@code _lwp_suspend} (p_lwpcv). */
+    static void awaitInLwpWait(LwpCtl c) {
+        await(() -> sleepsOn(c, "lwpwait"), () -> "lwp " + c.lid() + " asleep on lwpwait, is " + c);
+    }
+
+    /** Wait until the LWP is a zombie or gone. */
+    static void awaitExited(LwpCtl c) {
+        await(() -> c.state() == Lwp.State.ZOMBIE || c.state() == Lwp.State.DEAD,
+                () -> "lwp " + c.lid() + " exited, is " + c);
+    }
+
+    /**
+     * Create a joinable LWP in the caller's process that exits at once, and wait until it is a
+     * zombie (its control block is taken while it still lives: ctl of a zombie is ESRCH).
+     */
+    static LwpCtl createZombie() {
+        CountDownLatch go = new CountDownLatch(1);
+        int lid = Lwp.create(() -> awaitLatch(go, "zombie to be"));
+        LwpCtl c = Lwp.ctl(lid);
+        go.countDown();
+        awaitExited(c);
+        return c;
+    }
+
+    /** Run {@code call}, expect an LwpException with {@code errno}, return it. */
+    static LwpException expectErrno(Errno errno, Executable call) {
+        LwpException e = assertThrows(LwpException.class, call, "expected " + errno);
+        assertEquals(errno, e.errno(), e.getMessage());
+        return e;
+    }
+}

@@ -1,0 +1,266 @@
+package org.lwp4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lwp4j.LwpTestSupport.await;
+import static org.lwp4j.LwpTestSupport.awaitExited;
+import static org.lwp4j.LwpTestSupport.awaitInLwpWait;
+import static org.lwp4j.LwpTestSupport.awaitLatch;
+import static org.lwp4j.LwpTestSupport.expectErrno;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code _lwp_wait}: collecting, ESRCH, EINVAL, EDEADLK (self, cycles, everyone waiting), EINTR. */
+@Timeout(60)
+class LwpWaitTest {
+
+    /** What an LWP's {@code waitFor} answered: the lid collected, or the exception. */
+    private static final class Outcome {
+        final AtomicInteger lid = new AtomicInteger();
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+
+        Runnable waitFor(AtomicInteger target) {
+            return () -> {
+                try {
+                    lid.set(Lwp.waitFor(target.get()));
+                } catch (LwpException e) {
+                    error.set(e);
+                }
+            };
+        }
+
+        Runnable waitFor(int target) {
+            return waitFor(new AtomicInteger(target));
+        }
+
+        Errno errno() {
+            Throwable t = error.get();
+            return t instanceof LwpException ? ((LwpException) t).errno() : null;
+        }
+    }
+
+    @Test
+    void waitAnyAsTheOnlyLwpAnswersEsrch() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            LwpException e = expectErrno(Errno.ESRCH, () -> Lwp.waitFor(0));
+            assertTrue(e.getMessage().contains("_lwp_wait(0)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void waitForAnUnknownOrCollectedLidAnswersEsrch() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            expectErrno(Errno.ESRCH, () -> Lwp.waitFor(999));
+            expectErrno(Errno.ESRCH, () -> Lwp.waitFor(-1));
+            int lid = Lwp.create(() -> { });
+            assertEquals(lid, Lwp.waitFor(lid));
+            expectErrno(Errno.ESRCH, () -> Lwp.waitFor(lid));
+        }
+    }
+
+    @Test
+    void theExitOfAnLwpHappensBeforeWaitReturns() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            int[] plain = new int[64];
+            int lid = Lwp.create(() -> {
+                for (int i = 0; i < plain.length; i++) {
+                    plain[i] = i + 1;
+                }
+            });
+            assertEquals(lid, Lwp.waitFor(lid));
+            for (int i = 0; i < plain.length; i++) {
+                assertEquals(i + 1, plain[i]);
+            }
+        }
+    }
+
+    @Test
+    void waitOnADetachedLwpAnswersEinval() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            CountDownLatch hold = new CountDownLatch(1);
+            int lid = Lwp.create(() -> awaitLatch(hold, "detached"), Lwp.DETACHED);
+            LwpException e = expectErrno(Errno.EINVAL, () -> Lwp.waitFor(lid));
+            assertTrue(e.getMessage().contains("_lwp_wait(" + lid + ")"), e.getMessage());
+            hold.countDown();
+        }
+    }
+
+    @Test
+    void waitOnSelfAnswersEdeadlk() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(Lwp.self()));
+            // also with other LWPs around that could still exit
+            CountDownLatch hold = new CountDownLatch(1);
+            int other = Lwp.create(() -> awaitLatch(hold, "other"));
+            expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(Lwp.self()));
+            hold.countDown();
+            assertEquals(other, Lwp.waitFor(other));
+        }
+    }
+
+    @Test
+    void twoCycleOfWaitsAnswersEdeadlkToTheLwpClosingIt() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            int m = Lwp.self();
+            CountDownLatch hold = new CountDownLatch(1);
+            Lwp.create(() -> awaitLatch(hold, "bystander"));
+            Outcome a = new Outcome();
+            int aLid = Lwp.create(a.waitFor(m));
+            awaitInLwpWait(Lwp.ctl(aLid));
+
+            // Not everyone waits (the bystander could still exit): only the cycle is a deadlock.
+            expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(aLid));
+            assertNull(a.error.get(), "the first waiter keeps waiting");
+
+            // The cycle opens when the caller ends: A collects it, then everything drains.
+            me.close();
+            hold.countDown();
+            await(() -> sup.processCount() == 1, "the process ended");
+            assertNull(a.error.get());
+            assertEquals(m, a.lid.get());
+        }
+    }
+
+    @Test
+    void threeCycleOfWaitsAnswersEdeadlkToTheLwpClosingIt() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            int m = Lwp.self();
+            CountDownLatch hold = new CountDownLatch(1);
+            Lwp.create(() -> awaitLatch(hold, "bystander"));
+            Outcome b = new Outcome();
+            int bLid = Lwp.create(b.waitFor(m));
+            awaitInLwpWait(Lwp.ctl(bLid));
+            Outcome a = new Outcome();
+            int aLid = Lwp.create(a.waitFor(bLid));
+            awaitInLwpWait(Lwp.ctl(aLid));
+
+            // M -> A -> B -> M
+            LwpException e = expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(aLid));
+            assertTrue(e.getMessage().contains("_lwp_wait(" + aLid + ")"), e.getMessage());
+            assertNull(a.error.get());
+            assertNull(b.error.get());
+
+            me.close();
+            hold.countDown();
+            await(() -> sup.processCount() == 1, "the process ended");
+            assertNull(b.error.get());
+            assertNull(a.error.get());
+            assertEquals(m, b.lid.get(), "B collected the caller");
+            assertEquals(bLid, a.lid.get(), "A collected B");
+        }
+    }
+
+    @Test
+    void aChainOfWaitsThatIsNoCycleWaits() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            LwpCtl mine = Lwp.ctl();
+            CountDownLatch hold = new CountDownLatch(1);
+            int bLid = Lwp.create(() -> awaitLatch(hold, "B"));
+            Outcome a = new Outcome();
+            int aLid = Lwp.create(a.waitFor(bLid));
+            awaitInLwpWait(Lwp.ctl(aLid));
+            Thread releaser = new Thread(() -> {
+                awaitInLwpWait(mine);
+                hold.countDown();
+            }, "releaser");
+            releaser.setDaemon(true);
+            releaser.start();
+            // M -> A -> B, and B is running: no deadlock, M sleeps until A is gone.
+            assertEquals(aLid, Lwp.waitFor(aLid));
+            assertEquals(bLid, a.lid.get());
+            assertNull(a.error.get());
+        }
+    }
+
+    @Test
+    void waitWhileEveryOtherLwpWaitsAnswersEdeadlk() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            int m = Lwp.self();
+            Outcome a = new Outcome();
+            Outcome b = new Outcome();
+            int aLid = Lwp.create(a.waitFor(0));
+            int bLid = Lwp.create(b.waitFor(0));
+            awaitInLwpWait(Lwp.ctl(aLid));
+            awaitInLwpWait(Lwp.ctl(bLid));
+
+            expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(0));
+            expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(aLid));
+            assertNull(a.error.get());
+            assertNull(b.error.get());
+
+            // When the caller ends, one of them collects it and the other collects that one.
+            me.close();
+            await(() -> sup.processCount() == 1, "the process ended");
+            assertNull(a.error.get());
+            assertNull(b.error.get());
+            assertTrue(a.lid.get() == m || b.lid.get() == m, "someone collected the caller");
+            int first = a.lid.get() == m ? aLid : bLid;
+            int second = first == aLid ? b.lid.get() : a.lid.get();
+            assertEquals(first, second, "the other one collected the first");
+        }
+    }
+
+    @Test
+    void twoWaitersOnOneTargetExactlyOneCollectsTheOtherGetsEsrch() {
+        for (int round = 0; round < 5; round++) {
+            try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+                CountDownLatch hold = new CountDownLatch(1);
+                int t = Lwp.create(() -> awaitLatch(hold, "target"));
+                Outcome w1 = new Outcome();
+                Outcome w2 = new Outcome();
+                int w1Lid = Lwp.create(w1.waitFor(t));
+                int w2Lid = Lwp.create(w2.waitFor(t));
+                LwpCtl c1 = Lwp.ctl(w1Lid);
+                LwpCtl c2 = Lwp.ctl(w2Lid);
+                awaitInLwpWait(c1);
+                awaitInLwpWait(c2);
+                hold.countDown();
+                awaitExited(c1);
+                awaitExited(c2);
+                List<Integer> collected = List.of(w1.lid.get(), w2.lid.get());
+                List<Errno> errors = new ArrayList<>();
+                for (Outcome o : List.of(w1, w2)) {
+                    if (o.error.get() != null) {
+                        errors.add(o.errno());
+                    }
+                }
+                assertEquals(1, collected.stream().filter(l -> l == t).count(),
+                        "exactly one waiter collects: " + collected + " errors " + errors);
+                assertEquals(List.of(Errno.ESRCH), errors, "the other answers ESRCH");
+                assertEquals(w1Lid, Lwp.waitFor(w1Lid));
+                assertEquals(w2Lid, Lwp.waitFor(w2Lid));
+                expectErrno(Errno.ESRCH, () -> Lwp.waitFor(t));
+            }
+        }
+    }
+
+    @Test
+    void anInterruptedWaitAnswersEintrAndTheTargetStaysCollectable() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            CountDownLatch hold = new CountDownLatch(1);
+            int t = Lwp.create(() -> awaitLatch(hold, "target"));
+            Outcome w = new Outcome();
+            AtomicReference<Thread> wThread = new AtomicReference<>();
+            Runnable waitBody = w.waitFor(t);
+            int wLid = Lwp.create(() -> {
+                wThread.set(Thread.currentThread());
+                waitBody.run();
+            });
+            LwpCtl wc = Lwp.ctl(wLid);
+            awaitInLwpWait(wc);
+            wThread.get().interrupt();
+            awaitExited(wc);
+            assertEquals(Errno.EINTR, w.errno(), String.valueOf(w.error.get()));
+            assertEquals(wLid, Lwp.waitFor(wLid));
+            hold.countDown();
+            assertEquals(t, Lwp.waitFor(t), "the interrupted waiter did not keep a claim on the target");
+        }
+    }
+}

@@ -1,0 +1,414 @@
+package org.lwp4j.sleep;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.lwp4j.Lwp;
+import org.lwp4j.LwpCtl;
+import org.lwp4j.ParkResult;
+import org.lwp4j.Supervisor;
+
+/**
+ * The sleep table's structure: sizing and growth, Fibonacci mixing, O(1) targeted unpark,
+ * reclaimed nodes, LIFO order across growth, kernel waits keeping a permit, and queue
+ * consistency under racing moves. Tests the package's internals with a minimal Waiter over a
+ * plain thread, and the whole through a Supervisor where the contract names it.
+ */
+@Timeout(60)
+class SleepTableTest {
+    private static final Object KEY = new Object();
+    private static final int KEY_HASH = 7;
+    private static final long WAIT = TimeUnit.SECONDS.toNanos(20);
+
+    /** The smallest Waiter: a plain thread, with a settable safe-point flag. */
+    static final class TestWaiter extends Waiter {
+        final Thread thread;
+        volatile boolean safePoint;
+
+        TestWaiter(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        protected Thread sleeperThread() {
+            return thread;
+        }
+
+        @Override
+        protected boolean safePointPending() {
+            return safePoint;
+        }
+    }
+
+    /** A plain thread running one body with its own waiter; the body's answer lands in result. */
+    static final class Sleeper {
+        final Thread thread;
+        final TestWaiter w;
+        final AtomicReference<Object> result = new AtomicReference<>();
+
+        Sleeper(Function<TestWaiter, Object> body) {
+            AtomicReference<TestWaiter> mine = new AtomicReference<>();
+            thread = new Thread(() -> result.set(body.apply(mine.get())), "sleeper");
+            w = new TestWaiter(thread);
+            mine.set(w);
+            thread.start();
+        }
+
+        Object join() throws InterruptedException {
+            thread.join(TimeUnit.SECONDS.toMillis(20));
+            assertFalse(thread.isAlive(), "the sleeper did not finish");
+            return result.get();
+        }
+    }
+
+    private static void await(BooleanSupplier cond, String what) {
+        long end = System.nanoTime() + WAIT;
+        while (!cond.getAsBoolean()) {
+            assertTrue(System.nanoTime() - end < 0, "not reached: " + what);
+            Thread.yield();
+        }
+    }
+
+    /** Linked in the table and blocked (or about to block) in LockSupport. */
+    private static void awaitBlocked(TestWaiter w) {
+        await(() -> w.bucketAcquire() != null && (w.pw & Waiter.BLOCKED) != 0, "waiter linked and blocked");
+    }
+
+    private static long later() {
+        return System.nanoTime() + WAIT;
+    }
+
+    // ------------------------------------------------------------------ sizing and mixing
+
+    @Test
+    void theTableGrowsToThreeTimesTheLwpCountAsAPowerOfTwo() {
+        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
+            int n = 300;
+            int[] lids = new int[n];
+            for (int i = 0; i < n; i++) {
+                lids[i] = Lwp.create(() -> Lwp.parkUntil(later(), "grow"));
+            }
+            int buckets = s.sleepStats().buckets();
+            assertTrue(buckets >= 3 * n, buckets + " buckets for " + n + " LWPs");
+            assertEquals(1, Integer.bitCount(buckets), buckets + " is a power of two");
+            assertEquals(n, Lwp.unparkAll(lids, "grow"));
+            for (int lid : lids) {
+                assertEquals(lid, Lwp.waitFor(lid));
+            }
+            assertEquals(0, s.sleepStats().linkedWaiters());
+            assertEquals(buckets, s.sleepStats().buckets(), "the table does not shrink");
+        }
+    }
+
+    @Test
+    void setPopulationKeepsThreeToEightBucketsPerLwpAsAPowerOfTwo() {
+        SleepTable t = new SleepTable(System::nanoTime);
+        assertEquals(64, t.bucketCount());
+        int before = t.bucketCount();
+        for (int n : new int[] {1, 10, 21, 22, 100, 300, 1000, 5000, 20000}) {
+            t.setPopulation(n);
+            int b = t.bucketCount();
+            assertEquals(1, Integer.bitCount(b), b + " is a power of two");
+            assertTrue(b >= 3L * n, b + " buckets for " + n);
+            assertTrue(b <= Math.max(64, 8L * n), b + " buckets for " + n + " is too many");
+            assertTrue(b >= before, "never shrinks");
+            before = b;
+        }
+        t.setPopulation(5);
+        assertEquals(before, t.bucketCount(), "never shrinks");
+        assertNull(t.audit());
+    }
+
+    @Test
+    void fibonacciMixingSpreadsSequentialKeysOverTheBuckets() {
+        for (int len : new int[] {64, 1024, 4096}) {
+            int[] perBucket = new int[len];
+            Set<Integer> used = new HashSet<>();
+            for (int h = 0; h < len; h++) {
+                int b = SleepTable.spread(h, len);
+                assertTrue(b >= 0 && b < len);
+                perBucket[b]++;
+                used.add(b);
+                assertTrue(perBucket[b] <= 2, "bucket " + b + " of " + len + " got a third sequential key");
+            }
+            assertTrue(used.size() >= len * 8 / 10, used.size() + " of " + len + " buckets used");
+        }
+        // The same hint of two processes lands in different queues.
+        assertNotEquals(SleepTable.spread(SleepTable.hash(2, "h"), 1024), SleepTable.spread(SleepTable.hash(3, "h"), 1024));
+    }
+
+    // ------------------------------------------------------------------ targeted unpark
+
+    @Test
+    void aTargetedUnparkWorksOnTheWaiterAloneWhileItsBucketIsLocked() throws Exception {
+        SleepTable t = new SleepTable(System::nanoTime);
+        Sleeper s = new Sleeper(w -> t.park(w, KEY, KEY_HASH, "h", true, later()));
+        awaitBlocked(s.w);
+        Bucket b = s.w.bucketAcquire();
+        b.lock();
+        try {
+            assertTrue(s.w.unpark(), "woken without the bucket lock");
+            int pw = s.w.pw;
+            assertTrue((pw & Waiter.WOKEN_UNPARK) != 0 || (pw & Waiter.SLEEPING) == 0, "the outcome is decided");
+            assertSame(b, s.w.bucketAcquire(), "the sleeper cannot leave the queue before the lock is free");
+        } finally {
+            b.unlock();
+        }
+        assertEquals(ParkResult.UNPARKED, s.join());
+        assertEquals(0, t.linkedWaiters());
+        assertEquals(0, t.blockedCount());
+        assertNull(s.w.waitChannel());
+    }
+
+    @Test
+    void aKernelWaitKeepsATargetedUnparkForTheNextPark() throws Exception {
+        SleepTable t = new SleepTable(System::nanoTime);
+        ReentrantLock lock = new ReentrantLock();
+        Object channel = "kernel-channel";
+        Sleeper s = new Sleeper(w -> {
+            lock.lock();
+            ParkResult kernel;
+            try {
+                kernel = t.cvWait(w, KEY, KEY_HASH, channel, lock, true, true, later());
+            } finally {
+                lock.unlock();
+            }
+            return List.of(kernel, t.park(w, KEY, KEY_HASH, "h", true, later()));
+        });
+        awaitBlocked(s.w);
+        assertFalse(s.w.unpark(), "a targeted unpark does not end a kernel wait");
+        assertNotEquals(0, s.w.pw & Waiter.PEND_UNPARK, "it is left pending");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        assertTrue(s.w.isSleeping());
+        lock.lock();
+        try {
+            assertEquals(1, t.cvBroadcast(KEY, KEY_HASH, channel));
+        } finally {
+            lock.unlock();
+        }
+        assertEquals(List.of(ParkResult.UNPARKED, ParkResult.ALREADY), s.join());
+        assertEquals(0, t.linkedWaiters());
+    }
+
+    @Test
+    void aWaiterIsItsOwnNodeAndLeavesTheTableWhenItsSleepEnds() throws Exception {
+        SleepTable t = new SleepTable(System::nanoTime);
+        // time-out, safe-point kick, interrupt and wake: each leaves nothing linked
+        Sleeper timedOut = new Sleeper(w -> t.park(w, KEY, KEY_HASH, "a", true,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20)));
+        assertEquals(ParkResult.TIMED_OUT, timedOut.join());
+        Sleeper kicked = new Sleeper(w -> t.park(w, KEY, KEY_HASH, "b", true, later()));
+        awaitBlocked(kicked.w);
+        kicked.w.safePoint = true;
+        kicked.w.kick();
+        assertEquals(ParkResult.INTERRUPTED, kicked.join());
+        Sleeper interrupted = new Sleeper(w -> t.lotWait(w, KEY, KEY_HASH, "c", () -> true, true, later(), true));
+        awaitBlocked(interrupted.w);
+        interrupted.thread.interrupt();
+        assertEquals(ParkResult.INTERRUPTED, interrupted.join());
+        Sleeper woken = new Sleeper(w -> t.lotWait(w, KEY, KEY_HASH, "d", () -> true, true, later(), true));
+        awaitBlocked(woken.w);
+        assertEquals(1, t.wake(KEY, KEY_HASH, "d", 1));
+        assertEquals(ParkResult.UNPARKED, woken.join());
+        assertEquals(0, t.linkedWaiters());
+        assertEquals(0, t.blockedCount());
+        assertNull(t.audit());
+    }
+
+    // ------------------------------------------------------------------ growth
+
+    @Test
+    void growthKeepsLinkedWaitersFindableAndNewestFirst() throws Exception {
+        SleepTable t = new SleepTable(System::nanoTime);
+        List<Sleeper> sleepers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Sleeper s = new Sleeper(w -> t.lotWait(w, KEY, KEY_HASH, "same", () -> true, true, later(), true));
+            awaitBlocked(s.w);
+            sleepers.add(s);
+        }
+        Sleeper other = new Sleeper(w -> t.lotWait(w, KEY, KEY_HASH, "other", () -> true, true, later(), true));
+        awaitBlocked(other.w);
+        int before = t.bucketCount();
+        t.setPopulation(1000);
+        assertTrue(t.bucketCount() > before, "grew");
+        assertNull(t.audit());
+        assertEquals(4, t.linkedWaiters());
+        for (int i = 2; i >= 0; i--) {
+            assertEquals(1, t.wake(KEY, KEY_HASH, "same", 1));
+            assertEquals(ParkResult.UNPARKED, sleepers.get(i).join(), "newest first after growth: " + i);
+        }
+        assertEquals(1, t.wake(KEY, KEY_HASH, "other", 5));
+        assertEquals(ParkResult.UNPARKED, other.join());
+        assertEquals(0, t.linkedWaiters());
+    }
+
+    // ------------------------------------------------------------------ races on the queues
+
+    /** Run {@code threads} bodies until {@code millis} pass; each body loops while !stop. */
+    private static void race(long millis, List<Runnable> bodies) throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (Runnable r : bodies) {
+            Thread th = new Thread(() -> {
+                try {
+                    r.run();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(millis + TimeUnit.SECONDS.toMillis(20));
+            assertFalse(th.isAlive(), "a racer is stuck");
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a racer failed", failure.get());
+        }
+    }
+
+    /**
+     * Sleepers time out while requeue moves them back and forth between two hints: a sleeper
+     * leaving must never take itself for unlinked while it is in transit, or it would stay
+     * linked after its sleep (and be linked twice by its next sleep).
+     */
+    @Test
+    void requeueRacingTimeoutsLeavesConsistentQueues() throws Exception {
+        SleepTable t = new SleepTable(System::nanoTime);
+        AtomicBoolean stop = new AtomicBoolean();
+        long millis = 1_000;
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        Runnable sleeper = () -> {
+            TestWaiter w = new TestWaiter(Thread.currentThread());
+            for (int i = 0; System.nanoTime() - end < 0; i++) {
+                Object hint = (i & 1) == 0 ? "A" : "B";
+                ParkResult r = t.lotWait(w, KEY, KEY_HASH, hint, () -> true, true,
+                        System.nanoTime() + 2_000 + (i % 64) * 1_000L, true);
+                assertTrue(r == ParkResult.TIMED_OUT || r == ParkResult.UNPARKED, String.valueOf(r));
+            }
+        };
+        Runnable mover = () -> {
+            for (int i = 0; System.nanoTime() - end < 0; i++) {
+                t.requeue(KEY, KEY_HASH, "A", "B", 0, Integer.MAX_VALUE);
+                t.requeue(KEY, KEY_HASH, "B", "A", (i & 15) == 0 ? 1 : 0, Integer.MAX_VALUE);
+            }
+            stop.set(true);
+        };
+        race(millis, List.of(sleeper, sleeper, mover));
+        assertTrue(stop.get());
+        assertNull(t.audit());
+        assertEquals(0, t.linkedWaiters(), "a finished sleeper was left linked");
+    }
+
+    /** Sleepers time out while the table grows under them, round after round. */
+    @Test
+    void growthRacingTimeoutsLeavesConsistentQueues() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            SleepTable t = new SleepTable(System::nanoTime);
+            AtomicBoolean stop = new AtomicBoolean();
+            Runnable sleeper = () -> {
+                TestWaiter w = new TestWaiter(Thread.currentThread());
+                for (int i = 0; !stop.get(); i++) {
+                    long deadline = System.nanoTime() + 1_000 + (i % 32) * 1_000L;
+                    ParkResult r = (i & 1) == 0
+                            ? t.park(w, KEY, KEY_HASH, i % 5, true, deadline)
+                            : t.lotWait(w, KEY, KEY_HASH, i % 5, () -> true, true, deadline, true);
+                    assertEquals(ParkResult.TIMED_OUT, r);
+                }
+            };
+            Runnable grower = () -> {
+                for (int n = 16; n <= 4096; n *= 2) {
+                    t.setPopulation(n);
+                    LockSupport.parkNanos(20_000);
+                }
+                stop.set(true);
+            };
+            race(1_000, List.of(sleeper, sleeper, grower));
+            assertNull(t.audit(), "round " + round);
+            assertEquals(0, t.linkedWaiters(), "round " + round + ": a finished sleeper was left linked");
+        }
+    }
+
+    // ------------------------------------------------------------------ memory is bounded
+
+    /**
+     * 10^5 sleeps that end by time-out or by Thread.interrupt leave nothing in the table: the
+     * nodes are the waiters themselves and each unlinks when its sleep ends.
+     */
+    @Test
+    void aHundredThousandTimeoutsAndInterruptsLeaveNothingLinked() {
+        int timeoutLwps = 4, timeoutsEach = 12_500;
+        int pairs = 2, interruptsEach = 25_000;
+        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
+            AtomicInteger timedOut = new AtomicInteger();
+            AtomicInteger interrupted = new AtomicInteger();
+            AtomicInteger unexpected = new AtomicInteger();
+            List<Integer> lids = new ArrayList<>();
+            for (int k = 0; k < timeoutLwps; k++) {
+                Object hint = "timeout-" + k;
+                lids.add(Lwp.create(() -> {
+                    for (int i = 0; i < timeoutsEach; i++) {
+                        ParkResult r = Lwp.parkUntil(System.nanoTime() + 1_000, hint);
+                        (r == ParkResult.TIMED_OUT ? timedOut : unexpected).incrementAndGet();
+                    }
+                }));
+            }
+            for (int p = 0; p < pairs; p++) {
+                AtomicReference<Thread> victimThread = new AtomicReference<>();
+                AtomicInteger finished = new AtomicInteger();
+                AtomicBoolean gaveUp = new AtomicBoolean();
+                int victim = Lwp.create(() -> {
+                    victimThread.set(Thread.currentThread());
+                    for (int i = 0; i < interruptsEach && !gaveUp.get(); i++) {
+                        ParkResult r = Lwp.parkUntil(System.nanoTime() + WAIT, "victim");
+                        (r == ParkResult.INTERRUPTED ? interrupted : unexpected).incrementAndGet();
+                        finished.incrementAndGet();
+                    }
+                });
+                lids.add(victim);
+                lids.add(Lwp.create(() -> {
+                    LwpCtl c = Lwp.ctl(victim);
+                    long end = System.nanoTime() + WAIT;
+                    for (int i = 0; i < interruptsEach; i++) {
+                        // the victim is in its (i+1)-th sleep and has not finished it
+                        for (int spins = 0; c.parkCount() != i + 1 || finished.get() != i; spins++) {
+                            if (System.nanoTime() - end > 0) {
+                                gaveUp.set(true);
+                                unexpected.incrementAndGet();
+                                victimThread.get().interrupt();
+                                return;
+                            }
+                            if (spins > 50) {
+                                Thread.yield();
+                            }
+                        }
+                        victimThread.get().interrupt();
+                    }
+                }));
+            }
+            for (int lid : lids) {
+                assertEquals(lid, Lwp.waitFor(lid));
+            }
+            assertEquals(0, unexpected.get(), "sleeps with another outcome, or a stuck hand-shake");
+            assertEquals(timeoutLwps * timeoutsEach, timedOut.get());
+            assertEquals(pairs * interruptsEach, interrupted.get());
+            Supervisor.SleepStats st = s.sleepStats();
+            assertEquals(0, st.linkedWaiters(), "waiters left in the table: " + st);
+            assertEquals(0, st.blocked(), st.toString());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.lwp4j.stress.proc;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import org.lwp4j.LwpException;
+import org.lwp4j.LwpExit;
+import org.lwp4j.Proc;
+import org.lwp4j.Supervisor;
+import org.lwp4j.WaitResult;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.LLLL_Result;
+
+/**
+ * Property: two LWPs of one process calling exit at once: exactly one performs the process exit
+ * (one at-exit hook run, one zombie), and the process's status is the one that LWP passed; the
+ * other LWP just ends. An LWP that arrives once the exit has begun cannot join the process.
+ *
+ * <p>Run: {@code java -jar stress/target/jcstress.jar -t ExitOneMasterTest -m quick}
+ */
+public class ExitOneMasterTest {
+    private ExitOneMasterTest() {
+    }
+
+    /**
+     * Each actor enters the process (a fresh child of the stress parent that parks until its
+     * exit) as an attached LWP and calls exit with its own status. The arbiter reports each
+     * actor's fate (EXIT: it called exit and was unwound; LATE: the process was already exiting
+     * when it tried to enter), the status the parent reaped and how many process exits the
+     * at-exit hook saw.
+     */
+    @JCStressTest
+    @Description("exit racing exit: one master, its status, one at-exit run")
+    @Outcome(id = "EXIT, EXIT, 1, 1", expect = ACCEPTABLE, desc = "both raced; actor 1 was the master")
+    @Outcome(id = "EXIT, EXIT, 2, 1", expect = ACCEPTABLE, desc = "both raced; actor 2 was the master")
+    @Outcome(id = "EXIT, LATE, 1, 1", expect = ACCEPTABLE, desc = "actor 1 exited before actor 2 got in")
+    @Outcome(id = "LATE, EXIT, 2, 1", expect = ACCEPTABLE, desc = "actor 2 exited before actor 1 got in")
+    @Outcome(id = ".*, .*, .*, [^1]", expect = FORBIDDEN, desc = "not exactly one process exit")
+    @Outcome(expect = FORBIDDEN, desc = "wrong status for who was there, or an actor failed")
+    @State
+    public static class TwoExits {
+        final int proc;
+        volatile String a1 = "?", a2 = "?";
+
+        public TwoExits() {
+            proc = ProcActors.forkSleeper();
+            ProcActors.countExits(proc);
+        }
+
+        private String exitAs(int status) {
+            Supervisor.Attachment a;
+            try {
+                a = ProcActors.SUPERVISOR.attach(proc);
+            } catch (LwpException e) {
+                return "LATE"; // ESRCH: the process is exiting already
+            }
+            try {
+                Proc.exit(status);
+                return "RETURNED";
+            } catch (LwpExit e) {
+                return "EXIT";
+            } catch (Throwable t) {
+                return t.toString();
+            } finally {
+                a.close(); // no-op when the exit already ended this LWP
+            }
+        }
+
+        @Actor
+        public void exit1() {
+            a1 = exitAs(1);
+        }
+
+        @Actor
+        public void exit2() {
+            a2 = exitAs(2);
+        }
+
+        @Arbiter
+        public void arbiter(LLLL_Result r) {
+            int[] exits = {-1};
+            WaitResult w = ProcActors.reapBounded(proc, () -> exits[0] = ProcActors.exitsOf(proc));
+            r.r1 = a1;
+            r.r2 = a2;
+            r.r3 = w == null ? "STUCK" : w.exited() ? String.valueOf(w.exitStatus()) : w.toString();
+            r.r4 = exits[0];
+        }
+    }
+}
