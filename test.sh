@@ -5,7 +5,9 @@
 #
 # Environment:
 #   JCSTRESS_MODE   jcstress preset (sanity|quick|default|tough|stress), default: sanity
-#   JCSTRESS_ARGS   extra jcstress arguments, e.g. JCSTRESS_ARGS='-t Park' to select tests
+#   JCSTRESS_ARGS   jcstress arguments, default '-sc false' (no split per-actor compilation
+#                   modes: ~5x fewer JVM runs, so the whole run stays within a few minutes on
+#                   2 cores); JCSTRESS_ARGS='' runs the full matrix, '-t Park' selects tests
 #   JAVA_HOME       JDK used for both Maven and the jcstress run (default: java on PATH)
 set -euo pipefail
 
@@ -14,6 +16,7 @@ cd "$ROOT"
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JCSTRESS_MODE="${JCSTRESS_MODE:-sanity}"
+JCSTRESS_ARGS="${JCSTRESS_ARGS--sc false}"
 RUN_DIR="$ROOT/stress/target/jcstress-run"
 
 echo "==> [test.sh] mvn -B -ntp verify (build all modules, JUnit tests in runtime)"

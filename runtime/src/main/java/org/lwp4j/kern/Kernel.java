@@ -198,7 +198,10 @@ public final class Kernel {
         this.signalPoster = Objects.requireNonNull(poster, "poster");
     }
 
-    /** Post a kernel-generated signal to p (no permission check); no-op until signals exist. */
+    /**
+     * Post a kernel-generated signal to p (no permission check). The caller may hold the tree
+     * lock, but no process lock (the signal layer takes the tree lock, then p.lock).
+     */
     public void psignal(KProc p, int sig, int code) {
         signalPoster.post(p, sig, code);
     }

@@ -68,18 +68,24 @@ public class GroupKillVsForkTest {
                 fork = "NOFORK";
                 return;
             }
+            boolean ended = false;
             try {
                 kid = Proc.fork(SigActors::parkForever);
                 fork = "FORKED";
-            } catch (LwpExit | LwpException e) {
+            } catch (LwpExit e) {
+                fork = "NOFORK"; // F was killed at the fork's safe point; this LWP has ended
+                ended = true;
+            } catch (LwpException e) {
                 fork = "NOFORK";
             } catch (Throwable t) {
                 fork = t.toString();
             }
-            try {
-                Lwp.detach(a.lid());
-            } catch (LwpExit | LwpException e) {
-                // F is being killed: this LWP ends with it
+            if (!ended) {
+                try {
+                    Lwp.detach(a.lid());
+                } catch (LwpExit | LwpException e) {
+                    // F is being killed: this LWP ends with it
+                }
             }
             a.close();
         }

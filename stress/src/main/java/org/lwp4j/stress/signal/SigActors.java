@@ -33,10 +33,9 @@ import org.lwp4j.WaitResult;
  */
 final class SigActors {
     static final Supervisor SUPERVISOR = Supervisor.builder().maxProc(1 << 16).maxPid(1 << 22).start();
+    static final int PARENT = Keeper.start(SUPERVISOR);
     /** Processes whose SIGUSR1 handler ran with no consumer installed. */
-    static final Set<Integer> PROBED = ConcurrentHashMap.newKeySet();
-    private static final ConcurrentHashMap<Integer, Integer> EXITS = new ConcurrentHashMap<>();
-    static final int PARENT = startParent();
+    static final Set<Integer> PROBED = Keeper.PROBED;
 
     /** A deadline that a guaranteed wake-up always beats: past it, the wake-up was lost. */
     private static final long LOST_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -52,12 +51,33 @@ final class SigActors {
     private SigActors() {
     }
 
-    @SuppressWarnings("unchecked")
-    private static int startParent() {
-        CompletableFuture<Integer> pid = new CompletableFuture<>();
-        Thread keeper = new Thread(() -> {
+    /**
+     * The parent's keeper thread, in a class of its own: the keeper runs while SigActors is
+     * still being initialised (which waits for its pid), so its code must not touch SigActors.
+     */
+    private static final class Keeper implements Runnable {
+        static final Set<Integer> PROBED = ConcurrentHashMap.newKeySet();
+        static final ConcurrentHashMap<Integer, Integer> EXITS = new ConcurrentHashMap<>();
+        private final Supervisor sup;
+        private final CompletableFuture<Integer> pid = new CompletableFuture<>();
+
+        private Keeper(Supervisor sup) {
+            this.sup = sup;
+        }
+
+        static int start(Supervisor sup) {
+            Keeper k = new Keeper(sup);
+            Thread t = new Thread(k, "lwp4j-signal-stress-keeper");
+            t.setDaemon(true);
+            t.start();
+            return k.pid.join();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void run() {
             try {
-                Supervisor.Attachment a = SUPERVISOR.attachNewProcess();
+                Supervisor.Attachment a = sup.attachNewProcess();
                 Signals.sigaction(Signals.SIGUSR1, Disposition.handler(info -> {
                     Object to = Lwp.getPrivate();
                     if (to instanceof Consumer) {
@@ -74,10 +94,7 @@ final class SigActors {
             } catch (Throwable t) {
                 pid.completeExceptionally(t);
             }
-        }, "lwp4j-signal-stress-keeper");
-        keeper.setDaemon(true);
-        keeper.start();
-        return pid.join();
+        }
     }
 
     /** Run {@code call} as a new LWP of process {@code pid}, then leave it. */
@@ -107,11 +124,11 @@ final class SigActors {
     }
 
     static void countExits(int pid) {
-        EXITS.put(pid, 0);
+        Keeper.EXITS.put(pid, 0);
     }
 
     static int exitsOf(int pid) {
-        Integer n = EXITS.remove(pid);
+        Integer n = Keeper.EXITS.remove(pid);
         return n == null ? -1 : n;
     }
 
