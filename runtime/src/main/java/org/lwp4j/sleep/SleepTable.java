@@ -65,7 +65,8 @@ public final class SleepTable {
 
     private static final int NCPU = Runtime.getRuntime().availableProcessors();
     private static final int SPINS = Integer.getInteger("lwp4j.spins", NCPU > 1 ? 1 << 10 : 0);
-    private static final int MIN_SPINS = Math.min(16, SPINS);
+    /** A probe after the budget decayed: long enough for a wake on another core to land. */
+    private static final int PROBE_SPINS = SPINS >>> 2;
     private static final int MAX_BUCKETS = 1 << 22;
     private static final Object NO_HINT = new Object() {
         @Override
@@ -313,7 +314,8 @@ public final class SleepTable {
      * in a wake doubles it (up to SPINS), one that ends empty-handed halves it. Where wakes come
      * fast (a partner on another core) the budget stays high; where they do not (a busy or
      * oversubscribed machine, including load from other processes we cannot count) it decays
-     * to nothing and the sleeper blocks at once, trying a short spin again every 16 sleeps.
+     * to nothing and the sleeper blocks at once, probing with a quarter of the most every 16
+     * sleeps so that a budget lost in a quiet spell (warm-up, a partner that paused) comes back.
      */
     private static void spin(Waiter w) {
         int budget = w.spinBudget;
@@ -321,7 +323,7 @@ public final class SleepTable {
             if ((w.parkCount & 15) != 0) {
                 return;
             }
-            budget = MIN_SPINS;
+            budget = PROBE_SPINS;
         }
         int i = budget;
         while (i > 0 && (w.pw & Waiter.WOKEN) == 0) {
