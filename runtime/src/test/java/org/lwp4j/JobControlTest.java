@@ -115,14 +115,18 @@ class JobControlTest {
         try (var a = sup.attachNewProcess()) {
             CountDownLatch release = new CountDownLatch(1);
             AtomicBoolean lateRan = new AtomicBoolean();
+            AtomicBoolean inJdkWait = new AtomicBoolean();
             int c = Proc.fork(() -> {
                 Lwp.create(() -> {
-                    LwpTestSupport.awaitLatch(release, "release"); // a JDK wait: a stop does not end it
+                    // Past its first safe point (thread start): a stop sent from now on finds it
+                    // in the JDK wait, which a stop does not end.
+                    inJdkWait.set(true);
+                    LwpTestSupport.awaitLatch(release, "release");
                     Lwp.create(() -> lateRan.set(true)); // a safe point first: it stops here
                 });
                 parkForever();
             });
-            await(() -> proc(c) != null && proc(c).lwpCount() == 2, "child set up");
+            await(() -> proc(c) != null && proc(c).lwpCount() == 2 && inJdkWait.get(), "child set up");
             kill(c, SIGSTOP);
             await(() -> stoppedCount(proc(c)) == 1, "the parked LWP stopped");
             assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone(), "one LWP still runs: not stopped yet");
