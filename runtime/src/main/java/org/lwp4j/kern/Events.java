@@ -17,6 +17,12 @@ public final class Events {
     private Events() {
     }
 
+    /**
+     * The park event's type: park checks it first, so with no recording enabling the event the
+     * park path creates no event object and reads no timestamps.
+     */
+    static final jdk.jfr.EventType PARK = jdk.jfr.EventType.getEventType(Park.class);
+
     @Name("org.lwp4j.Park")
     @Label("LWP Park")
     @Category("lwp4j")

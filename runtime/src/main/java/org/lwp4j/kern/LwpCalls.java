@@ -363,6 +363,17 @@ public final class LwpCalls {
             }
             t.unpark();
         }
+        ParkResult r = Events.PARK.isEnabled()
+                ? parkRecorded(me, p, hint, timed, deadline)
+                : me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
+        if (r == ParkResult.INTERRUPTED && me.ast != 0) {
+            me.kernel.userret(me);
+        }
+        return r;
+    }
+
+    /** park with a JFR event around it; only taken while a recording enables the event. */
+    private static ParkResult parkRecorded(KLwp me, KProc p, Object hint, boolean timed, long deadline) {
         Events.Park ev = new Events.Park();
         ev.begin();
         ParkResult r = me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
@@ -373,9 +384,6 @@ public final class LwpCalls {
             ev.hint = String.valueOf(hint);
             ev.outcome = r.name();
             ev.commit();
-        }
-        if (r == ParkResult.INTERRUPTED && me.ast != 0) {
-            me.kernel.userret(me);
         }
         return r;
     }
