@@ -184,54 +184,65 @@ public final class Supervisor implements AutoCloseable {
 
     /** Limits and settings. */
     public static final class Builder {
-        private KernelConfig c = KernelConfig.defaults();
+        private static final KernelConfig DEFAULTS = KernelConfig.defaults();
+        private int maxProc = DEFAULTS.maxProc();
+        private int maxProcPerUid = DEFAULTS.maxProcPerUid();
+        private int maxLwpPerProc = DEFAULTS.maxLwpPerProc();
+        private int maxLid = DEFAULTS.maxLid();
+        private int maxPid = DEFAULTS.maxPid();
+        private Duration closeTimeout = DEFAULTS.closeTimeout();
+        private LongSupplier clock = DEFAULTS.clock();
+        private Consumer<Thread> threadStarter = DEFAULTS.threadStarter();
 
         private Builder() {
         }
 
+        private static int atLeast(int n, int min, String what) {
+            if (n < min) {
+                throw new IllegalArgumentException(what + " must be at least " + min + ": " + n);
+            }
+            return n;
+        }
+
+        /** The supervisor's process limit (DragonFly maxproc). */
         public Builder maxProc(int n) {
-            c = new KernelConfig(n, c.maxProcPerUid(), c.maxLwpPerProc(), c.maxLid(), c.maxPid(),
-                    c.closeTimeout(), c.clock(), c.threadStarter());
+            maxProc = atLeast(n, 2, "maxProc");
             return this;
         }
 
+        /** The process limit per uid (maxprocperuid); uid 0 is exempt. */
         public Builder maxProcPerUid(int n) {
-            c = new KernelConfig(c.maxProc(), n, c.maxLwpPerProc(), c.maxLid(), c.maxPid(),
-                    c.closeTimeout(), c.clock(), c.threadStarter());
+            maxProcPerUid = atLeast(n, 1, "maxProcPerUid");
             return this;
         }
 
+        /** The LWP limit of one process. */
         public Builder maxLwpPerProc(int n) {
-            c = new KernelConfig(c.maxProc(), c.maxProcPerUid(), n, c.maxLid(), c.maxPid(),
-                    c.closeTimeout(), c.clock(), c.threadStarter());
+            maxLwpPerProc = atLeast(n, 1, "maxLwpPerProc");
             return this;
         }
 
         /** The largest LWP id before ids wrap around to 1. */
         public Builder maxLid(int n) {
-            c = new KernelConfig(c.maxProc(), c.maxProcPerUid(), c.maxLwpPerProc(), n, c.maxPid(),
-                    c.closeTimeout(), c.clock(), c.threadStarter());
+            maxLid = atLeast(n, 2, "maxLid");
             return this;
         }
 
         /** The largest pid before pids wrap around. */
         public Builder maxPid(int n) {
-            c = new KernelConfig(c.maxProc(), c.maxProcPerUid(), c.maxLwpPerProc(), c.maxLid(), n,
-                    c.closeTimeout(), c.clock(), c.threadStarter());
+            maxPid = atLeast(n, 2, "maxPid");
             return this;
         }
 
         /** How long {@link Supervisor#close()} waits for LWPs to reach a safe point. */
         public Builder closeTimeout(Duration d) {
-            c = new KernelConfig(c.maxProc(), c.maxProcPerUid(), c.maxLwpPerProc(), c.maxLid(), c.maxPid(),
-                    Objects.requireNonNull(d, "d"), c.clock(), c.threadStarter());
+            closeTimeout = Objects.requireNonNull(d, "d");
             return this;
         }
 
         /** The nanosecond clock deadlines are read against (default {@code System::nanoTime}). */
         public Builder clock(LongSupplier clock) {
-            c = new KernelConfig(c.maxProc(), c.maxProcPerUid(), c.maxLwpPerProc(), c.maxLid(), c.maxPid(),
-                    c.closeTimeout(), Objects.requireNonNull(clock, "clock"), c.threadStarter());
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
@@ -240,13 +251,16 @@ public final class Supervisor implements AutoCloseable {
          * a failure, which create answers with EAGAIN.
          */
         public Builder threadStarter(Consumer<Thread> starter) {
-            c = new KernelConfig(c.maxProc(), c.maxProcPerUid(), c.maxLwpPerProc(), c.maxLid(), c.maxPid(),
-                    c.closeTimeout(), c.clock(), Objects.requireNonNull(starter, "starter"));
+            threadStarter = Objects.requireNonNull(starter, "starter");
             return this;
         }
 
+        /**
+         * Start a supervisor with these settings.
+         */
         public Supervisor start() {
-            return new Supervisor(c);
+            return new Supervisor(new KernelConfig(maxProc, maxProcPerUid, maxLwpPerProc, maxLid, maxPid,
+                    closeTimeout, clock, threadStarter));
         }
     }
 }
