@@ -57,16 +57,21 @@ public final class SleepTable {
      *
      * Spinning. Before blocking, a sleeper spins briefly on its own park word when the LWPs that
      * are not blocked do not outnumber the processors; otherwise it blocks at once, so that
-     * oversubscribed machines do not burn CPU on sleepers that cannot be woken soon. The spin
-     * length adapts per waiter (spin()): it grows while spins end in a wake and decays to zero
-     * while they do not, which also covers load we cannot count (other processes, other
-     * supervisors). -Dlwp4j.spins=N sets the most iterations (0 disables spinning).
+     * oversubscribed machines do not burn CPU on sleepers that cannot be woken soon. The spin is
+     * bounded in time, not in iterations (a PAUSE costs 10 to 140 cycles depending on the CPU),
+     * and its length adapts per waiter (spin()): it grows while spins end in a wake and decays to
+     * zero while they do not, which also covers load we cannot count (other processes, other
+     * supervisors). The longest spin is sized to outlast one wake-up of a blocked thread (tens of
+     * microseconds on a VM): two partners that both block can only get back to spinning if one
+     * of them spins long enough to see the other one wake and answer. -Dlwp4j.spinNanos=N sets
+     * the longest spin (0 disables spinning).
      */
 
     private static final int NCPU = Runtime.getRuntime().availableProcessors();
-    private static final int SPINS = Integer.getInteger("lwp4j.spins", NCPU > 1 ? 1 << 10 : 0);
-    /** A probe after the budget decayed: long enough for a wake on another core to land. */
-    private static final int PROBE_SPINS = SPINS >>> 2;
+    /** The longest spin, in nanoseconds; also the length of a probe (see spin()). */
+    static final int SPIN_NANOS = Integer.getInteger("lwp4j.spinNanos", NCPU > 1 ? 50_000 : 0);
+    /** A budget that halves below this is zero: too short to catch a wake from another core. */
+    private static final int MIN_SPIN_NANOS = 500;
     private static final int MAX_BUCKETS = 1 << 22;
     private static final Object NO_HINT = new Object() {
         @Override
@@ -310,27 +315,37 @@ public final class SleepTable {
     }
 
     /**
-     * Adaptive spin on the owner's park word. Each waiter keeps its own budget: a spin that ends
-     * in a wake doubles it (up to SPINS), one that ends empty-handed halves it. Where wakes come
-     * fast (a partner on another core) the budget stays high; where they do not (a busy or
-     * oversubscribed machine, including load from other processes we cannot count) it decays
-     * to nothing and the sleeper blocks at once, probing with a quarter of the most every 16
-     * sleeps so that a budget lost in a quiet spell (warm-up, a partner that paused) comes back.
+     * Adaptive spin on the owner's park word, bounded in time. Each waiter keeps its own budget
+     * (nanoseconds): a spin that ends in a wake doubles it (up to SPIN_NANOS), one that ends
+     * empty-handed halves it. Where wakes come fast (a partner on another core) the budget stays
+     * high; where they do not (a busy or oversubscribed machine, including load from other
+     * processes we cannot count) it decays to nothing and the sleeper blocks at once, probing
+     * with the full length every 16 sleeps so that a budget lost in a quiet spell (warm-up, a
+     * partner that paused, a partner that was blocked too) comes back. The clock is read every
+     * 8 pauses.
      */
     private static void spin(Waiter w) {
         int budget = w.spinBudget;
-        if (budget == 0) {
+        boolean probe = budget == 0;
+        if (probe) {
             if ((w.parkCount & 15) != 0) {
                 return;
             }
-            budget = PROBE_SPINS;
+            budget = SPIN_NANOS;
         }
-        int i = budget;
-        while (i > 0 && (w.pw & Waiter.WOKEN) == 0) {
+        long start = System.nanoTime();
+        for (int i = 1; (w.pw & Waiter.WOKEN) == 0; i++) {
             Thread.onSpinWait();
-            i--;
+            if ((i & 7) == 0 && System.nanoTime() - start > budget) {
+                break;
+            }
         }
-        w.spinBudget = (w.pw & Waiter.WOKEN) != 0 ? Math.min(SPINS, budget << 1) : budget >>> 1;
+        if ((w.pw & Waiter.WOKEN) != 0) {
+            w.spinBudget = Math.min(SPIN_NANOS, Math.max(MIN_SPIN_NANOS, budget << 1));
+        } else {
+            int half = budget >>> 1;
+            w.spinBudget = probe || half < MIN_SPIN_NANOS ? 0 : half; // a failed probe stays at 0
+        }
     }
 
     private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline,
@@ -340,7 +355,7 @@ public final class SleepTable {
         if (interruptible && (w.safePointPending() || me.isInterrupted())) {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
-        if (spin && (w.pw & Waiter.WOKEN) == 0 && SPINS > 0 && population - blocked.get() <= NCPU) {
+        if (spin && (w.pw & Waiter.WOKEN) == 0 && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
             spin(w);
         }
         if ((w.pw & Waiter.WOKEN) != 0) {

@@ -41,9 +41,8 @@ public abstract class Waiter {
 
     /** The park word; see the packing above. */
     volatile int pw;
-    /** Adaptive spin budget (iterations); owner only. See SleepTable.spin. */
-    int spinBudget = INITIAL_SPINS;
-    private static final int INITIAL_SPINS = Integer.getInteger("lwp4j.spins", 1 << 10);
+    /** Adaptive spin budget (nanoseconds); owner only. See SleepTable.spin. */
+    int spinBudget = SleepTable.SPIN_NANOS;
 
     /** Number of sleeps begun (NetBSD's counter, adapted); written by the owner only. */
     volatile int parkCount;

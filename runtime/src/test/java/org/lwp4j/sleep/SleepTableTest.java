@@ -1,6 +1,7 @@
 package org.lwp4j.sleep;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -410,5 +411,57 @@ class SleepTableTest {
             assertEquals(0, st.linkedWaiters(), "waiters left in the table: " + st);
             assertEquals(0, st.blocked(), st.toString());
         }
+    }
+    /** Spins that never end in a wake decay the budget to nothing; a failed probe keeps it there. */
+    @Test
+    void spinBudgetDecaysToZeroWhenNoWakeComes() {
+        assumeTrue(SleepTable.SPIN_NANOS > 0, "spinning is off on this machine");
+        SleepTable st = new SleepTable(System::nanoTime);
+        st.setPopulation(1);
+        TestWaiter w = new TestWaiter(Thread.currentThread());
+        assertEquals(SleepTable.SPIN_NANOS, w.spinBudget, "a new waiter starts with the full spin");
+        for (int i = 0; i < 40; i++) {
+            long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(100);
+            assertEquals(ParkResult.TIMED_OUT, st.park(w, KEY, KEY_HASH, "nobody", true, deadline));
+        }
+        // A park whose deadline passed before it began (a descheduled test thread) does not sleep.
+        assertTrue(w.parkCount >= 33, "sleeps begun: " + w.parkCount);
+        assertEquals(0, w.spinBudget, "after " + w.parkCount + " sleeps that no wake ended, probes among them");
+        assertEquals(0, st.linkedWaiters());
+    }
+
+    /** A wake that lands while the sleeper spins doubles its budget, up to the most. */
+    @Test
+    void spinThatEndsInAWakeGrowsTheBudget() throws InterruptedException {
+        assumeTrue(SleepTable.SPIN_NANOS > 1000, "spinning is off on this machine");
+        SleepTable st = new SleepTable(System::nanoTime);
+        st.setPopulation(2);
+        int start = SleepTable.SPIN_NANOS / 2;
+        // A descheduled waker can miss the spin now and then; one caught wake in 20 tries proves it.
+        Object last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Sleeper s = new Sleeper(w -> {
+                w.spinBudget = start;
+                ParkResult r = st.park(w, KEY, KEY_HASH, "ball", true, System.nanoTime() + WAIT);
+                return r + "/" + w.spinBudget;
+            });
+            long end = System.nanoTime() + WAIT;
+            while ((s.w.pw & Waiter.SLEEPING) == 0) { // no yield: the wake must come within the spin
+                assertTrue(System.nanoTime() - end < 0, "the sleeper never slept");
+                Thread.onSpinWait();
+            }
+            // Wake a few microseconds in: after the sleeper has begun its spin, well before it ends.
+            for (long t0 = System.nanoTime(); System.nanoTime() - t0 < start / 5; ) {
+                Thread.onSpinWait();
+            }
+            s.w.unpark();
+            Object r = s.join();
+            last = r;
+            if (("UNPARKED/" + SleepTable.SPIN_NANOS).equals(r)) {
+                return;
+            }
+            assertTrue(String.valueOf(r).startsWith("UNPARKED/"), "outcome/budget: " + r);
+        }
+        fail("no wake landed during a spin of " + start + " ns in 20 tries; last " + last);
     }
 }
