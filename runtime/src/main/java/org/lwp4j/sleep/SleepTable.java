@@ -84,11 +84,21 @@ public final class SleepTable {
     private final Object resizeLock = new Object();
     private final AtomicInteger blocked = new AtomicInteger();
     private final LongSupplier clock;
+    private final LongSupplier spinClock;
     /** Number of live LWPs, set by the kernel; drives sizing and the spin decision. */
     private volatile int population;
 
     public SleepTable(LongSupplier clock) {
+        this(clock, System::nanoTime);
+    }
+
+    /**
+     * @param spinClock times the spin; always a real clock (a supervisor's clock may be a test's
+     *                  frozen one, and a spin must end), replaced only by tests of the spin
+     */
+    SleepTable(LongSupplier clock, LongSupplier spinClock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.spinClock = Objects.requireNonNull(spinClock, "spinClock");
         this.table = newTable(64);
     }
 
@@ -321,10 +331,10 @@ public final class SleepTable {
      * high; where they do not (a busy or oversubscribed machine, including load from other
      * processes we cannot count) it decays to nothing and the sleeper blocks at once, probing
      * with the full length every 16 sleeps so that a budget lost in a quiet spell (warm-up, a
-     * partner that paused, a partner that was blocked too) comes back. The clock is read every
-     * 8 pauses.
+     * partner that paused, a partner that was blocked too) comes back. The spin clock (the real
+     * one) is read every 8 pauses.
      */
-    private static void spin(Waiter w) {
+    private void spin(Waiter w) {
         int budget = w.spinBudget;
         boolean probe = budget == 0;
         if (probe) {
@@ -333,10 +343,11 @@ public final class SleepTable {
             }
             budget = SPIN_NANOS;
         }
-        long start = System.nanoTime();
+        LongSupplier clock = spinClock;
+        long start = clock.getAsLong();
         for (int i = 1; (w.pw & Waiter.WOKEN) == 0; i++) {
             Thread.onSpinWait();
-            if ((i & 7) == 0 && System.nanoTime() - start > budget) {
+            if ((i & 7) == 0 && clock.getAsLong() - start > budget) {
                 break;
             }
         }
