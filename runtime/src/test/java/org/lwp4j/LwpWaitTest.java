@@ -207,6 +207,53 @@ class LwpWaitTest {
         }
     }
 
+    /**
+     * The deadlock check counts the LWPs that may still give a zombie (running or zombie, not
+     * detached; NetBSD's p_nrlwps + p_nzlwps - p_ndlwps), kept as a count through suspend,
+     * resume, detach, exit and collection.
+     */
+    @Test
+    void theDeadlockCheckCountsOnlyLwpsThatMayStillGiveAZombie() {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            CountDownLatch end = new CountDownLatch(1);
+            // Parked (a safe point, so _lwp_suspend takes effect at once) until the end.
+            Runnable untilEnd = () -> {
+                while (end.getCount() > 0) {
+                    Lwp.parkUntil(System.nanoTime() + 10_000_000L, "end");
+                }
+            };
+            int suspended = Lwp.create(untilEnd, Lwp.SUSPENDED);
+            int detached = Lwp.create(untilEnd, Lwp.DETACHED);
+            expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(0)); // only the caller runs: no supply
+            expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(suspended));
+
+            LwpCtl zombie = LwpTestSupport.createZombie();
+            assertEquals(zombie.lid(), Lwp.waitFor(0), "a zombie counts (and is collected)");
+            expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(0));
+
+            int running = Lwp.create(untilEnd);
+            Lwp.suspend(running);
+            expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(running));
+            Lwp.resume(running);
+            Lwp.resume(suspended);
+            Lwp.detach(running);
+            Lwp.detach(suspended);
+            expectErrno(Errno.ESRCH, () -> Lwp.waitFor(0)); // nothing left to wait for
+
+            Outcome w = new Outcome();
+            int waiter = Lwp.create(w.waitFor(0)); // it counts while it runs, not once it waits
+            awaitInLwpWait(Lwp.ctl(waiter));
+            expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(waiter));
+            int last = Lwp.create(() -> { });
+            await(() -> w.lid.get() != 0 || w.error.get() != null, "the waiter collected one");
+            assertNull(w.error.get());
+            assertEquals(last, w.lid.get());
+            assertEquals(waiter, Lwp.waitFor(waiter));
+            end.countDown();
+            expectErrno(Errno.ESRCH, () -> Lwp.waitFor(0)); // only detached ones are left
+        }
+    }
+
     @Test
     void twoWaitersOnOneTargetExactlyOneCollectsTheOtherGetsEsrch() {
         for (int round = 0; round < 5; round++) {

@@ -13,7 +13,17 @@ final class DeadLwpReaper extends Thread {
      * Sleeping: the reaper sets `idle`, re-polls, and only then parks; enqueue() offers, then
      * reads `idle` and unparks. Both are volatile, so either the reaper's re-poll sees the new
      * element or the producer sees idle == true (Dekker); no hand-off is lost.
+     *
+     * Batching: waking the reaper for every exit, and then again when the join returns, costs
+     * two thread wake-ups per LWP (tens of microseconds each on a VM), as much as starting the
+     * thread. So after a batch the reaper naps (NAP_NANOS, `idle` stays false, so exits do not
+     * wake it) and drains what came meanwhile; it goes idle only after a nap that brought
+     * nothing. While LWPs come and go, it costs one timer wake-up per nap, and the threads it
+     * finds have mostly terminated already, so join does not block. Disposal (freeing the
+     * record of a detached LWP, joining the platform thread) happens up to one nap late; no
+     * call waits for it: _lwp_wait and wait collect zombies, which exist before the reaper runs.
      */
+    static final long NAP_NANOS = 1_000_000;
     private final Kernel kernel;
     private final MpscUnboundedXaddArrayQueue<KLwp> queue = new MpscUnboundedXaddArrayQueue<>(64);
     private volatile boolean idle;
@@ -40,16 +50,23 @@ final class DeadLwpReaper extends Thread {
 
     @Override
     public void run() {
+        boolean napped = false;
         for (;;) {
             KLwp l = queue.poll();
             if (l != null) {
                 dispose(l);
+                napped = false;
                 continue;
             }
             if (stopping) {
                 if (queue.isEmpty()) {
                     return;
                 }
+                continue;
+            }
+            if (!napped) {
+                napped = true;
+                LockSupport.parkNanos(this, NAP_NANOS);
                 continue;
             }
             idle = true;

@@ -29,6 +29,8 @@ public final class KLwp extends Waiter {
     public final Kernel kernel;
     public final KProc proc;
     public final int lid;
+    /** The process's last handed-out id before this one (to give it back if the start fails). */
+    int lidBefore;
     final Runnable body;
     /** True for a thread that entered with Supervisor.attach: not started nor joined by us. */
     public final boolean attachedThread;
@@ -39,6 +41,8 @@ public final class KLwp extends Waiter {
 
     // Guarded by proc.lock.
     boolean detached;
+    /** Whether proc.nwaitable counts this LWP (see setStat). */
+    private boolean counted;
     int waitingFor;
     int waiter;
 
@@ -61,6 +65,25 @@ public final class KLwp extends Waiter {
         this.body = body;
         this.detached = detached;
         this.attachedThread = attachedThread;
+    }
+
+    /** Set the state (caller holds proc.lock), keeping the process's count of waitable LWPs. */
+    void setStat(int s) {
+        stat = s;
+        recount();
+    }
+
+    /**
+     * Count this LWP in proc.nwaitable while it may still give _lwp_wait a zombie: not
+     * detached, and running, new or a zombie (NetBSD's p_nrlwps + p_nzlwps - p_ndlwps). Call
+     * with proc.lock held after a change of stat or detached.
+     */
+    void recount() {
+        boolean w = !detached && (stat == LSRUN || stat == LSIDL || stat == LSZOMB);
+        if (w != counted) {
+            counted = w;
+            proc.nwaitable += w ? 1 : -1;
+        }
     }
 
     @Override

@@ -56,6 +56,8 @@ public final class KProc {
     int nlive;
     /** LWPs sitting in _lwp_wait. */
     int nlwpwait;
+    /** LWPs that may still give _lwp_wait a zombie (KLwp.recount); guarded by lock. */
+    int nwaitable;
     KLwp exitMaster;
     /** The wait status the process exits with. */
     int xstat;

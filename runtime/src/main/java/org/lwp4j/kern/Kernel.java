@@ -59,6 +59,8 @@ public final class Kernel {
     /** Guarded by tree. */
     int lastPid = 1;
     private final AtomicInteger population = new AtomicInteger();
+    /** LWPs made by newLwp whose thread is not started yet; close waits for them. */
+    private final AtomicInteger starting = new AtomicInteger();
     /** Platform threads started for LWPs and not yet joined. */
     final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     final DeadLwpReaper deadlwp;
@@ -171,7 +173,7 @@ public final class Kernel {
                 }
                 int st = (a & KLwp.AST_SUSPEND) != 0 ? KLwp.LSSUSPENDED : KLwp.LSSTOP;
                 if (l.stat != st) {
-                    l.stat = st;
+                    l.setStat(st);
                     p.broadcast(KProc.CH_LWP);
                     stopHook.stopped(l);
                     continue; // the hook may have released p.lock: re-read ast before sleeping
@@ -179,7 +181,7 @@ public final class Kernel {
                 sleep.cvWait(l, p, p.pid, KProc.CH_SUSPEND, p.lock, false, false, 0);
             }
             if (l.stat != KLwp.LSRUN) {
-                l.stat = KLwp.LSRUN;
+                l.setStat(KLwp.LSRUN);
                 p.broadcast(KProc.CH_LWP);
             }
         } finally {
@@ -278,7 +280,7 @@ public final class Kernel {
         for (KLwp t : p.lwps.values()) {
             t.clearAst(KLwp.AST_STOP);
             if (t.stat == KLwp.LSSTOP) {
-                t.stat = (t.ast & KLwp.AST_SUSPEND) != 0 ? KLwp.LSSUSPENDED : KLwp.LSRUN;
+                t.setStat((t.ast & KLwp.AST_SUSPEND) != 0 ? KLwp.LSSUSPENDED : KLwp.LSRUN);
             }
         }
         p.broadcast(KProc.CH_LWP);
@@ -358,40 +360,41 @@ public final class Kernel {
         KProc p = l.proc;
         captureCpu(l);
         Events.lwpExit(l);
-        boolean last;
         p.lock.lock();
         try {
             if (!l.isLive()) {
                 return; // already ended (an attached LWP killed by its process's exit)
             }
-            last = p.pstat == KProc.SACTIVE && p.nlive == 1 && p != init;
-        } finally {
-            p.lock.unlock();
-        }
-        if (last) {
-            exit1(l, Wstat.exited(0));
-        }
-        boolean free;
-        p.lock.lock();
-        try {
+            if (p.pstat == KProc.SACTIVE && p.nlive == 1 && p != init) {
+                // The last LWP exits the process first (exit1 takes and drops p.lock itself).
+                p.lock.unlock();
+                try {
+                    exit1(l, Wstat.exited(0));
+                } finally {
+                    p.lock.lock();
+                }
+            }
             p.nlive--;
             p.ruCpuNanos += l.cpuNanos;
             p.ruUserNanos += l.userNanos;
             // An attached thread leaving init is freed at once: init never exits, so its zombie
             // would stay in init's table for good (one leaked record per attach/close).
-            free = l.detached || p.pstat != KProc.SACTIVE || (l.attachedThread && p == init);
-            l.stat = KLwp.LSZOMB;
+            boolean free = l.detached || p.pstat != KProc.SACTIVE || (l.attachedThread && p == init);
+            l.setStat(KLwp.LSZOMB);
             if (free && l.attachedThread) {
-                l.stat = KLwp.LSDEAD;
+                l.setStat(KLwp.LSDEAD);
                 p.lwps.remove(l.lid, l);
             }
-            p.broadcast(KProc.CH_LWP);
             if (p.stopping && p.pstat == KProc.SACTIVE) {
                 stopHook.stopped(l); // the LWPs left may all be stopped now
             }
         } finally {
             p.lock.unlock();
         }
+        // Wake the waiters after unlocking: woken under the lock, a waiter (often placed on
+        // this CPU) preempts us and then blocks on p.lock, which we still hold. No wake is
+        // lost: a waiter that saw the old state linked itself before releasing p.lock.
+        p.broadcast(KProc.CH_LWP);
         sleep.setPopulation(population.decrementAndGet());
         if (!l.attachedThread) {
             deadlwp.enqueue(l);
@@ -416,7 +419,7 @@ public final class Kernel {
         p.lock.lock();
         try {
             if ((l.detached || p.pstat != KProc.SACTIVE) && l.stat == KLwp.LSZOMB) {
-                l.stat = KLwp.LSDEAD;
+                l.setStat(KLwp.LSDEAD);
                 p.lwps.remove(l.lid, l);
                 p.broadcast(KProc.CH_LWP);
             }
@@ -450,14 +453,16 @@ public final class Kernel {
     }
 
     /**
-     * Make a new LWP record in p (caller holds p.lock), insert it and, for a created LWP, start
-     * its thread; undo everything and answer EAGAIN if the thread cannot be started.
+     * Make a new LWP record in p (caller holds p.lock) and insert it. For a created LWP the
+     * platform thread is made but not started: the caller starts it with {@link #startLwp}
+     * once it has released its locks. Thread.start waits for the new thread to come up, and
+     * the new LWP's first lock (often, for a short body, the one its exit takes) would wait for
+     * the creator to release p.lock: a sleep and a wake-up on every create.
      */
     KLwp newLwp(KProc p, Runnable body, boolean detached, boolean suspended, Thread attached, String call) {
         if (p.lwps.size() >= cfg.maxLwpPerProc()) {
             throw err(Errno.EAGAIN, call);
         }
-        int savedLast = p.lastLid;
         int lid = allocLid(p, call);
         KLwp l = new KLwp(this, p, lid, body, detached, attached != null);
         if (suspended) {
@@ -468,8 +473,10 @@ public final class Kernel {
         }
         l.stat = suspended ? KLwp.LSSUSPENDED : KLwp.LSRUN;
         lwpCreatedHook.created(l);
+        l.lidBefore = p.lastLid;
         p.lastLid = lid;
         p.lwps.put(lid, l);
+        l.recount();
         p.nlive++;
         if (attached != null) {
             l.thread = attached;
@@ -477,25 +484,53 @@ public final class Kernel {
             LwpThread t = new LwpThread(l);
             l.thread = t;
             threads.add(t);
-            try {
-                cfg.threadStarter().accept(t);
-            } catch (Throwable e) {
-                threads.remove(t);
-                p.lwps.remove(lid, l);
-                p.nlive--;
-                p.lastLid = savedLast;
-                LwpException x = err(Errno.EAGAIN, call);
-                x.initCause(e);
-                throw x;
-            }
+            starting.incrementAndGet();
         }
         sleep.setPopulation(population.incrementAndGet());
         return l;
     }
 
     /**
-     * Start the first LWP of a process made by fork (the process layer; it holds the tree lock).
-     * EAGAIN if the platform thread cannot be started, with nothing left behind.
+     * Start the platform thread of an LWP made by {@link #newLwp}; the caller holds no lock.
+     * If the thread cannot be started, take the record out again (its id too, unless another
+     * has been handed out since) and answer EAGAIN. Until then the LWP exists without running:
+     * what others do to it meanwhile (a signal, a kill, an unpark) waits in its record for its
+     * first safe point, as for a suspended LWP.
+     */
+    public void startLwp(KLwp l, String call) {
+        try {
+            cfg.threadStarter().accept(l.thread);
+        } catch (Throwable e) {
+            unstart(l);
+            LwpException x = err(Errno.EAGAIN, call);
+            x.initCause(e);
+            throw x;
+        } finally {
+            starting.decrementAndGet();
+        }
+    }
+
+    private void unstart(KLwp l) {
+        KProc p = l.proc;
+        p.lock.lock();
+        try {
+            threads.remove(l.thread);
+            l.setStat(KLwp.LSDEAD);
+            p.lwps.remove(l.lid, l);
+            p.nlive--;
+            if (p.lastLid == l.lid) {
+                p.lastLid = l.lidBefore;
+            }
+            p.broadcast(KProc.CH_LWP);
+        } finally {
+            p.lock.unlock();
+        }
+        sleep.setPopulation(population.decrementAndGet());
+    }
+
+    /**
+     * Make the first LWP of a process made by fork (the process layer holds the tree lock);
+     * the caller starts it with {@link #startLwp} after releasing the tree lock.
      */
     public KLwp forkLwp(KProc p, Runnable body, String call) {
         p.lock.lock();
@@ -654,7 +689,7 @@ public final class Kernel {
             }
             for (KLwp t : p.lwps.values()) {
                 if (t != me && t.stat == KLwp.LSZOMB && t.attachedThread) {
-                    t.stat = KLwp.LSDEAD;
+                    t.setStat(KLwp.LSDEAD);
                     p.lwps.remove(t.lid, t);
                 }
             }
@@ -675,7 +710,7 @@ public final class Kernel {
             if (t.attachedThread) {
                 // A foreign thread cannot be made to unwind; it ends now and learns it
                 // (LwpExit) at its next call.
-                t.stat = KLwp.LSDEAD;
+                t.setStat(KLwp.LSDEAD);
                 p.nlive--;
                 p.lwps.remove(t.lid, t);
                 sleep.setPopulation(population.decrementAndGet());
@@ -741,6 +776,9 @@ public final class Kernel {
             }
         }
         long deadline = System.nanoTime() + cfg.closeTimeout().toNanos();
+        while (starting.get() > 0 && deadline - System.nanoTime() > 0) {
+            Thread.yield(); // a creator between newLwp and startLwp: its thread joins the list below
+        }
         List<String> stuck = new ArrayList<>();
         for (Thread t : new ArrayList<>(threads)) {
             if (!joinUntil(t, deadline)) {

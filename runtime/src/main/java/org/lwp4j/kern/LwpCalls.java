@@ -53,15 +53,17 @@ public final class LwpCalls {
             throw err(Errno.EINVAL, call);
         }
         KProc p = me.proc;
+        KLwp l;
         p.lock.lock();
         try {
-            KLwp l = me.kernel.newLwp(p, body, (flags & LWP_DETACHED) != 0, (flags & LWP_SUSPENDED) != 0,
+            l = me.kernel.newLwp(p, body, (flags & LWP_DETACHED) != 0, (flags & LWP_SUSPENDED) != 0,
                     null, call);
-            Events.lwpCreate(l, flags);
-            return l.lid;
         } finally {
             p.lock.unlock();
         }
+        me.kernel.startLwp(l, call);
+        Events.lwpCreate(l, flags);
+        return l.lid;
     }
 
     public static int self() {
@@ -206,7 +208,7 @@ public final class LwpCalls {
                 // not when its thread gets round to it: _lwp_wait's deadlock check and a
                 // self-suspend's "only running LWP" check read stat right after this call.
                 if (t.stat == KLwp.LSSUSPENDED && (t.ast & KLwp.AST_STOP) == 0) {
-                    t.stat = KLwp.LSRUN;
+                    t.setStat(KLwp.LSRUN);
                     p.broadcast(KProc.CH_LWP);
                 }
                 p.broadcast(KProc.CH_SUSPEND);
@@ -225,6 +227,7 @@ public final class LwpCalls {
         KLwp me = Kernel.curlwp(call);
         KProc p = me.proc;
         Kernel k = me.kernel;
+        KLwp marked = null; // the target this call claimed (waiter), to release on the way out
         p.lock.lock();
         p.nlwpwait++;
         me.waitingFor = lid;
@@ -244,6 +247,7 @@ public final class LwpCalls {
                     }
                     if (t.waiter == 0) {
                         t.waiter = me.lid;
+                        marked = t;
                     }
                     if (t.stat == KLwp.LSZOMB) {
                         return collect(p, t);
@@ -281,13 +285,13 @@ public final class LwpCalls {
         } finally {
             p.nlwpwait--;
             me.waitingFor = 0;
-            for (KLwp t : p.lwps.values()) {
-                if (t.waiter == me.lid) {
-                    t.waiter = 0;
-                }
+            if (marked != null && marked.waiter == me.lid) {
+                marked.waiter = 0;
             }
-            p.broadcast(KProc.CH_LWP);
             p.lock.unlock();
+            // Other waiters re-check (a target collected, a claim released, one waiter fewer),
+            // woken after the unlock so that they do not wake only to block on p.lock.
+            p.broadcast(KProc.CH_LWP);
         }
     }
 
@@ -312,18 +316,11 @@ public final class LwpCalls {
      * detached) are no more than the waiters, everyone would wait forever.
      */
     private static boolean deadlocked(KProc p) {
-        int eligible = 0;
-        for (KLwp t : p.lwps.values()) {
-            int s = t.stat;
-            if (!t.detached && (s == KLwp.LSRUN || s == KLwp.LSIDL || s == KLwp.LSZOMB)) {
-                eligible++;
-            }
-        }
-        return eligible <= p.nlwpwait;
+        return p.nwaitable <= p.nlwpwait;
     }
 
     private static int collect(KProc p, KLwp t) {
-        t.stat = KLwp.LSDEAD;
+        t.setStat(KLwp.LSDEAD);
         p.lwps.remove(t.lid, t);
         return t.lid;
     }
@@ -342,6 +339,7 @@ public final class LwpCalls {
                 throw err(Errno.EINVAL, call);
             }
             t.detached = true;
+            t.recount();
             if (t.stat == KLwp.LSZOMB) {
                 collect(p, t);
             }

@@ -5,6 +5,7 @@ import static org.lwp4j.proc.ProcLayer.err;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import org.lwp4j.Errno;
+import org.lwp4j.LwpException;
 import org.lwp4j.Proc;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
@@ -63,6 +64,7 @@ public final class Fork {
         KProc p1 = me.proc;
         KProc p2 = null;
         PState s2 = null;
+        KLwp l2 = null;
         k.tree.lock();
         try {
             if (!p1.isExiting()) {
@@ -77,12 +79,11 @@ public final class Fork {
                     for (Proc.ForkHook h : L.forkHooks) {
                         h.forked(p1.pid, p2.pid, flags);
                     }
-                    k.forkLwp(p2, body, call);
+                    l2 = k.forkLwp(p2, body, call);
                 } catch (Throwable t) {
                     undo(L, p2, s2);
                     throw t;
                 }
-                Events.fork(p1, p2, flags);
             }
         } finally {
             k.tree.unlock();
@@ -91,6 +92,20 @@ public final class Fork {
             k.userret(me); // the process is exiting: this LWP ends here
             throw err(Errno.ESRCH, call + ": the calling process is exiting");
         }
+        // The thread starts with no lock held (see Kernel.newLwp); if it cannot, the child
+        // goes away as if fork had failed before making it.
+        try {
+            k.startLwp(l2, call);
+        } catch (LwpException e) {
+            k.tree.lock();
+            try {
+                undo(L, p2, s2);
+            } finally {
+                k.tree.unlock();
+            }
+            throw e;
+        }
+        Events.fork(p1, p2, flags);
         if ((flags & RFPPWAIT) != 0) {
             ppwait(me, k, p1, s2);
         }
