@@ -329,16 +329,20 @@ public final class SleepTable {
      * (nanoseconds): a spin that ends in a wake doubles it (up to SPIN_NANOS), one that ends
      * empty-handed halves it. Where wakes come fast (a partner on another core) the budget stays
      * high; where they do not (a busy or oversubscribed machine, including load from other
-     * processes we cannot count) it decays to nothing and the sleeper blocks at once, probing
-     * with the full length every 16 sleeps so that a budget lost in a quiet spell (warm-up, a
-     * partner that paused, a partner that was blocked too) comes back. The spin clock (the real
-     * one) is read every 8 pauses.
+     * processes we cannot count) it decays to nothing and the sleeper blocks at once.
+     *
+     * A budget at zero is probed with the full length now and then, so that one lost in a quiet
+     * spell (warm-up, a partner that paused, a partner that was blocked too) comes back: the
+     * probe must outlast a blocked partner's wake-up to see its answer. Probes come every 16
+     * sleeps, and each failed probe doubles that interval, up to every 1024 sleeps, so
+     * that on a machine where spinning does not pay they cost little (50 us per 1024 sleeps).
+     * The spin clock (the real one) is read every 8 pauses.
      */
     private void spin(Waiter w) {
         int budget = w.spinBudget;
         boolean probe = budget == 0;
         if (probe) {
-            if ((w.parkCount & 15) != 0) {
+            if ((w.parkCount & ((1 << w.probeShift) - 1)) != 0) {
                 return;
             }
             budget = SPIN_NANOS;
@@ -353,9 +357,12 @@ public final class SleepTable {
         }
         if ((w.pw & Waiter.WOKEN) != 0) {
             w.spinBudget = Math.min(SPIN_NANOS, Math.max(MIN_SPIN_NANOS, budget << 1));
+            w.probeShift = Waiter.MIN_PROBE_SHIFT;
+        } else if (probe) {
+            w.probeShift = Math.min(Waiter.MAX_PROBE_SHIFT, w.probeShift + 1); // budget stays 0
         } else {
             int half = budget >>> 1;
-            w.spinBudget = probe || half < MIN_SPIN_NANOS ? 0 : half; // a failed probe stays at 0
+            w.spinBudget = half < MIN_SPIN_NANOS ? 0 : half;
         }
     }
 

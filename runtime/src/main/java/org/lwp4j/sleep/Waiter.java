@@ -43,6 +43,9 @@ public abstract class Waiter {
     volatile int pw;
     /** Adaptive spin budget (nanoseconds); owner only. See SleepTable.spin. */
     int spinBudget = SleepTable.SPIN_NANOS;
+    /** A zero budget is probed every 2^probeShift sleeps; owner only. See SleepTable.spin. */
+    int probeShift = MIN_PROBE_SHIFT;
+    static final int MIN_PROBE_SHIFT = 4, MAX_PROBE_SHIFT = 10;
 
     /** Number of sleeps begun (NetBSD's counter, adapted); written by the owner only. */
     volatile int parkCount;

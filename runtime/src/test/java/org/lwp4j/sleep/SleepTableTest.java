@@ -427,6 +427,8 @@ class SleepTableTest {
         // A park whose deadline passed before it began (a descheduled test thread) does not sleep.
         assertTrue(w.parkCount >= 33, "sleeps begun: " + w.parkCount);
         assertEquals(0, w.spinBudget, "after " + w.parkCount + " sleeps that no wake ended, probes among them");
+        // Probes at sleeps 16 and 32 failed: each doubled the interval to the next one.
+        assertEquals(Waiter.MIN_PROBE_SHIFT + 2, w.probeShift, "probe interval 2^" + w.probeShift);
         assertEquals(0, st.linkedWaiters());
     }
 
@@ -450,9 +452,11 @@ class SleepTableTest {
         TestWaiter w = new TestWaiter(Thread.currentThread());
         int start = SleepTable.SPIN_NANOS / 4;
         w.spinBudget = start;
+        w.probeShift = Waiter.MAX_PROBE_SHIFT;
         armed.set(w);
         assertEquals(ParkResult.UNPARKED, st.park(w, KEY, KEY_HASH, "ball", false, 0));
         assertEquals(2 * start, w.spinBudget, "doubled");
+        assertEquals(Waiter.MIN_PROBE_SHIFT, w.probeShift, "a spin that paid brings probes back to every 16 sleeps");
         armed.set(w);
         assertEquals(ParkResult.UNPARKED, st.park(w, KEY, KEY_HASH, "ball", false, 0));
         armed.set(w);
