@@ -50,6 +50,12 @@ public final class Proc {
     public static final int SIGSHARE = Fork.RFSIGSHARE;
     /** Fork flag RFPPWAIT: the calling LWP blocks, uninterruptibly, until the child exits (vfork). */
     public static final int PPWAIT = Fork.RFPPWAIT;
+    /**
+     * Fork flag RFLINUXTHPN: the child's exit sends its parent SIGUSR1 instead of SIGCHLD, and
+     * only a wait with {@link #WLINUXCLONE} reports it (a wait without sees only the other
+     * children). A reparented child goes back to SIGCHLD and to ordinary waits.
+     */
+    public static final int LINUXTHPN = Fork.RFLINUXTHPN;
 
     /** Wait option: answer "none yet" instead of sleeping. */
     public static final int WNOHANG = KernWait.WNOHANG;
@@ -63,6 +69,11 @@ public final class Proc {
     public static final int WNOWAIT = KernWait.WNOWAIT;
     /** Wait option: report exited children (reaping them unless WNOWAIT). */
     public static final int WEXITED = KernWait.WEXITED;
+    /**
+     * Wait option: report only the children forked with {@link #LINUXTHPN} (whose parent signal
+     * is not SIGCHLD), and none of the others.
+     */
+    public static final int WLINUXCLONE = KernWait.WLINUXCLONE;
 
     /** {@link #extexit} who: the whole process. */
     public static final int EXTEXIT_PROC = ProcCalls.EXTEXIT_PROC;

@@ -197,6 +197,62 @@ class ExitTest {
             }, "SIGCHLD delivered");
             assertEquals(Signals.SIGCHLD, got.get().signo());
             assertEquals(Signals.CLD_EXITED, got.get().code());
+            assertEquals(pid, got.get().pid(), "si_pid names the child");
+            assertEquals(Proc.getuid(), got.get().uid(), "si_uid is the child's uid");
+        }
+    }
+
+    /**
+     * DragonFly RFLINUXTHPN: the child's exit sends SIGUSR1 instead of SIGCHLD, and only a
+     * WLINUXCLONE wait sees it; the other children only the other waits.
+     */
+    @Test
+    void linuxthpnChildSignalsSigusr1AndOnlyWlinuxcloneWaitsSeeIt() {
+        try (var a = sup.attachNewProcess()) {
+            Map<Integer, Signals.SigInfo> got = new ConcurrentHashMap<>();
+            Signals.sigaction(Signals.SIGUSR1, Signals.Disposition.handler(i -> got.put(i.signo(), i)));
+            Signals.sigaction(Signals.SIGCHLD, Signals.Disposition.handler(i -> got.put(i.signo(), i)));
+            CountDownLatch gate = new CountDownLatch(1);
+            int clone = Proc.fork(waitFor(gate), Proc.LINUXTHPN);
+
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Proc.WNOHANG), "a plain wait, only a clone child");
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(clone, Proc.WNOHANG), "a plain wait for the clone's pid");
+            assertTrue(Proc.waitpid(-1, Proc.WNOHANG | Proc.WLINUXCLONE).isNone(), "running");
+            int plain = Proc.fork(waitFor(gate));
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(plain, Proc.WNOHANG | Proc.WLINUXCLONE),
+                    "a clone wait for the plain child's pid");
+
+            gate.countDown();
+            WaitResult r = Proc.waitpid(-1, 0);
+            assertEquals(plain, r.pid(), "a plain wait reaps only the plain child");
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, 0), "the clone child is not seen");
+            r = Proc.waitpid(-1, Proc.WLINUXCLONE);
+            assertEquals(clone, r.pid());
+            assertTrue(r.exited() && r.exitStatus() == 0, r.toString());
+            await(() -> {
+                Lwp.checkpoint();
+                return got.size() == 2;
+            }, () -> "SIGUSR1 and SIGCHLD delivered, got " + got);
+            assertEquals(clone, got.get(Signals.SIGUSR1).pid(), "the clone child sent SIGUSR1");
+            assertEquals(plain, got.get(Signals.SIGCHLD).pid(), "the plain child sent SIGCHLD");
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Proc.WLINUXCLONE), "nothing left");
+        }
+    }
+
+    /** An orphaned RFLINUXTHPN child goes back to SIGCHLD and to the reaper's ordinary waits. */
+    @Test
+    void reparentedLinuxthpnChildIsAnOrdinaryChildOfTheReaper() {
+        try (var a = sup.attachNewProcess()) {
+            Proc.reapAcquire(Proc.getpid());
+            AtomicInteger grandchild = new AtomicInteger();
+            CountDownLatch gate = new CountDownLatch(1);
+            int child = Proc.fork(() -> grandchild.set(Proc.fork(waitFor(gate), Proc.LINUXTHPN)));
+            reapExited(child, 0);
+            int gc = grandchild.get();
+            assertTrue(gc > 0);
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(gc, Proc.WNOHANG | Proc.WLINUXCLONE), "now ordinary");
+            gate.countDown();
+            reapExited(gc, 0);
         }
     }
 

@@ -191,21 +191,23 @@ public final class Kernel {
 
     /** Sends a signal to a process from inside the kernel (SIGCHLD at exit, ...). */
     public interface SignalPoster {
-        void post(KProc target, int sig, int code);
+        void post(KProc target, int sig, int code, int senderPid, int senderUid);
     }
 
-    volatile SignalPoster signalPoster = (p, sig, code) -> { };
+    volatile SignalPoster signalPoster = (p, sig, code, pid, uid) -> { };
 
     public void setSignalPoster(SignalPoster poster) {
         this.signalPoster = Objects.requireNonNull(poster, "poster");
     }
 
     /**
-     * Post a kernel-generated signal to p (no permission check). The caller may hold the tree
-     * lock, but no process lock (the signal layer takes the tree lock, then p.lock).
+     * Post a kernel-generated signal to p (no permission check), on behalf of {@code sender}
+     * (the exiting child of a SIGCHLD, the reaper of a REAP_KILL), whose pid and uid the
+     * siginfo carries. The caller may hold the tree lock, but no process lock (the signal layer
+     * takes the tree lock, then p.lock).
      */
-    public void psignal(KProc p, int sig, int code) {
-        signalPoster.post(p, sig, code);
+    public void psignal(KProc p, int sig, int code, KProc sender) {
+        signalPoster.post(p, sig, code, sender.pid, sender.uid);
     }
 
     /**

@@ -8,5 +8,6 @@ public final class Sig {
     public static final int SIGKILL = 9;
     public static final int SIGABRT = 6;
     public static final int SIGCHLD = 20;
+    public static final int SIGUSR1 = 30;
     public static final int NSIG = 64;
 }

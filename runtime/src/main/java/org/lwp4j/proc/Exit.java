@@ -105,7 +105,7 @@ public final class Exit {
         } finally {
             k.tree.unlock();
         }
-        k.psignal(pp, sig, ProcLayer.exitCode(wstatus));
+        k.psignal(pp, sig, ProcLayer.exitCode(wstatus), p);
         Events.procExit(p, wstatus);
         master.post(KLwp.AST_EXIT);
     }
@@ -174,7 +174,7 @@ public final class Exit {
                 reproc = reaperOrInit(k, reap);
             }
             if (reproc != pp) {
-                pp.children.remove(p);
+                L.st(pp).dropChild(p);
                 p.parent = reproc;
                 reproc.children.add(p);
                 s.sigparent = Sig.SIGCHLD;
@@ -188,7 +188,7 @@ public final class Exit {
         if (pp == k.init) {
             reapNow(L, pp, p);
         } else {
-            L.st(pp).zombies.add(p);
+            L.st(pp).zombiesOf(s).add(p);
             pp.broadcast(KProc.CH_CHILD);
         }
     }
@@ -201,8 +201,7 @@ public final class Exit {
     /** proc_reparent: c becomes a child of np; a zombie moves to np's queue (tree lock held). */
     static void reparent(ProcLayer L, KProc c, KProc np) {
         KProc op = c.parent;
-        op.children.remove(c);
-        boolean zombie = L.st(op).zombies.remove(c);
+        boolean zombie = L.st(op).dropChild(c);
         c.parent = np;
         np.children.add(c);
         L.st(c).sigparent = Sig.SIGCHLD;
@@ -220,9 +219,8 @@ public final class Exit {
      * the CPU time its last LWP has not yet handed in is not counted (tree lock held).
      */
     static void reapNow(ProcLayer L, KProc parent, KProc z) {
-        parent.children.remove(z);
         PState ps = L.st(parent);
-        ps.zombies.remove(z);
+        ps.dropChild(z);
         PState zs = L.st(z);
         z.lock.lock();
         try {

@@ -11,6 +11,7 @@ import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.Sig;
 
 /**
  * Process creation: DragonFly {@code fork1} and {@code start_forked_proc}.
@@ -44,8 +45,9 @@ public final class Fork {
      */
     /** rfork flags (DragonFly {@code <sys/unistd.h>} values). */
     public static final int RFFDG = 1 << 2, RFMEM = 1 << 5, RFNOWAIT = 1 << 6, RFCFDG = 1 << 12,
-            RFTHREAD = 1 << 13, RFSIGSHARE = 1 << 14, RFPPWAIT = 1 << 31;
-    private static final int ALL = RFFDG | RFMEM | RFNOWAIT | RFCFDG | RFTHREAD | RFSIGSHARE | RFPPWAIT;
+            RFTHREAD = 1 << 13, RFSIGSHARE = 1 << 14, RFLINUXTHPN = 1 << 16, RFPPWAIT = 1 << 31;
+    private static final int ALL = RFFDG | RFMEM | RFNOWAIT | RFCFDG | RFTHREAD | RFSIGSHARE | RFLINUXTHPN
+            | RFPPWAIT;
     static final long CLOSE_POLL_NANOS = 50_000_000L;
 
     private Fork() {
@@ -135,6 +137,10 @@ public final class Fork {
         if ((flags & RFPPWAIT) != 0) {
             s2.ppwaitParent = p1;
         }
+        if ((flags & RFLINUXTHPN) != 0) {
+            s2.sigparent = Sig.SIGUSR1;
+            L.st(p2.parent).cloneChildren++;
+        }
         p2.procExt = s2;
         Groups.enter(L, p2, s2, s1.pgrp);
         return s2;
@@ -144,7 +150,7 @@ public final class Fork {
     private static void undo(ProcLayer L, KProc p2, PState s2) {
         Kernel k = L.kernel;
         if (p2.parent != null) {
-            p2.parent.children.remove(p2);
+            L.st(p2.parent).dropChild(p2);
         }
         k.removeProc(p2);
         p2.setPstat(KProc.SDEAD);

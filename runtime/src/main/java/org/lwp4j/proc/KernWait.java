@@ -3,6 +3,7 @@ package org.lwp4j.proc;
 import static org.lwp4j.proc.ProcLayer.err;
 
 import java.util.Objects;
+import java.util.Set;
 import org.lwp4j.Errno;
 import org.lwp4j.IdType;
 import org.lwp4j.ParkResult;
@@ -51,8 +52,8 @@ public final class KernWait {
      */
     /** Option bits (DragonFly {@code <sys/wait.h>} values). */
     public static final int WNOHANG = 1, WUNTRACED = 2, WSTOPPED = WUNTRACED, WCONTINUED = 4, WNOWAIT = 8,
-            WEXITED = 16;
-    private static final int ALL = WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED;
+            WEXITED = 16, WLINUXCLONE = 0x80000000;
+    private static final int ALL = WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED | WLINUXCLONE;
     private static final int EVENTS = WEXITED | WSTOPPED | WCONTINUED;
 
     private KernWait() {
@@ -77,22 +78,24 @@ public final class KernWait {
                 id = q.pgid;
             }
             PState qs = L.st(q);
+            boolean clones = (options & WLINUXCLONE) != 0;
             for (;;) {
                 if ((options & WEXITED) != 0) {
-                    z = findZombie(k, q, qs, idtype, id);
+                    z = findZombie(k, q, clones ? qs.cloneZombies : qs.zombies, idtype, id);
                     if (z != null) {
                         if ((options & WNOWAIT) == 0) {
-                            claim(q, qs, z);
+                            qs.dropChild(z); // claimed: from now on nobody else can find it
                         }
                         break;
                     }
                 }
                 int nfound = 0;
                 if (idtype == IdType.P_ALL && (options & (WSTOPPED | WCONTINUED)) == 0) {
-                    nfound = q.children.size();
+                    nfound = clones ? qs.cloneChildren : q.children.size() - qs.cloneChildren;
                 } else if (idtype == IdType.P_PID) {
                     KProc c = k.findProc(id);
-                    if (c != null && c.parent == q && q.children.contains(c)) { // not claimed
+                    if (c != null && c.parent == q && q.children.contains(c) // not claimed
+                            && L.st(c).linuxClone() == clones) {
                         nfound = 1;
                         WaitResult r = jobEvent(c, options);
                         if (r != null) {
@@ -101,7 +104,7 @@ public final class KernWait {
                     }
                 } else {
                     for (KProc c : q.children) {
-                        if (matches(c, idtype, id)) {
+                        if (matches(c, idtype, id) && L.st(c).linuxClone() == clones) {
                             nfound++;
                             WaitResult r = jobEvent(c, options);
                             if (r != null) {
@@ -131,19 +134,19 @@ public final class KernWait {
         return reaped(L, me, q, z, (options & WNOWAIT) == 0);
     }
 
-    /** The first zombie child that matches, or null (tree lock held). */
-    private static KProc findZombie(Kernel k, KProc q, PState qs, IdType idtype, int id) {
-        if (qs.zombies.isEmpty()) {
+    /** The first zombie child in {@code zombies} (one kind's queue) that matches, or null (tree lock held). */
+    private static KProc findZombie(Kernel k, KProc q, Set<KProc> zombies, IdType idtype, int id) {
+        if (zombies.isEmpty()) {
             return null;
         }
         if (idtype == IdType.P_ALL) {
-            return qs.zombies.iterator().next();
+            return zombies.iterator().next();
         }
         if (idtype == IdType.P_PID) {
             KProc c = k.findProc(id);
-            return c != null && c.parent == q && qs.zombies.contains(c) ? c : null;
+            return c != null && c.parent == q && zombies.contains(c) ? c : null;
         }
-        for (KProc c : qs.zombies) {
+        for (KProc c : zombies) {
             if (matches(c, idtype, id)) {
                 return c;
             }
@@ -192,12 +195,6 @@ public final class KernWait {
                     Rusage.ZERO, null);
         }
         return null;
-    }
-
-    /** Take zombie z for this waiter: from now on nobody else can find it (tree lock held). */
-    private static void claim(KProc q, PState qs, KProc z) {
-        qs.zombies.remove(z);
-        q.children.remove(z);
     }
 
     /**

@@ -30,9 +30,43 @@ final class PState {
      * head, so reaping costs O(1) per child whatever the number of children.
      */
     final Set<KProc> zombies = new LinkedHashSet<>();
+    /**
+     * The same for children whose parent signal is not SIGCHLD (forked with RFLINUXTHPN): only
+     * a WLINUXCLONE wait sees them, and it sees nothing else (DragonFly kern_wait).
+     */
+    final Set<KProc> cloneZombies = new LinkedHashSet<>();
+    /** Children whose parent signal is not SIGCHLD, zombies included until claimed. */
+    int cloneChildren;
 
-    /** The signal the parent gets at exit (p_sigparent). */
+    /**
+     * The signal the parent gets at exit (p_sigparent): SIGCHLD, or SIGUSR1 for a child forked
+     * with RFLINUXTHPN. Reset to SIGCHLD when the process is reparented.
+     */
     int sigparent = Sig.SIGCHLD;
+
+    /** A child of the RFLINUXTHPN kind: its parent signal is not SIGCHLD. */
+    boolean linuxClone() {
+        return sigparent != Sig.SIGCHLD;
+    }
+
+    /** This parent's queue of unclaimed zombies of child {@code c}'s kind. */
+    Set<KProc> zombiesOf(PState c) {
+        return c.linuxClone() ? cloneZombies : zombies;
+    }
+
+    /**
+     * Child c leaves this parent's children (reaped, claimed, reparented, or fork undone): drop
+     * it from the child list, the zombie queue of its kind and the clone count (tree lock held).
+     * Answers whether it was a queued zombie.
+     */
+    boolean dropChild(KProc c) {
+        PState cs = layer.st(c);
+        proc.children.remove(c);
+        if (cs.linuxClone()) {
+            cloneChildren--;
+        }
+        return zombiesOf(cs).remove(c);
+    }
     /** RFPPWAIT: the process whose forking LWP waits for this one to exit; null when none. */
     KProc ppwaitParent;
 

@@ -249,7 +249,7 @@ public final class Reapers {
             throw err(refused > 0 ? Errno.EPERM : Errno.ESRCH, call);
         }
         for (KProc q : targets) {
-            k.psignal(q, sig, ProcLayer.SI_USER);
+            k.psignal(q, sig, ProcLayer.SI_USER, p);
         }
         return targets.size();
     }

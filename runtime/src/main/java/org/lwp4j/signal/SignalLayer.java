@@ -78,7 +78,7 @@ public final class SignalLayer {
         k.setSignalHook(SignalLayer::deliver);
         k.setStopHook(SignalLayer::stopped);
         k.setLwpCreatedHook(SignalLayer::lwpCreated);
-        k.setSignalPoster((p, sig, code) -> psignal(k, p, sig, code));
+        k.setSignalPoster((p, sig, code, pid, uid) -> psignal(k, p, sig, code, pid, uid));
         k.setForkSignals((parent, child, share) -> fork(k, parent, child, share));
     }
 
@@ -346,7 +346,7 @@ public final class SignalLayer {
      * Kernel-generated signal (SIGCHLD at exit, REAP_KILL): no permission check. The caller
      * may hold the tree lock, but no process lock.
      */
-    static void psignal(Kernel k, KProc p, int sig, int code) {
+    static void psignal(Kernel k, KProc p, int sig, int code, int senderPid, int senderUid) {
         if (!SigSet.valid(sig)) {
             throw new IllegalArgumentException("psignal: not a signal: " + sig);
         }
@@ -355,7 +355,7 @@ public final class SignalLayer {
             int tell;
             p.lock.lock();
             try {
-                tell = post(k, p, sig, new SigInfo(sig, code, 0, 0), null, false);
+                tell = post(k, p, sig, new SigInfo(sig, code, senderPid, senderUid), null, false);
             } finally {
                 p.lock.unlock();
             }
