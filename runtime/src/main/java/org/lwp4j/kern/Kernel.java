@@ -345,12 +345,9 @@ public final class Kernel {
         void fault(KLwp l, Throwable t);
     }
 
+    /** Installed by the process layer (ProcLayer), which every Supervisor has. */
     volatile FaultHook faultHook = (l, t) -> {
-        try {
-            exit1(l, Wstat.signaled(Sig.SIGABRT));
-        } catch (LwpException e) {
-            // init cannot exit: the LWP just ends
-        }
+        throw new IllegalStateException("uncaught in " + l + ": no process layer installed", t);
     };
 
     public void setFaultHook(FaultHook hook) {
@@ -729,27 +726,10 @@ public final class Kernel {
         void exited(KLwp master, KProc p, int wstatus);
     }
 
-    volatile ExitHook exitHook = this::basicProcExit;
-
-    /** Without the process layer: reparent children to init and drop the record. */
-    private void basicProcExit(KLwp me, KProc p, int wstatus) {
-        tree.lock();
-        try {
-            p.pstat = KProc.SZOMB;
-            for (KProc c : p.children) {
-                c.parent = init;
-                init.children.add(c);
-            }
-            p.children.clear();
-            if (p.parent != null) {
-                p.parent.children.remove(p);
-            }
-            procs.remove(p.pid, p);
-            p.pstat = KProc.SDEAD;
-        } finally {
-            tree.unlock();
-        }
-    }
+    /** Installed by the process layer (ProcLayer), which every Supervisor has. */
+    volatile ExitHook exitHook = (master, p, wstatus) -> {
+        throw new IllegalStateException("exit of " + p + ": no process layer installed");
+    };
 
     public void setExitHook(ExitHook hook) {
         this.exitHook = Objects.requireNonNull(hook, "hook");
