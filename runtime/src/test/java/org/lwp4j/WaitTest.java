@@ -1,6 +1,7 @@
 package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.lwp4j.ProcTestSupport.*;
 
 import java.lang.management.ManagementFactory;
@@ -297,6 +298,43 @@ class WaitTest {
             if (cpu) {
                 assertTrue(r.rusage().cpuNanos() >= 60_000_000L, "two LWPs burned 2 x 30 ms: " + r);
                 assertTrue(r.childrenRusage().cpuNanos() >= 30_000_000L, "the grandchild burned 30 ms: " + r);
+            }
+        }
+    }
+
+    /**
+     * An LWP that ends while its process is alive adds its CPU time after it has woken its
+     * waiters; if the process's last LWP exits meanwhile, the reaper still waits for that
+     * time. Two LWPs end together, many times: the usage reported covers what each measured of
+     * itself at the end of its body.
+     */
+    @Test
+    void rusageWaitsForCpuTimeHandedInAfterTheExit() {
+        assumeTrue(ManagementFactory.getThreadMXBean().isCurrentThreadCpuTimeSupported());
+        try (var a = sup.attachNewProcess()) {
+            for (int round = 0; round < 50; round++) {
+                long[] own = new long[2];
+                AtomicInteger ready = new AtomicInteger();
+                int pid = Proc.fork(() -> {
+                    Lwp.create(() -> {
+                        burnCpu(1);
+                        own[1] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                        ready.incrementAndGet();
+                        while (ready.get() < 2) {
+                            Thread.onSpinWait();
+                        }
+                    }, Lwp.DETACHED);
+                    burnCpu(1);
+                    own[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                    ready.incrementAndGet();
+                    while (ready.get() < 2) {
+                        Thread.onSpinWait();
+                    }
+                });
+                WaitResult r = Proc.waitpid(pid, 0);
+                long cpu = r.rusage().cpuNanos();
+                assertTrue(cpu >= own[0] + own[1], "round " + round + ": reported " + cpu
+                        + " ns, the two LWPs measured " + own[0] + " + " + own[1]);
             }
         }
     }

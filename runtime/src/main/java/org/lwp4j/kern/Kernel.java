@@ -357,8 +357,15 @@ public final class Kernel {
     /** The calling thread's LWP l ends. The last live LWP of a process exits the process first. */
     void lwpExit(KLwp l) {
         KProc p = l.proc;
-        captureCpu(l);
         Events.lwpExit(l);
+        // The CPU time is read after the waiters are woken (reading the user time is a /proc
+        // read, microseconds), unless the process is on its way out (exiting, or this looks like
+        // its last LWP): its reaper waits for the usage anyway. The unlocked reads only choose
+        // the order; the hand-in protocol (KProc.cpuOwed/handIn) is correct either way.
+        boolean captured = p.pstat != KProc.SACTIVE || p.nlive == 1;
+        if (captured) {
+            captureCpu(l);
+        }
         p.lock.lock();
         try {
             if (!l.isLive()) {
@@ -374,8 +381,11 @@ public final class Kernel {
                 }
             }
             p.nlive--;
-            p.ruCpuNanos += l.cpuNanos;
-            p.ruUserNanos += l.userNanos;
+            if (captured) {
+                p.addCpu(l.cpuNanos, l.userNanos);
+            } else {
+                p.cpuOwed();
+            }
             // An attached thread leaving init is freed at once: init never exits, so its zombie
             // would stay in init's table for good (one leaked record per attach/close).
             boolean free = l.detached || p.pstat != KProc.SACTIVE || (l.attachedThread && p == init);
@@ -394,6 +404,18 @@ public final class Kernel {
         // this CPU) preempts us and then blocks on p.lock, which we still hold. No wake is
         // lost: a waiter that saw the old state linked itself before releasing p.lock.
         p.broadcast(KProc.CH_LWP);
+        // Then the CPU time, off the waiters' path. Only a reaper of an exiting process waits
+        // for it; pstat was set before that reaper could find a hand-in pending, so whoever
+        // hands in last sees it, and passes p.lock (the reaper checks and links under it)
+        // before waking it.
+        if (!captured) {
+            captureCpu(l);
+            if (p.handIn(l.cpuNanos, l.userNanos) && p.pstat != KProc.SACTIVE) {
+                p.lock.lock();
+                p.lock.unlock();
+                p.broadcast(KProc.CH_LWP);
+            }
+        }
         sleep.setPopulation(population.decrementAndGet());
         if (!l.attachedThread) {
             deadlwp.enqueue(l);
