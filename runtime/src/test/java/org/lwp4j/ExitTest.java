@@ -1,6 +1,7 @@
 package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.lwp4j.LwpTestSupport.*;
 import static org.lwp4j.ProcTestSupport.*;
 
 import java.util.Map;

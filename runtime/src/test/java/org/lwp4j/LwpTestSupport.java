@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.function.Executable;
 
-/** Bounded waits and errno assertions shared by the LWP call tests. */
+/** Bounded waits and errno assertions shared by the tests. */
 final class LwpTestSupport {
     /** How long any wait in these tests may take before it fails (never a speed assertion). */
     static final long WAIT_MILLIS = 20_000;
@@ -84,6 +84,13 @@ final class LwpTestSupport {
     static LwpException expectErrno(Errno errno, Executable call) {
         LwpException e = assertThrows(LwpException.class, call, "expected " + errno);
         assertEquals(errno, e.errno(), e.getMessage());
+        return e;
+    }
+
+    /** As {@link #expectErrno(Errno, Executable)}, saying what the case is. */
+    static LwpException expectErrno(Errno errno, Executable call, String what) {
+        LwpException e = assertThrows(LwpException.class, call, what + ": expected " + errno);
+        assertEquals(errno, e.errno(), what + ": " + e.getMessage());
         return e;
     }
 }

@@ -2,6 +2,7 @@ package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.lwp4j.LwpTestSupport.*;
 import static org.lwp4j.ProcTestSupport.*;
 
 import java.lang.management.ManagementFactory;
