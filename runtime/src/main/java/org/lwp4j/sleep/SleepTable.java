@@ -65,6 +65,14 @@ public final class SleepTable {
      * microseconds on a VM): two partners that both block can only get back to spinning if one
      * of them spins long enough to see the other one wake and answer. -Dlwp4j.spinNanos=N sets
      * the longest spin (0 disables spinning).
+     *
+     * Yielding. A sleeper that does not spin (oversubscribed, spinning off, or a kernel wait)
+     * yields its CPU once before it blocks. The one who woke it, or whom it just woke, is often
+     * runnable on this very CPU (the scheduler places a woken thread near its waker): it runs
+     * now, and if it answers, the answer is a CAS on our park word instead of a futex wake of a
+     * blocked thread. Where nothing else is runnable the yield returns at once, so it costs one
+     * system call per sleep. With 8 ping-pong players on 2 cores this cuts the round trip to a
+     * third of LockSupport's. -Dlwp4j.yields=N sets the number of yields (0 disables them).
      */
 
     private static final int NCPU = Runtime.getRuntime().availableProcessors();
@@ -72,6 +80,8 @@ public final class SleepTable {
     static final int SPIN_NANOS = Integer.getInteger("lwp4j.spinNanos", NCPU > 1 ? 50_000 : 0);
     /** A budget that halves below this is zero: too short to catch a wake from another core. */
     private static final int MIN_SPIN_NANOS = 500;
+    /** Yields before blocking when the sleeper does not spin (see the overview). */
+    private static final int YIELDS = Integer.getInteger("lwp4j.yields", 1);
     private static final int MAX_BUCKETS = 1 << 22;
     private static final Object NO_HINT = new Object() {
         @Override
@@ -373,8 +383,14 @@ public final class SleepTable {
         if (interruptible && (w.safePointPending() || me.isInterrupted())) {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
-        if (spin && (w.pw & Waiter.WOKEN) == 0 && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
-            spin(w);
+        if ((w.pw & Waiter.WOKEN) == 0) {
+            if (spin && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
+                spin(w);
+            } else {
+                for (int i = 0; i < YIELDS && (w.pw & Waiter.WOKEN) == 0; i++) {
+                    Thread.yield(); // let a runnable partner on this CPU answer before we block
+                }
+            }
         }
         if ((w.pw & Waiter.WOKEN) != 0) {
             return finish(w, null, me);
