@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +44,73 @@ class JobControlTest {
         int n = (WaitResult.WIFSTOPPED(s) ? 1 : 0) + (WaitResult.WIFCONTINUED(s) ? 1 : 0)
                 + (WaitResult.WIFEXITED(s) ? 1 : 0) + (WaitResult.WIFSIGNALED(s) ? 1 : 0);
         assertEquals(1, n, "status 0x" + Integer.toHexString(s) + " of " + r);
+    }
+
+    /**
+     * The body of a grandchild that catches SIGHUP (recording it), stops itself, and returns
+     * once continued; its parent waits until it is stopped and then exits.
+     */
+    private static Runnable stoppedGrandchild(AtomicReference<SigInfo> hup, AtomicInteger gpid) {
+        return () -> {
+            int g = Proc.fork(() -> {
+                sigaction(SIGHUP, Disposition.handler(hup::set));
+                Signals.kill(Proc.getpid(), SIGSTOP);
+                for (int i = 0; i < 10_000 && hup.get() == null; i++) {
+                    Lwp.parkUntil(System.nanoTime() + 1_000_000, "after stop"); // safe points
+                }
+            });
+            gpid.set(g);
+            WaitResult r = Proc.waitpid(g, Proc.WUNTRACED);
+            assertTrue(WaitResult.WIFSTOPPED(r.status()), r.toString());
+        };
+    }
+
+    /**
+     * POSIX orphaned process group: when the exit of C leaves C's group with no member whose
+     * parent is in another group of the session, and a member is stopped, every member gets
+     * SIGHUP then SIGCONT (DragonFly fixjobc/orphanpg).
+     */
+    @Test
+    void exitThatOrphansAGroupWithAStoppedMemberSendsSighupAndSigcont() {
+        try (var a = sup.attachNewProcess()) {
+            Proc.setsid(); // a session of our own: init's group is outside it
+            AtomicReference<SigInfo> hup = new AtomicReference<>();
+            AtomicInteger gpid = new AtomicInteger();
+            Runnable body = stoppedGrandchild(hup, gpid);
+            int c = Proc.fork(() -> {
+                Proc.setpgid(0, 0); // C's group, qualified by us (our group, same session)
+                body.run();
+            });
+            WaitResult r = Proc.waitpid(c, 0);
+            assertTrue(r.exited(), r.toString());
+            // G, now a child of init (another session), is alone in an orphaned group, stopped.
+            await(() -> hup.get() != null, () -> "SIGHUP reached grandchild " + gpid.get());
+            assertEquals(new SigInfo(SIGHUP, SI_USER, 0, 0), hup.get(), "sent by the runtime");
+            await(() -> proc(gpid.get()) == null, "the continued grandchild exited and init reaped it");
+        }
+    }
+
+    /** The same exit, but the grandchild is reparented to us (a reaper): its group stays qualified. */
+    @Test
+    void exitThatLeavesTheGroupQualifiedSendsNothing() {
+        try (var a = sup.attachNewProcess()) {
+            Proc.setsid();
+            Proc.reapAcquire(Proc.getpid());
+            AtomicReference<SigInfo> hup = new AtomicReference<>();
+            AtomicInteger gpid = new AtomicInteger();
+            Runnable body = stoppedGrandchild(hup, gpid);
+            int c = Proc.fork(() -> {
+                Proc.setpgid(0, 0);
+                body.run();
+            });
+            assertTrue(Proc.waitpid(c, 0).exited());
+            int g = gpid.get();
+            assertTrue(proc(g).stopping, "still stopped: nobody sent SIGCONT");
+            Signals.kill(g, SIGCONT);
+            WaitResult r = Proc.waitpid(g, 0);
+            assertTrue(r.exited() && r.exitStatus() == 0, r.toString());
+            assertNull(hup.get(), "no SIGHUP for a group that is not orphaned");
+        }
     }
 
     @Test

@@ -203,11 +203,11 @@ public final class Kernel {
     /**
      * Post a kernel-generated signal to p (no permission check), on behalf of {@code sender}
      * (the exiting child of a SIGCHLD, the reaper of a REAP_KILL), whose pid and uid the
-     * siginfo carries. The caller may hold the tree lock, but no process lock (the signal layer
+     * siginfo carries; null for the runtime itself (pid and uid 0: orphaned-group signals). The caller may hold the tree lock, but no process lock (the signal layer
      * takes the tree lock, then p.lock).
      */
     public void psignal(KProc p, int sig, int code, KProc sender) {
-        signalPoster.post(p, sig, code, sender.pid, sender.uid);
+        signalPoster.post(p, sig, code, sender == null ? 0 : sender.pid, sender == null ? 0 : sender.uid);
     }
 
     /**

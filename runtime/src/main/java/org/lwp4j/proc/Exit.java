@@ -158,16 +158,24 @@ public final class Exit {
         if (s.pgrp != null && s.pgrp.session.leader == p) {
             s.pgrp.session.leader = null;
         }
+        // fixjobc(p, pgrp, 0): p no longer qualifies its group; its live children stop
+        // qualifying theirs through p as reparent moves them (and may qualify them again
+        // through the reaper). Groups orphaned by it all are signalled at the end.
+        List<Pgrp> dropped = new ArrayList<>(0);
+        if (s.pgrp != null && Groups.qualifies(L, p.parent, s.pgrp)) {
+            Groups.adjust(s.pgrp, false, dropped);
+        }
         p.setPstat(KProc.SZOMB);
         Reaper reap = Reapers.exit(s);
         KProc reproc = null;
         if (!p.children.isEmpty()) {
             reproc = reaperOrInit(k, reap);
             for (KProc c : new ArrayList<>(p.children)) {
-                reparent(L, c, reproc);
+                reparent(L, c, reproc, dropped);
             }
             reproc.broadcast(KProc.CH_CHILD);
         }
+        Groups.orphanpg(L, dropped);
         KProc pp = p.parent;
         if (pp.noCldWait) {
             if (reproc == null) {
@@ -198,9 +206,21 @@ public final class Exit {
         return r != null ? r : k.init;
     }
 
-    /** proc_reparent: c becomes a child of np; a zombie moves to np's queue (tree lock held). */
-    static void reparent(ProcLayer L, KProc c, KProc np) {
+    /**
+     * proc_reparent: c becomes a child of np; a zombie moves to np's queue; a live c's group
+     * is counted out through its old parent and in through the new one (tree lock held).
+     */
+    static void reparent(ProcLayer L, KProc c, KProc np, List<Pgrp> dropped) {
         KProc op = c.parent;
+        Pgrp cg = L.st(c).pgrp;
+        if (!c.isExiting() && cg != null) {
+            if (Groups.qualifies(L, op, cg)) {
+                Groups.adjust(cg, false, dropped);
+            }
+            if (Groups.qualifies(L, np, cg)) {
+                Groups.adjust(cg, true, dropped);
+            }
+        }
         boolean zombie = L.st(op).dropChild(c);
         c.parent = np;
         np.children.add(c);

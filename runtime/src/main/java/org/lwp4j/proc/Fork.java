@@ -152,6 +152,9 @@ public final class Fork {
         if (p2.parent != null) {
             L.st(p2.parent).dropChild(p2);
         }
+        if (s2.pgrp != null) {
+            Groups.fixjobc(L, p2, s2.pgrp, false, new java.util.ArrayList<>(0)); // nothing can be stopped yet
+        }
         k.removeProc(p2);
         p2.setPstat(KProc.SDEAD);
         Groups.leave(L, p2, s2);

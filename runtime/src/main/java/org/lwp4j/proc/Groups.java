@@ -1,8 +1,12 @@
 package org.lwp4j.proc;
 
+import static org.lwp4j.proc.ProcLayer.SI_USER;
 import static org.lwp4j.proc.ProcLayer.err;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.lwp4j.Errno;
+import org.lwp4j.Signals;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
@@ -29,18 +33,101 @@ public final class Groups {
     private Groups() {
     }
 
-    /** enterpgrp without checks: move p into group g (tree lock held). */
+    /**
+     * enterpgrp without checks: move p into group g (tree lock held). The job-control counts
+     * follow (fixjobc), and a group the move orphans gets SIGHUP and SIGCONT if a member is
+     * stopped.
+     */
     static void enter(ProcLayer L, KProc p, PState s, Pgrp g) {
-        if (s.pgrp == g) {
+        Pgrp old = s.pgrp;
+        if (old == g) {
             return;
         }
-        if (s.pgrp != null) {
+        List<Pgrp> dropped = new ArrayList<>(0);
+        fixjobc(L, p, g, true, dropped);
+        if (old != null) {
+            fixjobc(L, p, old, false, dropped);
             leave(L, p, s);
         }
         g.members.add(p);
         s.pgrp = g;
         p.pgid = g.pgid;
         p.sid = g.session.sid;
+        orphanpg(L, dropped);
+    }
+
+    /*
+     * Orphaned process groups (POSIX; DragonFly fixjobc / orphanpg). A process qualifies its
+     * group when its parent is in another group of the same session: through that parent the
+     * session's job control can still reach the group. Pgrp.jobc counts the qualifying members
+     * that have not exited; at 0 the group is orphaned, and if one of its members is stopped,
+     * nothing could ever continue it, so every member gets SIGHUP and then SIGCONT. The counts
+     * change when a process enters or leaves a group (its own qualification, and its
+     * children's through it), when it exits, and when a child is reparented (Exit.reparent).
+     * Each change costs O(1), or O(children) for the process that moves or exits.
+     */
+
+    /** Does a child of {@code parent} qualify group g? (tree lock held) */
+    static boolean qualifies(ProcLayer L, KProc parent, Pgrp g) {
+        if (parent == null) {
+            return false;
+        }
+        Pgrp pg = L.st(parent).pgrp;
+        return pg != null && pg != g && pg.session == g.session;
+    }
+
+    /** Count one qualifying member in or out of g; a count that falls to 0 goes to {@code dropped}. */
+    static void adjust(Pgrp g, boolean entering, List<Pgrp> dropped) {
+        if (entering) {
+            g.jobc++;
+        } else if (--g.jobc == 0) {
+            dropped.add(g);
+        }
+    }
+
+    /**
+     * fixjobc: p enters or leaves group g (its parent and children as they are now): count p
+     * in or out of g if its parent qualifies it, and each live child in or out of its own group
+     * if p, in g, qualifies it (tree lock held).
+     */
+    static void fixjobc(ProcLayer L, KProc p, Pgrp g, boolean entering, List<Pgrp> dropped) {
+        if (qualifies(L, p.parent, g)) {
+            adjust(g, entering, dropped);
+        }
+        for (KProc c : p.children) {
+            if (c.isExiting()) {
+                continue; // an exited child was counted out at its exit
+            }
+            Pgrp cg = L.st(c).pgrp;
+            if (cg != g && cg.session == g.session) {
+                adjust(cg, entering, dropped);
+            }
+        }
+    }
+
+    /**
+     * orphanpg: each group in {@code dropped} that is still orphaned and has a stopped member
+     * gets SIGHUP, then SIGCONT, on every member that has not exited (tree lock held).
+     */
+    static void orphanpg(ProcLayer L, List<Pgrp> dropped) {
+        for (Pgrp g : dropped) {
+            if (g.jobc != 0) {
+                continue; // counted in again by the same change (a reparent)
+            }
+            boolean stopped = false;
+            for (KProc m : g.members) {
+                stopped |= !m.isExiting() && m.stopping;
+            }
+            if (!stopped) {
+                continue;
+            }
+            for (KProc m : new ArrayList<>(g.members)) {
+                if (!m.isExiting()) {
+                    L.kernel.psignal(m, Signals.SIGHUP, SI_USER, null);
+                    L.kernel.psignal(m, Signals.SIGCONT, SI_USER, null);
+                }
+            }
+        }
     }
 
     /** leavepgrp: p leaves its group; an empty group goes, and a session with no group (tree lock held). */

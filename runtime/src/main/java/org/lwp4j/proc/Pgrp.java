@@ -9,6 +9,11 @@ final class Pgrp {
     final Session session;
     /** Members, zombies included until they are reaped (DragonFly leavepgrp at reap). */
     final Set<org.lwp4j.kern.KProc> members = new LinkedHashSet<>();
+    /**
+     * pg_jobc: members, not exited, whose parent is in another group of the same session. The
+     * group is orphaned when it is 0 (Groups.fixjobc).
+     */
+    int jobc;
 
     Pgrp(int pgid, Session session) {
         this.pgid = pgid;
