@@ -90,6 +90,37 @@ class JobControlTest {
         }
     }
 
+    /**
+     * A group move orphans too (BSD fixjobc at enterpgrp): P's child A, alone in its own group
+     * and stopped, is qualified only through P; when P leaves for a new session (setsid), A's
+     * group is orphaned and A gets SIGHUP and SIGCONT.
+     */
+    @Test
+    void setsidThatOrphansAChildsGroupWithAStoppedMemberSendsSighupAndSigcont() {
+        try (var a = sup.attachNewProcess()) {
+            AtomicReference<SigInfo> hup = new AtomicReference<>();
+            AtomicReference<WaitResult> aEnd = new AtomicReference<>();
+            int p = Proc.fork(() -> {
+                int child = Proc.fork(() -> {
+                    Proc.setpgid(0, 0);
+                    sigaction(SIGHUP, Disposition.handler(hup::set));
+                    Signals.kill(Proc.getpid(), SIGSTOP);
+                    for (int i = 0; i < 10_000 && hup.get() == null; i++) {
+                        Lwp.parkUntil(System.nanoTime() + 1_000_000, "after stop");
+                    }
+                });
+                WaitResult r = Proc.waitpid(child, Proc.WUNTRACED);
+                assertTrue(WaitResult.WIFSTOPPED(r.status()), r.toString());
+                Proc.setsid();
+                aEnd.set(ProcTestSupport.awaitReport(child, Proc.WEXITED)); // bounded: fails if A stays stopped
+            });
+            WaitResult r = Proc.waitpid(p, 0);
+            assertTrue(r.exited() && r.exitStatus() == 0, "P: " + r + (r.fault() != null ? " " + r.fault() : ""));
+            assertNotNull(hup.get(), "SIGHUP delivered to the orphaned, stopped child");
+            assertTrue(aEnd.get().exited() && aEnd.get().exitStatus() == 0, "continued and returned: " + aEnd.get());
+        }
+    }
+
     /** The same exit, but the grandchild is reparented to us (a reaper): its group stays qualified. */
     @Test
     void exitThatLeavesTheGroupQualifiedSendsNothing() {
