@@ -121,6 +121,66 @@ class JobControlTest {
         }
     }
 
+    /**
+     * The job-control counts stay exact through a child that is exiting (in an at-exit hook,
+     * not yet a zombie) while its parent exits and reparents it, through group moves and
+     * setsid. Checked against their definition at each step.
+     */
+    @Test
+    void jobControlCountsStayExactWhileAChildIsHalfwayThroughItsExit() {
+        try (var a = sup.attachNewProcess()) {
+            Proc.setsid();
+            CountDownLatch inHook = new CountDownLatch(1), release = new CountDownLatch(1);
+            AtomicInteger cpid = new AtomicInteger();
+            Proc.ExitHook hook = (pid, status) -> {
+                if (pid == cpid.get()) {
+                    inHook.countDown();
+                    LwpTestSupport.awaitLatch(release, "release the exiting child");
+                }
+            };
+            Proc.atExit(hook);
+            try {
+                int p = Proc.fork(() -> {
+                    Proc.setpgid(0, 0); // P's group, qualified by us
+                    CountDownLatch cKnown = new CountDownLatch(1);
+                    int c = Proc.fork(() -> {
+                        Proc.setpgid(0, 0); // C's group, qualified by P
+                        LwpTestSupport.awaitLatch(cKnown, "the hook knows C"); // then exit
+                    });
+                    cpid.set(c);
+                    cKnown.countDown();
+                    LwpTestSupport.awaitLatch(inHook, "C in its at-exit hook");
+                    assertNull(sup.procLayer().auditJobc(), "C exiting, P alive");
+                }); // P exits while C is still in its hook: C goes to init
+                WaitResult pr = Proc.waitpid(p, 0);
+                assertTrue(pr.exited(), pr + " " + pr.fault());
+                assertNull(sup.procLayer().auditJobc(), "P gone, C halfway through its exit");
+                release.countDown();
+                await(() -> proc(cpid.get()) == null, "init reaped C");
+                assertNull(sup.procLayer().auditJobc(), "C gone");
+                CountDownLatch dGrouped = new CountDownLatch(1), qMoved = new CountDownLatch(1);
+                int q = Proc.fork(() -> {
+                    int d = Proc.fork(() -> {
+                        Proc.setpgid(0, 0); // D's group, qualified by Q (in our group)
+                        dGrouped.countDown();
+                        LwpTestSupport.awaitLatch(qMoved, "Q moved");
+                    });
+                    LwpTestSupport.awaitLatch(dGrouped, "D in its own group");
+                    assertNull(sup.procLayer().auditJobc(), "D qualified by Q");
+                    Proc.setsid(); // Q leaves: D's group loses its qualification
+                    assertNull(sup.procLayer().auditJobc(), "after Q's setsid");
+                    qMoved.countDown();
+                    Proc.waitpid(d, 0);
+                });
+                WaitResult qr = Proc.waitpid(q, 0);
+                assertTrue(qr.exited(), qr + " " + qr.fault());
+                assertNull(sup.procLayer().auditJobc(), "Q and D gone");
+            } finally {
+                Proc.removeAtExit(hook);
+            }
+        }
+    }
+
     /** The same exit, but the grandchild is reparented to us (a reaper): its group stays qualified. */
     @Test
     void exitThatLeavesTheGroupQualifiedSendsNothing() {

@@ -403,17 +403,23 @@ public final class Kernel {
         // Wake the waiters after unlocking: woken under the lock, a waiter (often placed on
         // this CPU) preempts us and then blocks on p.lock, which we still hold. No wake is
         // lost: a waiter that saw the old state linked itself before releasing p.lock.
-        p.broadcast(KProc.CH_LWP);
-        // Then the CPU time, off the waiters' path. Only a reaper of an exiting process waits
-        // for it; pstat was set before that reaper could find a hand-in pending, so whoever
-        // hands in last sees it, and passes p.lock (the reaper checks and links under it)
-        // before waking it.
-        if (!captured) {
-            captureCpu(l);
-            if (p.handIn(l.cpuNanos, l.userNanos) && p.pstat != KProc.SACTIVE) {
-                p.lock.lock();
-                p.lock.unlock();
-                p.broadcast(KProc.CH_LWP);
+        try {
+            p.broadcast(KProc.CH_LWP);
+        } finally {
+            // Then the CPU time, off the waiters' path, and always handed in (a reaper waits
+            // for it uninterruptibly). Only a reaper of an exiting process waits for it; pstat
+            // was set before that reaper could find a hand-in pending, so whoever hands in last
+            // sees it, and passes p.lock (the reaper checks and links under it) before waking it.
+            if (!captured) {
+                try {
+                    captureCpu(l);
+                } finally {
+                    if (p.handIn(l.cpuNanos, l.userNanos) && p.pstat != KProc.SACTIVE) {
+                        p.lock.lock();
+                        p.lock.unlock();
+                        p.broadcast(KProc.CH_LWP);
+                    }
+                }
             }
         }
         sleep.setPopulation(population.decrementAndGet());
@@ -425,8 +431,9 @@ public final class Kernel {
     private static void captureCpu(KLwp l) {
         try {
             if (MX.isCurrentThreadCpuTimeSupported()) {
-                l.cpuNanos = MX.getCurrentThreadCpuTime();
-                l.userNanos = MX.getCurrentThreadUserTime();
+                // -1 when CPU time measurement is switched off: count nothing
+                l.cpuNanos = Math.max(0, MX.getCurrentThreadCpuTime());
+                l.userNanos = Math.max(0, MX.getCurrentThreadUserTime());
             }
         } catch (UnsupportedOperationException e) {
             // leave 0
@@ -476,9 +483,12 @@ public final class Kernel {
     /**
      * Make a new LWP record in p (caller holds p.lock) and insert it. For a created LWP the
      * platform thread is made but not started: the caller starts it with {@link #startLwp}
-     * once it has released its locks. Thread.start waits for the new thread to come up, and
-     * the new LWP's first lock (often, for a short body, the one its exit takes) would wait for
-     * the creator to release p.lock: a sleep and a wake-up on every create.
+     * after releasing p.lock (fork: still under the tree lock). Thread.start waits for the new
+     * thread to come up, and the new LWP's first lock (often, for a short body, the one its
+     * exit takes) would wait for the creator to release p.lock: a sleep and a wake-up on every
+     * create. An LWP made before an exit or close kills p's LWPs is in the table when they do,
+     * so it gets AST_EXIT and acts on it at its first safe point; creation after that is
+     * refused (LwpCalls.create checks pstat under p.lock).
      */
     KLwp newLwp(KProc p, Runnable body, boolean detached, boolean suspended, Thread attached, String call) {
         if (p.lwps.size() >= cfg.maxLwpPerProc()) {
@@ -518,7 +528,7 @@ public final class Kernel {
      * what others do to it meanwhile (a signal, a kill, an unpark) waits in its record for its
      * first safe point, as for a suspended LWP.
      */
-    public void startLwp(KLwp l, String call) {
+    public void startLwp(KLwp l, int flags, String call) {
         try {
             cfg.threadStarter().accept(l.thread);
         } catch (Throwable e) {
@@ -529,6 +539,7 @@ public final class Kernel {
         } finally {
             starting.decrementAndGet();
         }
+        Events.lwpCreate(l, flags);
     }
 
     private void unstart(KLwp l) {
@@ -550,15 +561,13 @@ public final class Kernel {
     }
 
     /**
-     * Make the first LWP of a process made by fork (the process layer holds the tree lock);
-     * the caller starts it with {@link #startLwp} after releasing the tree lock.
+     * Make the first LWP of a process made by fork (the process layer holds the tree lock
+     * and starts it with {@link #startLwp} before releasing it).
      */
     public KLwp forkLwp(KProc p, Runnable body, String call) {
         p.lock.lock();
         try {
-            KLwp l = newLwp(p, body, false, false, null, call);
-            Events.lwpCreate(l, 0);
-            return l;
+            return newLwp(p, body, false, false, null, call);
         } finally {
             p.lock.unlock();
         }
@@ -767,6 +776,8 @@ public final class Kernel {
     public void close() {
         if (!closed) {
             closed = true;
+            tree.lock(); // a fork in progress finishes (its child is in the list below); later
+            tree.unlock(); // forks see closed
             for (KProc p : procList()) {
                 p.lock.lock();
                 try {

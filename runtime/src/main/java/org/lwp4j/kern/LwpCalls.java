@@ -56,13 +56,17 @@ public final class LwpCalls {
         KLwp l;
         p.lock.lock();
         try {
+            if (p.pstat != KProc.SACTIVE) {
+                // exit1 or close has begun: its kill round may be over, so an LWP made now
+                // would never be told to exit. The caller was told: it unwinds here.
+                throw unlessExiting(me, err(Errno.EAGAIN, call));
+            }
             l = me.kernel.newLwp(p, body, (flags & LWP_DETACHED) != 0, (flags & LWP_SUSPENDED) != 0,
                     null, call);
         } finally {
             p.lock.unlock();
         }
-        me.kernel.startLwp(l, call);
-        Events.lwpCreate(l, flags);
+        me.kernel.startLwp(l, flags, call);
         return l.lid;
     }
 

@@ -165,6 +165,7 @@ public final class Exit {
         if (s.pgrp != null && Groups.qualifies(L, p.parent, s.pgrp)) {
             Groups.adjust(s.pgrp, false, dropped);
         }
+        s.jobcOut = true;
         p.setPstat(KProc.SZOMB);
         Reaper reap = Reapers.exit(s);
         KProc reproc = null;
@@ -213,7 +214,7 @@ public final class Exit {
     static void reparent(ProcLayer L, KProc c, KProc np, List<Pgrp> dropped) {
         KProc op = c.parent;
         Pgrp cg = L.st(c).pgrp;
-        if (!c.isExiting() && cg != null) {
+        if (!L.st(c).jobcOut && cg != null) {
             if (Groups.qualifies(L, op, cg)) {
                 Groups.adjust(cg, false, dropped);
             }

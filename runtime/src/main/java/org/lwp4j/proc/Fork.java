@@ -66,10 +66,9 @@ public final class Fork {
         KProc p1 = me.proc;
         KProc p2 = null;
         PState s2 = null;
-        KLwp l2 = null;
         k.tree.lock();
         try {
-            if (!p1.isExiting()) {
+            if (!p1.isExiting() && !k.isClosed()) {
                 PState s1 = L.st(p1);
                 KProc pptr = (flags & RFNOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1;
                 p2 = k.newProc(pptr, p1.uid, call);
@@ -81,7 +80,10 @@ public final class Fork {
                     for (Proc.ForkHook h : L.forkHooks) {
                         h.forked(p1.pid, p2.pid, flags);
                     }
-                    l2 = k.forkLwp(p2, body, call);
+                    // The thread starts under the tree lock, so that no one can find the child
+                    // half made (in the table, its thread not started) and a failed start
+                    // is undone before anyone looks.
+                    k.startLwp(k.forkLwp(p2, body, call), 0, call);
                 } catch (Throwable t) {
                     undo(L, p2, s2);
                     throw t;
@@ -93,19 +95,6 @@ public final class Fork {
         if (p2 == null) {
             k.userret(me); // the process is exiting: this LWP ends here
             throw err(Errno.ESRCH, call + ": the calling process is exiting");
-        }
-        // The thread starts with no lock held (see Kernel.newLwp); if it cannot, the child
-        // goes away as if fork had failed before making it.
-        try {
-            k.startLwp(l2, call);
-        } catch (LwpException e) {
-            k.tree.lock();
-            try {
-                undo(L, p2, s2);
-            } finally {
-                k.tree.unlock();
-            }
-            throw e;
         }
         Events.fork(p1, p2, flags);
         if ((flags & RFPPWAIT) != 0) {

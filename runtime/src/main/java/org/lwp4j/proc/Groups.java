@@ -95,7 +95,7 @@ public final class Groups {
             adjust(g, entering, dropped);
         }
         for (KProc c : p.children) {
-            if (c.isExiting()) {
+            if (L.st(c).jobcOut) {
                 continue; // an exited child was counted out at its exit
             }
             Pgrp cg = L.st(c).pgrp;

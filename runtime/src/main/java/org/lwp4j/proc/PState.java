@@ -39,6 +39,14 @@ final class PState {
     int cloneChildren;
 
     /**
+     * Set when exit counted this process out of its group's job-control count (fixjobc at
+     * exit, in becomeZombie): from then on it neither qualifies its group nor is moved in or
+     * out of the count by a reparent or a parent's group move. isExiting() is not the same:
+     * it holds from exit1's start, long before (the other LWPs, the at-exit hooks).
+     */
+    boolean jobcOut;
+
+    /**
      * The signal the parent gets at exit (p_sigparent): SIGCHLD, or SIGUSR1 for a child forked
      * with RFLINUXTHPN. Reset to SIGCHLD when the process is reparented.
      */

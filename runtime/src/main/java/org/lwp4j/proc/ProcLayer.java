@@ -130,6 +130,31 @@ public final class ProcLayer {
         }
     }
 
+    /**
+     * Check every group's job-control count against its definition (tests, at quiescence):
+     * the members not counted out by their exit whose parent is in another group of the same
+     * session. Answers null when all agree, else the first that does not.
+     */
+    public String auditJobc() {
+        kernel.tree.lock();
+        try {
+            for (Pgrp g : pgrps.values()) {
+                int n = 0;
+                for (KProc m : g.members) {
+                    if (!st(m).jobcOut && Groups.qualifies(this, m.parent, g)) {
+                        n++;
+                    }
+                }
+                if (n != g.jobc) {
+                    return g + ": jobc " + g.jobc + ", qualifying members " + n;
+                }
+            }
+            return null;
+        } finally {
+            kernel.tree.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static LwpException err(Errno e, String call) {
