@@ -80,6 +80,39 @@ class ExitTest {
         }
     }
 
+    /**
+     * The last two LWPs calling extexit(LWP) at once can both see the other alive; the one that
+     * ends last must still exit the process with its own status, never the 0 of a returned body
+     * (DragonFly: the second caller sees p_nthreads == 1 and calls exit1 with its status).
+     */
+    @Test
+    void racingExtexitLwpExitsTheProcessWithACallersStatus() {
+        try (var a = sup.attachNewProcess()) {
+            for (int round = 0; round < 100; round++) {
+                CyclicBarrier both = new CyclicBarrier(2);
+                int pid = Proc.fork(() -> {
+                    Lwp.create(() -> {
+                        awaitBarrier(both);
+                        Proc.extexit(Proc.EXTEXIT_LWP, 9);
+                    }, Lwp.DETACHED);
+                    awaitBarrier(both);
+                    Proc.extexit(Proc.EXTEXIT_LWP, 7);
+                });
+                WaitResult r = Proc.waitpid(pid, 0);
+                assertTrue(r.exited() && (r.exitStatus() == 7 || r.exitStatus() == 9),
+                        "round " + round + ": " + r);
+            }
+        }
+    }
+
+    private static void awaitBarrier(CyclicBarrier b) {
+        try {
+            b.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("barrier", e);
+        }
+    }
+
     @Test
     void extexitProcEndsEveryLwp() {
         try (var a = sup.attachNewProcess()) {

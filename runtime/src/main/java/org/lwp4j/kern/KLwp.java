@@ -31,6 +31,12 @@ public final class KLwp extends Waiter {
     public final int lid;
     /** The process's last handed-out id before this one (to give it back if the start fails). */
     int lidBefore;
+    /**
+     * The wait status the process exits with if this LWP turns out to be its last one when it
+     * ends: exited(0) for a body that returns, extexit(LWP)'s status otherwise. Guarded by
+     * proc.lock.
+     */
+    int lastExitStatus = Wstat.exited(0);
     final Runnable body;
     /** True for a thread that entered with Supervisor.attach: not started nor joined by us. */
     public final boolean attachedThread;
@@ -65,6 +71,15 @@ public final class KLwp extends Waiter {
         this.body = body;
         this.detached = detached;
         this.attachedThread = attachedThread;
+    }
+
+    /**
+     * extexit(EXTEXIT_LWP): this LWP is about to end as an LWP only (caller holds proc.lock and
+     * saw other live LWPs); should it still be the last to go, the process exits with
+     * {@code wstatus}, as DragonFly's second racing extexit would.
+     */
+    public void setLastExitStatus(int wstatus) {
+        lastExitStatus = wstatus;
     }
 
     /** Set the state (caller holds proc.lock), keeping the process's count of waitable LWPs. */

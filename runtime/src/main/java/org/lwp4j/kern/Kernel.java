@@ -373,9 +373,10 @@ public final class Kernel {
             }
             if (p.pstat == KProc.SACTIVE && p.nlive == 1 && p != init) {
                 // The last LWP exits the process first (exit1 takes and drops p.lock itself).
+                int wstatus = l.lastExitStatus;
                 p.lock.unlock();
                 try {
-                    exit1(l, Wstat.exited(0));
+                    exit1(l, wstatus);
                 } finally {
                     p.lock.lock();
                 }

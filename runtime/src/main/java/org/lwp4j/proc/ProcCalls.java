@@ -23,8 +23,9 @@ public final class ProcCalls {
      * unwinds. extexit(EXTEXIT_LWP) ends just the caller while other LWPs live (DragonFly checks
      * p_nthreads under p_token and calls lwp_exit); the last LWP exits the process with the given
      * status. Two LWPs calling extexit(LWP) at the same moment as the last two can both see the
-     * other alive and both end as LWPs; the process then exits with status 0 through the
-     * kernel's last-LWP path, as if both had returned from their bodies.
+     * other alive and both end as LWPs; each leaves its status on its record first, so the one
+     * that ends last exits the process with its own status through the kernel's last-LWP path,
+     * as DragonFly's second caller (which sees p_nthreads == 1) would.
      *
      * The resource table and storage belong to the caller's process record, set before its
      * first LWP started, so they are read without the tree lock (the thread start publishes
@@ -76,6 +77,9 @@ public final class ProcCalls {
             p.lock.lock();
             try {
                 others = p.nlive() > 1;
+                if (others) {
+                    me.setLastExitStatus(Wstat.exited(status));
+                }
             } finally {
                 p.lock.unlock();
             }
