@@ -203,8 +203,9 @@ public final class Kernel {
     /**
      * Post a kernel-generated signal to p (no permission check), on behalf of {@code sender}
      * (the exiting child of a SIGCHLD, the reaper of a REAP_KILL), whose pid and uid the
-     * siginfo carries; null for the runtime itself (pid and uid 0: orphaned-group signals). The caller may hold the tree lock, but no process lock (the signal layer
-     * takes the tree lock, then p.lock).
+     * siginfo carries; null for the runtime itself (pid and uid 0: orphaned-group signals). The
+     * caller may hold the tree lock, but no process lock (the signal layer takes the tree lock,
+     * then p.lock).
      */
     public void psignal(KProc p, int sig, int code, KProc sender) {
         signalPoster.post(p, sig, code, sender == null ? 0 : sender.pid, sender == null ? 0 : sender.uid);
@@ -523,7 +524,8 @@ public final class Kernel {
     }
 
     /**
-     * Start the platform thread of an LWP made by {@link #newLwp}; the caller holds no lock.
+     * Start the platform thread of an LWP made by {@link #newLwp}; the caller holds no process
+     * lock (_lwp_create holds none, fork the tree lock).
      * If the thread cannot be started, take the record out again (its id too, unless another
      * has been handed out since) and answer EAGAIN. Until then the LWP exists without running:
      * what others do to it meanwhile (a signal, a kill, an unpark) waits in its record for its

@@ -162,8 +162,8 @@ public final class Exit {
         // qualifying theirs through p as reparent moves them (and may qualify them again
         // through the reaper). Groups orphaned by it all are signalled at the end.
         List<Pgrp> dropped = new ArrayList<>(0);
-        if (s.pgrp != null && Groups.qualifies(L, p.parent, s.pgrp)) {
-            Groups.adjust(s.pgrp, false, dropped);
+        if (s.pgrp != null) {
+            Groups.count(L, p.parent, s.pgrp, false, dropped);
         }
         s.jobcOut = true;
         p.setPstat(KProc.SZOMB);
@@ -215,12 +215,8 @@ public final class Exit {
         KProc op = c.parent;
         Pgrp cg = L.st(c).pgrp;
         if (!L.st(c).jobcOut && cg != null) {
-            if (Groups.qualifies(L, op, cg)) {
-                Groups.adjust(cg, false, dropped);
-            }
-            if (Groups.qualifies(L, np, cg)) {
-                Groups.adjust(cg, true, dropped);
-            }
+            Groups.count(L, op, cg, false, dropped);
+            Groups.count(L, np, cg, true, dropped);
         }
         boolean zombie = L.st(op).dropChild(c);
         c.parent = np;

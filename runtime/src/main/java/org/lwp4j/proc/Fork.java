@@ -2,10 +2,10 @@ package org.lwp4j.proc;
 
 import static org.lwp4j.proc.ProcLayer.err;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import org.lwp4j.Errno;
-import org.lwp4j.LwpException;
 import org.lwp4j.Proc;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
@@ -142,7 +142,7 @@ public final class Fork {
             L.st(p2.parent).dropChild(p2);
         }
         if (s2.pgrp != null) {
-            Groups.fixjobc(L, p2, s2.pgrp, false, new java.util.ArrayList<>(0)); // nothing can be stopped yet
+            Groups.fixjobc(L, p2, s2.pgrp, false, new ArrayList<>(0)); // it never ran: nothing to signal
         }
         k.removeProc(p2);
         p2.setPstat(KProc.SDEAD);

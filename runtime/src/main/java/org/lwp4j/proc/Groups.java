@@ -76,8 +76,17 @@ public final class Groups {
         return pg != null && pg != g && pg.session == g.session;
     }
 
-    /** Count one qualifying member in or out of g; a count that falls to 0 goes to {@code dropped}. */
-    static void adjust(Pgrp g, boolean entering, List<Pgrp> dropped) {
+    /**
+     * Count a member of g whose parent is {@code parent} in or out of g, if that parent
+     * qualifies it; a count that falls to 0 goes to {@code dropped} (tree lock held).
+     */
+    static void count(ProcLayer L, KProc parent, Pgrp g, boolean entering, List<Pgrp> dropped) {
+        if (qualifies(L, parent, g)) {
+            adjust(g, entering, dropped);
+        }
+    }
+
+    private static void adjust(Pgrp g, boolean entering, List<Pgrp> dropped) {
         if (entering) {
             g.jobc++;
         } else if (--g.jobc == 0) {
@@ -91,15 +100,13 @@ public final class Groups {
      * if p, in g, qualifies it (tree lock held).
      */
     static void fixjobc(ProcLayer L, KProc p, Pgrp g, boolean entering, List<Pgrp> dropped) {
-        if (qualifies(L, p.parent, g)) {
-            adjust(g, entering, dropped);
-        }
+        count(L, p.parent, g, entering, dropped);
         for (KProc c : p.children) {
             if (L.st(c).jobcOut) {
                 continue; // an exited child was counted out at its exit
             }
             Pgrp cg = L.st(c).pgrp;
-            if (cg != g && cg.session == g.session) {
+            if (cg != g && cg.session == g.session) { // p, as if in g, qualifies c's group
                 adjust(cg, entering, dropped);
             }
         }
