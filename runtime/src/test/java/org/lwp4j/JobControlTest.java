@@ -47,18 +47,24 @@ class JobControlTest {
     }
 
     /**
+     * Catch SIGHUP (recording it in {@code hup}), stop this process, and once continued wait at
+     * safe points (bounded, about 10 s) for the SIGHUP to be delivered.
+     */
+    private static void stopUntilSighup(AtomicReference<SigInfo> hup) {
+        sigaction(SIGHUP, Disposition.handler(hup::set));
+        Signals.kill(Proc.getpid(), SIGSTOP);
+        for (int i = 0; i < 10_000 && hup.get() == null; i++) {
+            Lwp.parkUntil(System.nanoTime() + 1_000_000, "after stop"); // safe points
+        }
+    }
+
+    /**
      * The body of a grandchild that catches SIGHUP (recording it), stops itself, and returns
      * once continued; its parent waits until it is stopped and then exits.
      */
     private static Runnable stoppedGrandchild(AtomicReference<SigInfo> hup, AtomicInteger gpid) {
         return () -> {
-            int g = Proc.fork(() -> {
-                sigaction(SIGHUP, Disposition.handler(hup::set));
-                Signals.kill(Proc.getpid(), SIGSTOP);
-                for (int i = 0; i < 10_000 && hup.get() == null; i++) {
-                    Lwp.parkUntil(System.nanoTime() + 1_000_000, "after stop"); // safe points
-                }
-            });
+            int g = Proc.fork(() -> stopUntilSighup(hup));
             gpid.set(g);
             WaitResult r = Proc.waitpid(g, Proc.WUNTRACED);
             assertTrue(WaitResult.WIFSTOPPED(r.status()), r.toString());
@@ -103,11 +109,7 @@ class JobControlTest {
             int p = Proc.fork(() -> {
                 int child = Proc.fork(() -> {
                     Proc.setpgid(0, 0);
-                    sigaction(SIGHUP, Disposition.handler(hup::set));
-                    Signals.kill(Proc.getpid(), SIGSTOP);
-                    for (int i = 0; i < 10_000 && hup.get() == null; i++) {
-                        Lwp.parkUntil(System.nanoTime() + 1_000_000, "after stop");
-                    }
+                    stopUntilSighup(hup);
                 });
                 WaitResult r = Proc.waitpid(child, Proc.WUNTRACED);
                 assertTrue(WaitResult.WIFSTOPPED(r.status()), r.toString());
