@@ -3,6 +3,7 @@ package org.lwp4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.lwp4j.LwpTestSupport.await;
 import static org.lwp4j.LwpTestSupport.awaitExited;
 import static org.lwp4j.LwpTestSupport.awaitInLwpWait;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.lwp4j.sleep.SleepTable;
 
 /** {@code _lwp_wait}: collecting, ESRCH, EINVAL, EDEADLK (self, cycles, everyone waiting), EINTR. */
 @Timeout(60)
@@ -308,6 +310,40 @@ class LwpWaitTest {
             assertEquals(wLid, Lwp.waitFor(wLid));
             hold.countDown();
             assertEquals(t, Lwp.waitFor(t), "the interrupted waiter did not keep a claim on the target");
+        }
+    }
+
+    /**
+     * As NetBSD's lwp_free, _lwp_wait returns once the zombie is off its CPU: here, once its
+     * platform thread has ended, waited for (yielding) at most the kernel-wait spin. The test
+     * holds the LWP's Thread monitor, which the JVM's thread teardown takes to notify joiners,
+     * so the thread stays alive after its exit: waitFor waits the whole bound, then returns.
+     */
+    @Test
+    void waitForWaitsBoundedForTheZombiesThreadToEnd() {
+        assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 0, "kernel waits do not spin here");
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            CountDownLatch go = new CountDownLatch(1);
+            int lid = Lwp.create(() -> {
+                thread.set(Thread.currentThread());
+                awaitLatch(go, "the test lets the LWP exit");
+            });
+            await(() -> thread.get() != null, "the LWP runs");
+            Thread t = thread.get();
+            long took;
+            synchronized (t) {
+                go.countDown();
+                await(() -> t.getState() == Thread.State.BLOCKED,
+                        () -> "the exited LWP's thread is held in its teardown: " + t.getState());
+                long start = System.nanoTime();
+                assertEquals(lid, Lwp.waitFor(lid));
+                took = System.nanoTime() - start;
+                assertTrue(t.isAlive(), "the thread cannot end while the test holds its monitor");
+            }
+            assertTrue(took >= SleepTable.KWAIT_SPIN_NANOS, "waitFor returned after " + took
+                    + " ns, before the " + SleepTable.KWAIT_SPIN_NANOS + " ns bound, with the thread alive");
+            await(() -> !t.isAlive(), "the thread ends once the test lets go of its monitor");
         }
     }
 }

@@ -459,6 +459,28 @@ public final class Kernel {
         }
     }
 
+    /**
+     * NetBSD's lwp_free (and DragonFly's lwp_wait) does not let a reaper go on while the zombie
+     * it collected still runs on its CPU: it spins until the LWP has switched away for good.
+     * Here an LWP is on its CPU until its platform thread has terminated, which comes a little
+     * after its exit woke the waiter (the JVM's thread teardown). The waiter yields until then,
+     * for at most {@link SleepTable#KWAIT_SPIN_NANOS}; the dead-LWP reaper joins the thread
+     * in any case. Besides the semantics (when _lwp_wait returns, the LWP's thread is gone),
+     * this keeps the teardown from competing with what the waiter does next, typically
+     * starting another LWP: on 2 CPUs that start would otherwise wait for the CPU the teardown
+     * holds.
+     */
+    void waitOffCpu(KLwp l) {
+        Thread t = l.thread;
+        if (l.attachedThread || t == null || SleepTable.KWAIT_SPIN_NANOS <= 0 || !t.isAlive()) {
+            return;
+        }
+        long start = System.nanoTime();
+        do {
+            Thread.yield();
+        } while (t.isAlive() && System.nanoTime() - start < SleepTable.KWAIT_SPIN_NANOS);
+    }
+
     /** Called by the dead-LWP reaper after the platform thread has terminated. */
     void disposeDead(KLwp l) {
         threads.remove(l.thread);

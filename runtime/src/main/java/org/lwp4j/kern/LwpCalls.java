@@ -224,9 +224,17 @@ public final class LwpCalls {
 
     /**
      * NetBSD lwp_wait1, with the deadlock check extended from "the target waits for me" to any
-     * cycle of waiters (t1 -> t2 -> t3 -> t1), which NetBSD's comment leaves out.
+     * cycle of waiters (t1 -> t2 -> t3 -> t1), which NetBSD's comment leaves out. As NetBSD's
+     * lwp_free, it returns once the zombie is off its CPU (Kernel.waitOffCpu).
      */
     public static int waitFor(int lid) {
+        KLwp t = collectZombie(lid);
+        t.kernel.waitOffCpu(t);
+        return t.lid;
+    }
+
+    /** _lwp_wait up to taking the zombie out of the table; answers it. */
+    private static KLwp collectZombie(int lid) {
         String call = "_lwp_wait(" + lid + ")";
         KLwp me = Kernel.curlwp(call);
         KProc p = me.proc;
@@ -323,10 +331,10 @@ public final class LwpCalls {
         return p.nwaitable <= p.nlwpwait;
     }
 
-    private static int collect(KProc p, KLwp t) {
+    private static KLwp collect(KProc p, KLwp t) {
         t.setStat(KLwp.LSDEAD);
         p.lwps.remove(t.lid, t);
-        return t.lid;
+        return t;
     }
 
     public static void detach(int lid) {

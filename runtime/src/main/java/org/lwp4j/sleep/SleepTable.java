@@ -66,13 +66,23 @@ public final class SleepTable {
      * of them spins long enough to see the other one wake and answer. -Dlwp4j.spinNanos=N sets
      * the longest spin (0 disables spinning).
      *
-     * Yielding. A sleeper that does not spin (oversubscribed, spinning off, or a kernel wait)
-     * yields its CPU once before it blocks. The one who woke it, or whom it just woke, is often
-     * runnable on this very CPU (the scheduler places a woken thread near its waker): it runs
-     * now, and if it answers, the answer is a CAS on our park word instead of a futex wake of a
-     * blocked thread. Where nothing else is runnable the yield returns at once, so it costs one
-     * system call per sleep. With 8 ping-pong players on 2 cores this cuts the round trip to a
-     * third of LockSupport's. -Dlwp4j.yields=N sets the number of yields (0 disables them).
+     * Yielding. A park that does not spin (oversubscribed, or spinning off) yields its CPU once
+     * before it blocks. The one who woke it, or whom it just woke, is often runnable on this
+     * very CPU (the scheduler places a woken thread near its waker): it runs now, and if it
+     * answers, the answer is a CAS on our park word instead of a futex wake of a blocked thread.
+     * Where nothing else is runnable the yield returns at once, so it costs one system call per
+     * sleep. With 8 ping-pong players on 2 cores this cuts the round trip to a third of
+     * LockSupport's. -Dlwp4j.yields=N sets the number of yields (0 disables them).
+     *
+     * Kernel waits (cvWait: _lwp_wait, wait, exit's and suspend's waits) spin by yielding, with
+     * the same adaptive budget kept apart (Waiter.kwaitBudget), up to KWAIT_SPIN_NANOS, whatever
+     * the load: what they wait for is another LWP's work, which a PAUSE spin would keep off this
+     * CPU if the scheduler put it here (a new LWP usually starts on its creator's CPU or
+     * the other one, depending on load), and which a yield lets run. Where the event comes
+     * within the budget, it comes as a CAS: no futex wake for the waker to pay (about 12 us on a
+     * VM, an inter-processor interrupt) and no wake-up latency for the waiter (15 to 30 us).
+     * Create + exit + _lwp_wait of an LWP is the case it is made for. -Dlwp4j.kwaitSpinNanos=N
+     * sets the longest (0 leaves kernel waits with the single yield of parks).
      */
 
     private static final int NCPU = Runtime.getRuntime().availableProcessors();
@@ -82,6 +92,8 @@ public final class SleepTable {
     private static final int MIN_SPIN_NANOS = 500;
     /** Yields before blocking when the sleeper does not spin (see the overview). */
     private static final int YIELDS = Integer.getInteger("lwp4j.yields", 1);
+    /** The longest yielding spin of a kernel wait, in nanoseconds (see the overview). */
+    public static final int KWAIT_SPIN_NANOS = Integer.getInteger("lwp4j.kwaitSpinNanos", 100_000);
     private static final int MAX_BUCKETS = 1 << 22;
     private static final Object NO_HINT = new Object() {
         @Override
@@ -283,7 +295,7 @@ public final class SleepTable {
             w.setWchanRelease(null);
             return ParkResult.ALREADY;
         }
-        return sleep(w, true, timed, deadline, false, true);
+        return sleep(w, true, timed, deadline, false, false);
     }
 
     /**
@@ -313,7 +325,7 @@ public final class SleepTable {
         } finally {
             b.unlock();
         }
-        return sleep(w, interruptible, timed, deadline, true, true);
+        return sleep(w, interruptible, timed, deadline, true, false);
     }
 
     /** Set SLEEPING unless a pending mark is there (then consume it and answer false). */
@@ -336,7 +348,7 @@ public final class SleepTable {
 
     /**
      * Adaptive spin on the owner's park word, bounded in time. Each waiter keeps its own budget
-     * (nanoseconds): a spin that ends in a wake doubles it (up to SPIN_NANOS), one that ends
+     * (nanoseconds): a spin that ends in a wake doubles it (up to the most), one that ends
      * empty-handed halves it. Where wakes come fast (a partner on another core) the budget stays
      * high; where they do not (a busy or oversubscribed machine, including load from other
      * processes we cannot count) it decays to nothing and the sleeper blocks at once.
@@ -346,47 +358,68 @@ public final class SleepTable {
      * probe must outlast a blocked partner's wake-up to see its answer. Probes come every 16
      * sleeps, and each failed probe doubles that interval, up to every 1024 sleeps, so
      * that on a machine where spinning does not pay they cost little (50 us per 1024 sleeps).
-     * The spin clock (the real one) is read every 8 pauses.
+     *
+     * A park spins with PAUSE and reads the spin clock (the real one) every 8 pauses; a kernel
+     * wait ({@code yielding}) spins with Thread.yield, reads the clock after each, and keeps a
+     * budget and probe interval of its own (kwaitBudget, kwaitProbeShift).
      */
-    private void spin(Waiter w) {
-        int budget = w.spinBudget;
+    private void spin(Waiter w, boolean yielding) {
+        int most = yielding ? KWAIT_SPIN_NANOS : SPIN_NANOS;
+        int budget = yielding ? w.kwaitBudget : w.spinBudget;
+        int shift = yielding ? w.kwaitProbeShift : w.probeShift;
         boolean probe = budget == 0;
         if (probe) {
-            if ((w.parkCount & ((1 << w.probeShift) - 1)) != 0) {
+            if ((w.parkCount & ((1 << shift) - 1)) != 0) {
                 return;
             }
-            budget = SPIN_NANOS;
+            budget = most;
         }
         LongSupplier clock = spinClock;
         long start = clock.getAsLong();
         for (int i = 1; (w.pw & Waiter.WOKEN) == 0; i++) {
-            Thread.onSpinWait();
-            if ((i & 7) == 0 && clock.getAsLong() - start > budget) {
+            if (yielding) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+            if ((yielding || (i & 7) == 0) && clock.getAsLong() - start > budget) {
                 break;
             }
         }
         if ((w.pw & Waiter.WOKEN) != 0) {
-            w.spinBudget = Math.min(SPIN_NANOS, Math.max(MIN_SPIN_NANOS, budget << 1));
-            w.probeShift = Waiter.MIN_PROBE_SHIFT;
+            budget = Math.min(most, Math.max(MIN_SPIN_NANOS, budget << 1));
+            shift = Waiter.MIN_PROBE_SHIFT;
         } else if (probe) {
-            w.probeShift = Math.min(Waiter.MAX_PROBE_SHIFT, w.probeShift + 1); // budget stays 0
+            budget = 0;
+            shift = Math.min(Waiter.MAX_PROBE_SHIFT, shift + 1);
         } else {
             int half = budget >>> 1;
-            w.spinBudget = half < MIN_SPIN_NANOS ? 0 : half;
+            budget = half < MIN_SPIN_NANOS ? 0 : half;
+        }
+        if (yielding) {
+            w.kwaitBudget = budget;
+            w.kwaitProbeShift = shift;
+        } else {
+            w.spinBudget = budget;
+            w.probeShift = shift;
         }
     }
 
+    /** @param kernel a kernel wait (cvWait): spins by yielding (see the overview) */
     private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline,
-                             boolean linked, boolean spin) {
+                             boolean linked, boolean kernel) {
         w.parkCount = w.parkCount + 1;
         Thread me = Thread.currentThread();
         if (interruptible && (w.safePointPending() || me.isInterrupted())) {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
         if ((w.pw & Waiter.WOKEN) == 0) {
-            if (spin && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
-                spin(w);
+            if (!kernel && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
+                spin(w, false);
             } else {
+                if (kernel && KWAIT_SPIN_NANOS > 0) {
+                    spin(w, true);
+                }
                 for (int i = 0; i < YIELDS && (w.pw & Waiter.WOKEN) == 0; i++) {
                     Thread.yield(); // let a runnable partner on this CPU answer before we block
                 }
@@ -500,7 +533,7 @@ public final class SleepTable {
         b.unlock();
         lock.unlock();
         try {
-            return sleep(w, interruptible, timed, deadline, true, false);
+            return sleep(w, interruptible, timed, deadline, true, true);
         } finally {
             lock.lock();
         }

@@ -465,4 +465,73 @@ class SleepTableTest {
         assertEquals(3, w.parkCount);
         assertEquals(0, st.linkedWaiters());
     }
+
+    /** Kernel waits that no wake ends decay their yielding budget to nothing, apart from parks'. */
+    @Test
+    void kernelWaitBudgetDecaysToZeroWhenNoWakeComes() {
+        assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 0, "kernel waits do not spin here");
+        SleepTable st = new SleepTable(System::nanoTime);
+        st.setPopulation(1);
+        TestWaiter w = new TestWaiter(Thread.currentThread());
+        ReentrantLock lock = new ReentrantLock();
+        assertEquals(SleepTable.KWAIT_SPIN_NANOS, w.kwaitBudget, "a new waiter starts with the full spin");
+        int parkBudget = w.spinBudget;
+        lock.lock();
+        try {
+            for (int i = 0; i < 40; i++) {
+                long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(100);
+                assertEquals(ParkResult.TIMED_OUT, st.cvWait(w, KEY, KEY_HASH, "nothing", lock, true, true, deadline));
+            }
+        } finally {
+            lock.unlock();
+        }
+        assertEquals(40, w.parkCount);
+        assertEquals(0, w.kwaitBudget, "after 40 kernel waits that no wake ended, probes among them");
+        // Probes at sleeps 16 and 32 failed: each doubled the interval to the next one.
+        assertEquals(Waiter.MIN_PROBE_SHIFT + 2, w.kwaitProbeShift, "probe interval 2^" + w.kwaitProbeShift);
+        assertEquals(parkBudget, w.spinBudget, "the park spin's budget is its own");
+        assertEquals(Waiter.MIN_PROBE_SHIFT, w.probeShift);
+        assertEquals(0, st.linkedWaiters());
+    }
+
+    /**
+     * A kernel wait woken while it yields takes the wake as a CAS (it never blocks) and doubles
+     * its budget. The wake is a cv_broadcast sent from the spin clock, which the yielding spin
+     * reads after every yield.
+     */
+    @Test
+    void kernelWaitWokenWhileYieldingGrowsItsBudget() {
+        assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 2000, "kernel waits do not spin here");
+        AtomicReference<SleepTable> table = new AtomicReference<>();
+        AtomicReference<TestWaiter> armed = new AtomicReference<>();
+        SleepTable st = new SleepTable(System::nanoTime, () -> {
+            TestWaiter w = armed.get();
+            if (w != null && (w.pw & Waiter.SLEEPING) != 0 && armed.compareAndSet(w, null)) {
+                table.get().cvBroadcast(KEY, KEY_HASH, "exit");
+            }
+            return System.nanoTime();
+        });
+        table.set(st);
+        st.setPopulation(1);
+        TestWaiter w = new TestWaiter(Thread.currentThread());
+        ReentrantLock lock = new ReentrantLock();
+        int start = SleepTable.KWAIT_SPIN_NANOS / 4;
+        w.kwaitBudget = start;
+        w.kwaitProbeShift = Waiter.MAX_PROBE_SHIFT;
+        lock.lock();
+        try {
+            armed.set(w);
+            assertEquals(ParkResult.UNPARKED, st.cvWait(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
+            assertEquals(2 * start, w.kwaitBudget, "doubled");
+            assertEquals(Waiter.MIN_PROBE_SHIFT, w.kwaitProbeShift, "a spin that paid brings probes back");
+            armed.set(w);
+            assertEquals(ParkResult.UNPARKED, st.cvWait(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
+            armed.set(w);
+            assertEquals(ParkResult.UNPARKED, st.cvWait(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
+            assertEquals(SleepTable.KWAIT_SPIN_NANOS, w.kwaitBudget, "capped at the most");
+        } finally {
+            lock.unlock();
+        }
+        assertEquals(0, st.linkedWaiters());
+    }
 }
