@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.lwp4j.sleep.SleepTable;
 
 /** wait / waitpid: selectors, options, errors, exactly-once reaping, rusage (DragonFly kern_wait). */
 @Timeout(60)
@@ -337,6 +338,42 @@ class WaitTest {
                 assertTrue(cpu >= own[0] + own[1], "round " + round + ": reported " + cpu
                         + " ns, the two LWPs measured " + own[0] + " + " + own[1]);
             }
+        }
+    }
+
+    /**
+     * As DragonFly's kern_wait, reaping a zombie waits (bounded) for its last LWP to be off its
+     * CPU: its platform thread ended. The test keeps that thread alive after its exit by holding
+     * its monitor, which the JVM's thread teardown takes: waitpid waits the whole bound, then
+     * returns the zombie all the same.
+     */
+    @Test
+    void reapingWaitsBoundedForTheLastLwpsThreadToEnd() {
+        assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 0, "kernel waits do not spin here");
+        try (var a = sup.attachNewProcess()) {
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            CountDownLatch go = new CountDownLatch(1);
+            int pid = Proc.fork(() -> {
+                thread.set(Thread.currentThread());
+                awaitLatch(go, "the test lets the child exit");
+                Proc.exit(3);
+            });
+            await(() -> thread.get() != null, "the child runs");
+            Thread t = thread.get();
+            long reaped;
+            synchronized (t) {
+                go.countDown();
+                await(() -> t.getState() == Thread.State.BLOCKED,
+                        () -> "the child's last thread is held in its teardown: " + t.getState());
+                long start = System.nanoTime();
+                WaitResult r = Proc.waitpid(pid, 0);
+                reaped = System.nanoTime() - start;
+                assertEquals(3, r.exitStatus());
+                assertTrue(t.isAlive(), "the thread cannot end while the test holds its monitor");
+            }
+            assertTrue(reaped >= SleepTable.KWAIT_SPIN_NANOS, "waitpid returned after " + reaped
+                    + " ns, before the " + SleepTable.KWAIT_SPIN_NANOS + " ns bound, with the thread alive");
+            await(() -> !t.isAlive(), "the thread ends once the test lets go of its monitor");
         }
     }
 

@@ -471,14 +471,39 @@ public final class Kernel {
      * holds.
      */
     void waitOffCpu(KLwp l) {
-        Thread t = l.thread;
-        if (l.attachedThread || t == null || SleepTable.KWAIT_SPIN_NANOS <= 0 || !t.isAlive()) {
-            return;
+        if (SleepTable.KWAIT_SPIN_NANOS > 0) {
+            waitOffCpu(l, System.nanoTime() + SleepTable.KWAIT_SPIN_NANOS);
         }
-        long start = System.nanoTime();
-        do {
+    }
+
+    /**
+     * The same for the LWPs a zombie process still holds (usually its last one), as DragonFly's
+     * kern_wait reaps them with lwp_wait before it frees the process; one bound for them all.
+     */
+    public void waitOffCpu(KProc p) {
+        if (SleepTable.KWAIT_SPIN_NANOS > 0) {
+            long deadline = System.nanoTime() + SleepTable.KWAIT_SPIN_NANOS;
+            for (KLwp l : p.lwps.values()) {
+                if (!waitOffCpu(l, deadline)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Yields until l's platform thread has ended; false if the deadline came first. */
+    private static boolean waitOffCpu(KLwp l, long deadline) {
+        Thread t = l.thread;
+        if (l.attachedThread || t == null) {
+            return true;
+        }
+        while (t.isAlive()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
             Thread.yield();
-        } while (t.isAlive() && System.nanoTime() - start < SleepTable.KWAIT_SPIN_NANOS);
+        }
+        return true;
     }
 
     /** Called by the dead-LWP reaper after the platform thread has terminated. */

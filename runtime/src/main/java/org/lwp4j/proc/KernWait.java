@@ -199,7 +199,8 @@ public final class KernWait {
 
     /**
      * After the tree lock: wait for z's last LWP to leave, then report it; a claimed zombie is
-     * released and its usage added to the parent's children usage.
+     * released and its usage added to the parent's children usage, and its LWPs are let off
+     * their CPUs (Kernel.waitOffCpu) before the call returns.
      */
     private static WaitResult reaped(ProcLayer L, KLwp me, KProc q, KProc z, boolean claimed) {
         Kernel k = L.kernel;
@@ -231,6 +232,7 @@ public final class KernWait {
             k.tree.unlock();
         }
         if (claimed) {
+            k.waitOffCpu(z);
             Events.Wait e = new Events.Wait();
             if (e.shouldCommit()) {
                 e.pid = q.pid;
