@@ -2,6 +2,7 @@ package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +37,29 @@ final class LwpTestSupport {
 
     static void await(BooleanSupplier cond, String what) {
         await(cond, () -> what);
+    }
+
+    /**
+     * Times {@code call} while an exited LWP's platform thread {@code t} is kept alive: holds
+     * t's monitor, which the JVM's thread teardown takes to notify joiners, opens {@code letExit}
+     * (the LWP's body waits on it, then ends), waits until t is blocked in its teardown, and
+     * runs {@code call}. Checks that t was still alive after it, lets go, and waits for t to end.
+     *
+     * @return the nanoseconds {@code call} took
+     */
+    static long timeWhileHeldInTeardown(Thread t, CountDownLatch letExit, Runnable call) {
+        long took;
+        synchronized (t) {
+            letExit.countDown();
+            await(() -> t.getState() == Thread.State.BLOCKED,
+                    () -> "the exited LWP's thread is held in its teardown: " + t.getState());
+            long start = System.nanoTime();
+            call.run();
+            took = System.nanoTime() - start;
+            assertTrue(t.isAlive(), "the thread cannot end while the test holds its monitor");
+        }
+        await(() -> !t.isAlive(), "the thread ends once the test lets go of its monitor");
+        return took;
     }
 
     /** Await a latch from inside an LWP body or a test thread, bounded. */

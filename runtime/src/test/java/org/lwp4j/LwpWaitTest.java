@@ -9,6 +9,7 @@ import static org.lwp4j.LwpTestSupport.awaitExited;
 import static org.lwp4j.LwpTestSupport.awaitInLwpWait;
 import static org.lwp4j.LwpTestSupport.awaitLatch;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.LwpTestSupport.timeWhileHeldInTeardown;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -330,20 +331,9 @@ class LwpWaitTest {
                 awaitLatch(go, "the test lets the LWP exit");
             });
             await(() -> thread.get() != null, "the LWP runs");
-            Thread t = thread.get();
-            long took;
-            synchronized (t) {
-                go.countDown();
-                await(() -> t.getState() == Thread.State.BLOCKED,
-                        () -> "the exited LWP's thread is held in its teardown: " + t.getState());
-                long start = System.nanoTime();
-                assertEquals(lid, Lwp.waitFor(lid));
-                took = System.nanoTime() - start;
-                assertTrue(t.isAlive(), "the thread cannot end while the test holds its monitor");
-            }
+            long took = timeWhileHeldInTeardown(thread.get(), go, () -> assertEquals(lid, Lwp.waitFor(lid)));
             assertTrue(took >= SleepTable.KWAIT_SPIN_NANOS, "waitFor returned after " + took
                     + " ns, before the " + SleepTable.KWAIT_SPIN_NANOS + " ns bound, with the thread alive");
-            await(() -> !t.isAlive(), "the thread ends once the test lets go of its monitor");
         }
     }
 }

@@ -359,21 +359,10 @@ class WaitTest {
                 Proc.exit(3);
             });
             await(() -> thread.get() != null, "the child runs");
-            Thread t = thread.get();
-            long reaped;
-            synchronized (t) {
-                go.countDown();
-                await(() -> t.getState() == Thread.State.BLOCKED,
-                        () -> "the child's last thread is held in its teardown: " + t.getState());
-                long start = System.nanoTime();
-                WaitResult r = Proc.waitpid(pid, 0);
-                reaped = System.nanoTime() - start;
-                assertEquals(3, r.exitStatus());
-                assertTrue(t.isAlive(), "the thread cannot end while the test holds its monitor");
-            }
+            long reaped = timeWhileHeldInTeardown(thread.get(), go,
+                    () -> assertEquals(3, Proc.waitpid(pid, 0).exitStatus()));
             assertTrue(reaped >= SleepTable.KWAIT_SPIN_NANOS, "waitpid returned after " + reaped
                     + " ns, before the " + SleepTable.KWAIT_SPIN_NANOS + " ns bound, with the thread alive");
-            await(() -> !t.isAlive(), "the thread ends once the test lets go of its monitor");
         }
     }
 

@@ -34,6 +34,11 @@ public class AttachedProcess {
         }
     }
 
+    /** The supervisor the thread is attached to. */
+    Supervisor supervisor() {
+        return owner.sup;
+    }
+
     @TearDown(Level.Trial)
     public void detach() {
         try {

@@ -5,6 +5,7 @@ import org.lwp4j.Errno;
 import org.lwp4j.IdType;
 import org.lwp4j.LwpException;
 import org.lwp4j.Proc;
+import org.lwp4j.Supervisor;
 import org.lwp4j.WaitResult;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Before each invocation a {@code @Setup(Level.Invocation)} forks N children whose body
  * returns at once and waits, without reaping ({@code WNOHANG | WNOWAIT}), until every one is
- * a zombie. The invocation then reaps all N with N wait-any calls; only that is timed. The
+ * a zombie and every child's platform thread has ended (reaping waits, bounded, for a zombie's
+ * last thread to leave its CPU, as DragonFly's {@code kern_wait}: that is the child's exit,
+ * not the reaping). The invocation then reaps all N with N wait-any calls; only that is timed. The
  * {@code children} counter ({@code @AuxCounters(OPERATIONS)}) counts reaped children, so JMH
  * reports the cost per child next to the cost per invocation (JMH's
  * {@code @OperationsPerInvocation} is a constant and cannot follow a {@code @Param}).
@@ -54,10 +57,12 @@ public class WaitAnyBench {
         public int n;
 
         int[] pids;
+        Supervisor sup;
 
         @Setup(Level.Trial)
         public void enter(AttachedProcess me) {
             pids = new int[n];
+            sup = me.supervisor();
         }
 
         @Setup(Level.Invocation)
@@ -73,6 +78,13 @@ public class WaitAnyBench {
                     }
                     Thread.sleep(0, 100_000);
                 }
+            }
+            // Only the dead-LWP reaper left alive among the supervisor's threads.
+            while (sup.liveThreads().size() > 1) {
+                if (deadline - System.nanoTime() < 0) {
+                    throw new IllegalStateException("children's threads still alive: " + sup.liveThreads());
+                }
+                Thread.sleep(0, 100_000);
             }
         }
 

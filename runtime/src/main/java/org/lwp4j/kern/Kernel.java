@@ -51,10 +51,9 @@ public final class Kernel {
     /**
      * Below this much CPU time a thread's user time is not read (see {@link #captureCpu}):
      * one Linux clock tick (USER_HZ = 100) less a millisecond for the time between the reads.
-     * 0 where the JDK's user time is not counted in ticks of /proc (other systems).
+     * 0 where the JDK's user time does not come in ticks (see {@link #userTimeInTicks}).
      */
-    static final long USER_TIME_UNREAD_BELOW = System.getProperty("os.name", "").startsWith("Linux")
-            ? 9_000_000L : 0L;
+    static final long USER_TIME_UNREAD_BELOW = userTimeInTicks() ? 9_000_000L : 0L;
 
     public final KernelConfig cfg;
     public final SleepTable sleep;
@@ -438,6 +437,27 @@ public final class Kernel {
     }
 
     /**
+     * Does this JDK count a thread's user time in whole 10 ms clock ticks, as it does on Linux
+     * by reading /proc? Decided once, on the thread that loads this class: a JDK that reads a
+     * precise clock instead gives a thread that has run Java code a user time above 0 that is
+     * no multiple of 10 ms; ticks give a multiple (0 included).
+     */
+    private static boolean userTimeInTicks() {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return false;
+        }
+        try {
+            if (!MX.isCurrentThreadCpuTimeSupported() || !MX.isThreadCpuTimeEnabled()) {
+                return false;
+            }
+            long user = MX.getCurrentThreadUserTime();
+            return user >= 0 && user % 10_000_000L == 0;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /**
      * The calling LWP's CPU time and user time, kept in its record. On Linux the JDK reads the
      * user time from /proc/self/task/TID/stat, which counts it in clock ticks of 10 ms (USER_HZ)
      * rounded down: a thread with less CPU time than one tick always reads 0. Opening that file
@@ -461,14 +481,14 @@ public final class Kernel {
 
     /**
      * NetBSD's lwp_free (and DragonFly's lwp_wait) does not let a reaper go on while the zombie
-     * it collected still runs on its CPU: it spins until the LWP has switched away for good.
-     * Here an LWP is on its CPU until its platform thread has terminated, which comes a little
-     * after its exit woke the waiter (the JVM's thread teardown). The waiter yields until then,
-     * for at most {@link SleepTable#KWAIT_SPIN_NANOS}; the dead-LWP reaper joins the thread
-     * in any case. Besides the semantics (when _lwp_wait returns, the LWP's thread is gone),
-     * this keeps the teardown from competing with what the waiter does next, typically
-     * starting another LWP: on 2 CPUs that start would otherwise wait for the CPU the teardown
-     * holds.
+     * it collected still runs on its CPU: it waits, without a bound, until the LWP has switched
+     * away for good. Here an LWP is on its CPU until its platform thread has ended, which comes
+     * a little after its exit woke the waiter (the JVM's thread teardown). The waiter yields
+     * until Thread.isAlive() turns false (in the JVM's teardown, which still has native work to
+     * do after that), for at most {@link SleepTable#KWAIT_SPIN_NANOS}, and goes on regardless:
+     * the wait is best effort, and the dead-LWP reaper joins the thread in any case. It keeps
+     * that teardown from competing with what the waiter does next, typically starting another
+     * LWP: on 2 CPUs that start would otherwise wait for the CPU the teardown holds.
      */
     void waitOffCpu(KLwp l) {
         if (SleepTable.KWAIT_SPIN_NANOS > 0) {
@@ -481,7 +501,9 @@ public final class Kernel {
      * kern_wait reaps them with lwp_wait before it frees the process; one bound for them all.
      */
     public void waitOffCpu(KProc p) {
-        if (SleepTable.KWAIT_SPIN_NANOS > 0) {
+        // Records leave the table once the dead-LWP reaper has joined their threads: usually
+        // all of them by the time a zombie is reaped, and then there is nothing to iterate.
+        if (SleepTable.KWAIT_SPIN_NANOS > 0 && !p.lwps.isEmpty()) {
             long deadline = System.nanoTime() + SleepTable.KWAIT_SPIN_NANOS;
             for (KLwp l : p.lwps.values()) {
                 if (!waitOffCpu(l, deadline)) {

@@ -225,7 +225,7 @@ public final class LwpCalls {
     /**
      * NetBSD lwp_wait1, with the deadlock check extended from "the target waits for me" to any
      * cycle of waiters (t1 -> t2 -> t3 -> t1), which NetBSD's comment leaves out. As NetBSD's
-     * lwp_free, it returns once the zombie is off its CPU (Kernel.waitOffCpu).
+     * lwp_free, it returns once the zombie is off its CPU (Kernel.waitOffCpu: bounded, best effort).
      */
     public static int waitFor(int lid) {
         KLwp t = collectZombie(lid);

@@ -356,33 +356,41 @@ public final class SleepTable {
      * A budget at zero is probed with the full length now and then, so that one lost in a quiet
      * spell (warm-up, a partner that paused, a partner that was blocked too) comes back: the
      * probe must outlast a blocked partner's wake-up to see its answer. Probes come every 16
-     * sleeps, and each failed probe doubles that interval, up to every 1024 sleeps, so
-     * that on a machine where spinning does not pay they cost little (50 us per 1024 sleeps).
+     * sleeps, and each failed probe doubles that interval, up to every 1024 sleeps, so that on a
+     * machine where spinning does not pay they cost little (one longest spin per 1024 sleeps).
      *
      * A park spins with PAUSE and reads the spin clock (the real one) every 8 pauses; a kernel
      * wait ({@code yielding}) spins with Thread.yield, reads the clock after each, and keeps a
-     * budget and probe interval of its own (kwaitBudget, kwaitProbeShift).
+     * budget, probe interval and sleep count of its own (kwaitBudget, kwaitProbeShift,
+     * kwaitCount), so that neither kind of sleep starves the other's probes. A yielding spin
+     * also ends at once on Thread.interrupt (interruptible waits) and at the deadline (timed
+     * ones), leaving the budget as it was.
      */
-    private void spin(Waiter w, boolean yielding) {
+    private void spin(Waiter w, boolean yielding, boolean interruptible, boolean timed, long deadline,
+                      Thread me) {
         int most = yielding ? KWAIT_SPIN_NANOS : SPIN_NANOS;
         int budget = yielding ? w.kwaitBudget : w.spinBudget;
         int shift = yielding ? w.kwaitProbeShift : w.probeShift;
         boolean probe = budget == 0;
         if (probe) {
-            if ((w.parkCount & ((1 << shift) - 1)) != 0) {
+            int sleeps = yielding ? w.kwaitCount : w.parkCount - w.kwaitCount;
+            if ((sleeps & ((1 << shift) - 1)) != 0) {
                 return;
             }
             budget = most;
         }
-        LongSupplier clock = spinClock;
-        long start = clock.getAsLong();
+        LongSupplier sc = spinClock;
+        long start = sc.getAsLong();
         for (int i = 1; (w.pw & Waiter.WOKEN) == 0; i++) {
             if (yielding) {
                 Thread.yield();
+                if ((interruptible && me.isInterrupted()) || (timed && clock.getAsLong() - deadline >= 0)) {
+                    return;
+                }
             } else {
                 Thread.onSpinWait();
             }
-            if ((yielding || (i & 7) == 0) && clock.getAsLong() - start > budget) {
+            if ((yielding || (i & 7) == 0) && sc.getAsLong() - start > budget) {
                 break;
             }
         }
@@ -409,16 +417,19 @@ public final class SleepTable {
     private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline,
                              boolean linked, boolean kernel) {
         w.parkCount = w.parkCount + 1;
+        if (kernel) {
+            w.kwaitCount++;
+        }
         Thread me = Thread.currentThread();
         if (interruptible && (w.safePointPending() || me.isInterrupted())) {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
         if ((w.pw & Waiter.WOKEN) == 0) {
             if (!kernel && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
-                spin(w, false);
+                spin(w, false, interruptible, timed, deadline, me);
             } else {
                 if (kernel && KWAIT_SPIN_NANOS > 0) {
-                    spin(w, true);
+                    spin(w, true, interruptible, timed, deadline, me);
                 }
                 for (int i = 0; i < YIELDS && (w.pw & Waiter.WOKEN) == 0; i++) {
                     Thread.yield(); // let a runnable partner on this CPU answer before we block

@@ -46,9 +46,10 @@ public abstract class Waiter {
     /** A zero budget is probed every 2^probeShift sleeps; owner only. See SleepTable.spin. */
     int probeShift = MIN_PROBE_SHIFT;
     static final int MIN_PROBE_SHIFT = 4, MAX_PROBE_SHIFT = 10;
-    /** The same two for kernel waits, which spin by yielding; owner only. */
+    /** The same two for kernel waits, which spin by yielding, and their count; owner only. */
     int kwaitBudget = SleepTable.KWAIT_SPIN_NANOS;
     int kwaitProbeShift = MIN_PROBE_SHIFT;
+    int kwaitCount;
 
     /** Number of sleeps begun (NetBSD's counter, adapted); written by the owner only. */
     volatile int parkCount;

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -466,11 +467,16 @@ class SleepTableTest {
         assertEquals(0, st.linkedWaiters());
     }
 
-    /** Kernel waits that no wake ends decay their yielding budget to nothing, apart from parks'. */
+    /**
+     * Kernel waits that no wake ends decay their yielding budget to nothing, apart from parks'.
+     * The spin clock moves 60 us per read, so each spin ends after two yields however loaded
+     * the machine is, well before the real deadline (which would leave the budget as it was).
+     */
     @Test
     void kernelWaitBudgetDecaysToZeroWhenNoWakeComes() {
         assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 0, "kernel waits do not spin here");
-        SleepTable st = new SleepTable(System::nanoTime);
+        AtomicLong spinTime = new AtomicLong();
+        SleepTable st = new SleepTable(System::nanoTime, () -> spinTime.addAndGet(60_000));
         st.setPopulation(1);
         TestWaiter w = new TestWaiter(Thread.currentThread());
         ReentrantLock lock = new ReentrantLock();
@@ -479,7 +485,7 @@ class SleepTableTest {
         lock.lock();
         try {
             for (int i = 0; i < 40; i++) {
-                long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(100);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
                 assertEquals(ParkResult.TIMED_OUT, st.cvWait(w, KEY, KEY_HASH, "nothing", lock, true, true, deadline));
             }
         } finally {
@@ -497,19 +503,22 @@ class SleepTableTest {
     /**
      * A kernel wait woken while it yields takes the wake as a CAS (it never blocks) and doubles
      * its budget. The wake is a cv_broadcast sent from the spin clock, which the yielding spin
-     * reads after every yield.
+     * reads when it starts and after every yield: the third read comes after two yields. The
+     * spin clock stands still, so only the wake can end the spin.
      */
     @Test
     void kernelWaitWokenWhileYieldingGrowsItsBudget() {
         assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 2000, "kernel waits do not spin here");
         AtomicReference<SleepTable> table = new AtomicReference<>();
         AtomicReference<TestWaiter> armed = new AtomicReference<>();
+        AtomicInteger reads = new AtomicInteger();
         SleepTable st = new SleepTable(System::nanoTime, () -> {
             TestWaiter w = armed.get();
-            if (w != null && (w.pw & Waiter.SLEEPING) != 0 && armed.compareAndSet(w, null)) {
+            if (w != null && (w.pw & Waiter.SLEEPING) != 0 && reads.incrementAndGet() == 3
+                    && armed.compareAndSet(w, null)) {
                 table.get().cvBroadcast(KEY, KEY_HASH, "exit");
             }
-            return System.nanoTime();
+            return 0L;
         });
         table.set(st);
         st.setPopulation(1);
@@ -520,18 +529,57 @@ class SleepTableTest {
         w.kwaitProbeShift = Waiter.MAX_PROBE_SHIFT;
         lock.lock();
         try {
+            reads.set(0);
             armed.set(w);
             assertEquals(ParkResult.UNPARKED, st.cvWait(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
+            assertEquals(3, reads.get(), "woken at the third read of the spin clock");
             assertEquals(2 * start, w.kwaitBudget, "doubled");
             assertEquals(Waiter.MIN_PROBE_SHIFT, w.kwaitProbeShift, "a spin that paid brings probes back");
-            armed.set(w);
-            assertEquals(ParkResult.UNPARKED, st.cvWait(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
-            armed.set(w);
-            assertEquals(ParkResult.UNPARKED, st.cvWait(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
+            for (int i = 0; i < 2; i++) {
+                reads.set(0);
+                armed.set(w);
+                assertEquals(ParkResult.UNPARKED, st.cvWait(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
+            }
             assertEquals(SleepTable.KWAIT_SPIN_NANOS, w.kwaitBudget, "capped at the most");
         } finally {
             lock.unlock();
         }
+        assertEquals(0, st.linkedWaiters());
+    }
+
+    /**
+     * A yielding kernel wait notices Thread.interrupt between yields (interruptible waits) and
+     * its deadline (timed ones) without blocking first; neither changes its budget. The spin
+     * clock stands still, so nothing else can end the spin.
+     */
+    @Test
+    void kernelWaitYieldEndsOnInterruptAndDeadline() {
+        assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 2000, "kernel waits do not spin here");
+        AtomicReference<TestWaiter> armed = new AtomicReference<>();
+        AtomicInteger reads = new AtomicInteger();
+        SleepTable st = new SleepTable(System::nanoTime, () -> {
+            if (armed.get() != null && reads.incrementAndGet() == 3) {
+                Thread.currentThread().interrupt();
+            }
+            return 0L;
+        });
+        st.setPopulation(1);
+        TestWaiter w = new TestWaiter(Thread.currentThread());
+        ReentrantLock lock = new ReentrantLock();
+        int budget = w.kwaitBudget;
+        lock.lock();
+        try {
+            armed.set(w);
+            assertEquals(ParkResult.INTERRUPTED, st.cvWait(w, KEY, KEY_HASH, "intr", lock, true, false, 0));
+            assertFalse(Thread.interrupted(), "the outcome consumed the interrupt");
+            assertEquals(3, reads.get(), "interrupted after two yields");
+            armed.set(null);
+            long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(200);
+            assertEquals(ParkResult.TIMED_OUT, st.cvWait(w, KEY, KEY_HASH, "late", lock, true, true, deadline));
+        } finally {
+            lock.unlock();
+        }
+        assertEquals(budget, w.kwaitBudget, "a spin cut short leaves the budget");
         assertEquals(0, st.linkedWaiters());
     }
 }
