@@ -362,9 +362,9 @@ public final class SleepTable {
      * A park spins with PAUSE and reads the spin clock (the real one) every 8 pauses; a kernel
      * wait ({@code yielding}) spins with Thread.yield, reads the clock after each, and keeps a
      * budget, probe interval and sleep count of its own (kwaitBudget, kwaitProbeShift,
-     * kwaitCount), so that neither kind of sleep starves the other's probes. A yielding spin
-     * also ends at once on Thread.interrupt (interruptible waits) and at the deadline (timed
-     * ones), leaving the budget as it was.
+     * kwaitCount), so that neither kind of sleep starves the other's probes. At those same
+     * points a spin also ends on Thread.interrupt (interruptible sleeps) and at the deadline
+     * (timed ones), leaving the budget as it was.
      */
     private void spin(Waiter w, boolean yielding, boolean interruptible, boolean timed, long deadline,
                       Thread me) {
@@ -384,13 +384,16 @@ public final class SleepTable {
         for (int i = 1; (w.pw & Waiter.WOKEN) == 0; i++) {
             if (yielding) {
                 Thread.yield();
-                if ((interruptible && me.isInterrupted()) || (timed && clock.getAsLong() - deadline >= 0)) {
-                    return;
-                }
             } else {
                 Thread.onSpinWait();
+                if ((i & 7) != 0) {
+                    continue;
+                }
             }
-            if ((yielding || (i & 7) == 0) && sc.getAsLong() - start > budget) {
+            if ((interruptible && me.isInterrupted()) || (timed && clock.getAsLong() - deadline >= 0)) {
+                return; // cut short: the sleep goes on to its outcome; the budget stays
+            }
+            if (sc.getAsLong() - start > budget) {
                 break;
             }
         }

@@ -582,4 +582,33 @@ class SleepTableTest {
         assertEquals(budget, w.kwaitBudget, "a spin cut short leaves the budget");
         assertEquals(0, st.linkedWaiters());
     }
+
+    /**
+     * The PAUSE spin of a park ends on Thread.interrupt and at the deadline too, checked with
+     * its clock every 8 pauses. The spin clock stands still, so without those checks the spin
+     * would never end.
+     */
+    @Test
+    void parkSpinEndsOnInterruptAndDeadline() {
+        assumeTrue(SleepTable.SPIN_NANOS > 0, "spinning is off on this machine");
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicInteger reads = new AtomicInteger();
+        SleepTable st = new SleepTable(System::nanoTime, () -> {
+            if (armed.get() && reads.incrementAndGet() == 3) {
+                Thread.currentThread().interrupt();
+            }
+            return 0L;
+        });
+        st.setPopulation(1);
+        TestWaiter w = new TestWaiter(Thread.currentThread());
+        int budget = w.spinBudget;
+        armed.set(true);
+        assertEquals(ParkResult.INTERRUPTED, st.park(w, KEY, KEY_HASH, "intr", false, 0));
+        assertFalse(Thread.interrupted(), "the outcome consumed the interrupt");
+        armed.set(false);
+        long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(200);
+        assertEquals(ParkResult.TIMED_OUT, st.park(w, KEY, KEY_HASH, "late", true, deadline));
+        assertEquals(budget, w.spinBudget, "a spin cut short leaves the budget");
+        assertEquals(0, st.linkedWaiters());
+    }
 }
