@@ -50,13 +50,15 @@ final class SigActs {
         Disposition[] a = acts.clone();
         Disposition old = a[sig] == null ? Disposition.DEFAULT : a[sig];
         a[sig] = d == Disposition.DEFAULT ? null : d;
-        acts = a;
         if (sig == Signals.SIGCHLD) {
-            boolean n = noCldWait();
+            // Before the table is published: whoever sees the new SIGCHLD disposition (get()
+            // takes no lock) also sees noCldWait follow it.
+            boolean n = noCldWait(a);
             for (KProc p : sharers) {
                 p.noCldWait = n;
             }
         }
+        acts = a;
         return old;
     }
 
@@ -85,7 +87,11 @@ final class SigActs {
 
     /** SIGCHLD ignored or SA_NOCLDWAIT: exiting children do not wait as zombies. */
     boolean noCldWait() {
-        Disposition d = get(Signals.SIGCHLD);
+        return noCldWait(acts);
+    }
+
+    private static boolean noCldWait(Disposition[] a) {
+        Disposition d = a[Signals.SIGCHLD] == null ? Disposition.DEFAULT : a[Signals.SIGCHLD];
         return d.kind() == Disposition.Kind.IGNORE || (d.flags() & Signals.SA_NOCLDWAIT) != 0;
     }
 }
