@@ -292,7 +292,7 @@ class WaitTest {
                 Lwp.waitFor(t);
                 int g = Proc.fork(() -> burnCpu(30));
                 Proc.waitpid(g, 0);
-                Proc.exit(0); // this LWP's time is handed in after the zombie is published
+                Proc.exit(0); // this LWP's time is added as it leaves, after the zombie is published
             });
             WaitResult r = Proc.waitpid(pid, 0);
             assertTrue(r.rusage().userNanos() >= 0 && r.rusage().systemNanos() >= 0, r.toString());
@@ -305,10 +305,9 @@ class WaitTest {
     }
 
     /**
-     * An LWP that ends while its process is alive adds its CPU time after it has woken its
-     * waiters; if the process's last LWP exits meanwhile, the reaper still waits for that
-     * time. Two LWPs end together, many times: the usage reported covers what each measured of
-     * itself at the end of its body.
+     * Two LWPs of a process end together, many times (one of them may see the other still
+     * live and not exit the process): the usage the reaper reports covers what each measured
+     * of itself at the end of its body.
      */
     @Test
     void rusageWaitsForCpuTimeHandedInAfterTheExit() {

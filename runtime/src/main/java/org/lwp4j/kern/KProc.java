@@ -1,7 +1,5 @@
 package org.lwp4j.kern;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,26 +61,8 @@ public final class KProc {
     KLwp exitMaster;
     /** The wait status the process exits with. */
     int xstat;
-    /**
-     * CPU time (total and user, ns) of this process's LWPs that have ended (DragonFly p_ru),
-     * and the number of ended LWPs that have yet to add theirs. An LWP adds its time after it
-     * has woken its waiters (reading the user time is a /proc read, microseconds): the
-     * additions are atomic, without the lock; see Kernel.lwpExit and handIn.
-     */
-    private long ruCpuNanos, ruUserNanos;
-    private int cpuPending;
-    private static final VarHandle RU_CPU, RU_USER, CPU_PENDING;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            RU_CPU = l.findVarHandle(KProc.class, "ruCpuNanos", long.class);
-            RU_USER = l.findVarHandle(KProc.class, "ruUserNanos", long.class);
-            CPU_PENDING = l.findVarHandle(KProc.class, "cpuPending", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** CPU time (total and user, ns) of this process's LWPs that have ended (DragonFly p_ru). */
+    long ruCpuNanos, ruUserNanos;
 
     // Guarded by the kernel tree lock.
     public KProc parent;
@@ -139,39 +119,14 @@ public final class KProc {
         return nlive;
     }
 
-    /** CPU time (ns) of the LWPs that have ended and handed it in. */
+    /** CPU time (ns) of the LWPs that have ended; caller holds lock. */
     public long ruCpuNanos() {
-        return (long) RU_CPU.getVolatile(this);
+        return ruCpuNanos;
     }
 
-    /** User CPU time (ns) of the LWPs that have ended and handed it in. */
+    /** User CPU time (ns) of the LWPs that have ended; caller holds lock. */
     public long ruUserNanos() {
-        return (long) RU_USER.getVolatile(this);
-    }
-
-    /**
-     * Ended LWPs whose CPU time is not in {@link #ruCpuNanos()} yet. A reaper that reports the
-     * usage waits, under lock on CH_LWP, until this and {@link #nlive()} are both 0.
-     */
-    public int cpuPending() {
-        return (int) CPU_PENDING.getVolatile(this);
-    }
-
-    /** An LWP has ended and will hand in its CPU time (caller holds lock). */
-    void cpuOwed() {
-        CPU_PENDING.getAndAdd(this, 1);
-    }
-
-    /** Add an ended LWP's CPU time (no lock needed). */
-    void addCpu(long cpu, long user) {
-        RU_CPU.getAndAdd(this, cpu);
-        RU_USER.getAndAdd(this, user);
-    }
-
-    /** Add the CPU time owed by {@link #cpuOwed}; true if no other hand-in is pending. */
-    boolean handIn(long cpu, long user) {
-        addCpu(cpu, user);
-        return (int) CPU_PENDING.getAndAdd(this, -1) == 1;
+        return ruUserNanos;
     }
 
     /** Set by the process layer's exit (SZOMB) and reap (SDEAD), under the tree lock. */

@@ -365,14 +365,7 @@ public final class Kernel {
     void lwpExit(KLwp l) {
         KProc p = l.proc;
         Events.lwpExit(l);
-        // The CPU time is read after the waiters are woken (the user time can take a /proc
-        // read, microseconds), unless the process is on its way out (exiting, or this looks like
-        // its last LWP): its reaper waits for the usage anyway. The unlocked reads only choose
-        // the order; the hand-in protocol (KProc.cpuOwed/handIn) is correct either way.
-        boolean captured = p.pstat != KProc.SACTIVE || p.nlive == 1;
-        if (captured) {
-            captureCpu(l);
-        }
+        captureCpu(l); // before the lock: it can take a /proc read (captureCpu)
         p.lock.lock();
         try {
             if (!l.isLive()) {
@@ -389,11 +382,8 @@ public final class Kernel {
                 }
             }
             p.nlive--;
-            if (captured) {
-                p.addCpu(l.cpuNanos, l.userNanos);
-            } else {
-                p.cpuOwed();
-            }
+            p.ruCpuNanos += l.cpuNanos;
+            p.ruUserNanos += l.userNanos;
             // An attached thread leaving init is freed at once: init never exits, so its zombie
             // would stay in init's table for good (one leaked record per attach/close).
             boolean free = l.detached || p.pstat != KProc.SACTIVE || (l.attachedThread && p == init);
@@ -411,25 +401,7 @@ public final class Kernel {
         // Wake the waiters after unlocking: woken under the lock, a waiter (often placed on
         // this CPU) preempts us and then blocks on p.lock, which we still hold. No wake is
         // lost: a waiter that saw the old state linked itself before releasing p.lock.
-        try {
-            p.broadcast(KProc.CH_LWP);
-        } finally {
-            // Then the CPU time, off the waiters' path, and always handed in (a reaper waits
-            // for it uninterruptibly). Only a reaper of an exiting process waits for it; pstat
-            // was set before that reaper could find a hand-in pending, so whoever hands in last
-            // sees it, and passes p.lock (the reaper checks and links under it) before waking it.
-            if (!captured) {
-                try {
-                    captureCpu(l);
-                } finally {
-                    if (p.handIn(l.cpuNanos, l.userNanos) && p.pstat != KProc.SACTIVE) {
-                        p.lock.lock();
-                        p.lock.unlock();
-                        p.broadcast(KProc.CH_LWP);
-                    }
-                }
-            }
-        }
+        p.broadcast(KProc.CH_LWP);
         sleep.setPopulation(population.decrementAndGet());
         if (!l.attachedThread) {
             deadlwp.enqueue(l);

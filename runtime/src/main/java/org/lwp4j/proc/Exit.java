@@ -233,7 +233,7 @@ public final class Exit {
 
     /**
      * Reap zombie z of parent at once, without waiting for its last LWP (init's automatic reap):
-     * the CPU time its last LWP has not yet handed in is not counted (tree lock held).
+     * the CPU time of an LWP that has not left yet is not counted (tree lock held).
      */
     static void reapNow(ProcLayer L, KProc parent, KProc z) {
         PState ps = L.st(parent);

@@ -41,9 +41,9 @@ public final class KernWait {
      * of the parent's children under the tree lock (DragonFly's PWAITRES reservation); a second
      * waiter then no longer finds it (and, if it was the last match, gets ECHILD). From the
      * claim on the reap cannot be aborted: the claimer releases the tree lock and waits,
-     * uninterruptibly, for the zombie's last LWP to leave and every ended LWP to have added its
-     * CPU time (Kernel.lwpExit, KProc.cpuPending; both broadcast the child's CH_LWP), so the
-     * reported rusage is complete; then it adds the child's usage (and the child's
+     * uninterruptibly, for the zombie's last LWP to leave (each LWP adds its CPU time as it
+     * leaves, Kernel.lwpExit, and broadcasts the child's CH_LWP), so the reported rusage is
+     * complete; then it adds the child's usage (and the child's
      * own reaped children's) to the parent's children usage. WNOWAIT reports without claiming
      * (after the same wait), so it answers the same result again later.
      *
@@ -207,7 +207,7 @@ public final class KernWait {
         long cpu, user;
         z.lock.lock();
         try {
-            while (z.nlive() > 0 || z.cpuPending() > 0) {
+            while (z.nlive() > 0) {
                 k.sleep.cvWait(me, z, z.pid, KProc.CH_LWP, z.lock, false, false, 0);
             }
             cpu = z.ruCpuNanos();

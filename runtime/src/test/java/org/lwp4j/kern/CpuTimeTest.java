@@ -104,7 +104,7 @@ class CpuTimeTest {
         assertEquals(lid, Lwp.waitFor(lid));
         KLwp l = record.get();
         assertNotNull(l);
-        l.thread.join(20_000); // an LWP of a live process reads its CPU time after waking waiters
+        l.thread.join(20_000); // not needed for the record (kept before the exit wakes waiters)
         assertTrue(!l.thread.isAlive(), "the LWP's thread did not end within 20 s");
         return l;
     }
