@@ -413,16 +413,22 @@ class SleepTableTest {
             assertEquals(0, st.blocked(), st.toString());
         }
     }
-    /** Spins that never end in a wake decay the budget to nothing; a failed probe keeps it there. */
+    /**
+     * Spins that never end in a wake decay the budget to nothing; a failed probe keeps it there.
+     * The spin clock moves 30 us per read (every 8 pauses), so each spin ends by its budget
+     * however loaded the machine is, well before the real deadline (a spin cut short by the
+     * deadline leaves the budget as it was).
+     */
     @Test
     void spinBudgetDecaysToZeroWhenNoWakeComes() {
         assumeTrue(SleepTable.SPIN_NANOS > 0, "spinning is off on this machine");
-        SleepTable st = new SleepTable(System::nanoTime);
+        AtomicLong spinTime = new AtomicLong();
+        SleepTable st = new SleepTable(System::nanoTime, () -> spinTime.addAndGet(30_000));
         st.setPopulation(1);
         TestWaiter w = new TestWaiter(Thread.currentThread());
         assertEquals(SleepTable.SPIN_NANOS, w.spinBudget, "a new waiter starts with the full spin");
         for (int i = 0; i < 40; i++) {
-            long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(100);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             assertEquals(ParkResult.TIMED_OUT, st.park(w, KEY, KEY_HASH, "nobody", true, deadline));
         }
         // A park whose deadline passed before it began (a descheduled test thread) does not sleep.
