@@ -31,101 +31,23 @@ public final class Proc {
     private Proc() {
     }
 
-    // ------------------------------------------------------------------ constants
-
-    /** Fork flag RFFDG: the child gets a copy of the resource table (same resources, own handles). */
-    public static final int FDG = Fork.RFFDG;
-    /** Fork flag RFCFDG: the child starts with an empty resource table. */
-    public static final int CFDG = Fork.RFCFDG;
-    /** Fork flag RFMEM: the child shares the parent's process-local storage instead of a copy. */
-    public static final int MEM = Fork.RFMEM;
-    /** Fork flag RFNOWAIT: the child's parent is the caller's nearest reaper, not the caller. */
-    public static final int NOWAIT = Fork.RFNOWAIT;
-    /**
-     * Fork flag RFTHREAD: the child is a peer of the caller's leader; when the leader exits, its
-     * peers are killed (SIGKILL) and the leader's exit waits for them.
-     */
-    public static final int THREAD = Fork.RFTHREAD;
-    /** Fork flag RFSIGSHARE: the child shares the caller's signal dispositions instead of a copy. */
-    public static final int SIGSHARE = Fork.RFSIGSHARE;
-    /** Fork flag RFPPWAIT: the calling LWP blocks, uninterruptibly, until the child exits (vfork). */
-    public static final int PPWAIT = Fork.RFPPWAIT;
-    /**
-     * Fork flag RFLINUXTHPN: the child's exit sends its parent SIGUSR1 instead of SIGCHLD, and
-     * only a wait with {@link #WLINUXCLONE} reports it (a wait without sees only the other
-     * children). A reparented child goes back to SIGCHLD and to ordinary waits.
-     */
-    public static final int LINUXTHPN = Fork.RFLINUXTHPN;
-
-    /** Wait option: answer "none yet" instead of sleeping. */
-    public static final int WNOHANG = KernWait.WNOHANG;
-    /** Wait option: report stopped children (same as {@link #WSTOPPED}). */
-    public static final int WUNTRACED = KernWait.WUNTRACED;
-    /** Wait option: report stopped children. */
-    public static final int WSTOPPED = KernWait.WSTOPPED;
-    /** Wait option: report continued children. */
-    public static final int WCONTINUED = KernWait.WCONTINUED;
-    /** Wait option: report, but leave the child waitable (the same report can be had again). */
-    public static final int WNOWAIT = KernWait.WNOWAIT;
-    /** Wait option: report exited children (reaping them unless WNOWAIT). */
-    public static final int WEXITED = KernWait.WEXITED;
-    /**
-     * Wait option: report only the children forked with {@link #LINUXTHPN} (whose parent signal
-     * is not SIGCHLD), and none of the others.
-     */
-    public static final int WLINUXCLONE = KernWait.WLINUXCLONE;
-
-    /** {@link #extexit} who: the whole process. */
-    public static final int EXTEXIT_PROC = ProcCalls.EXTEXIT_PROC;
-    /** {@link #extexit} who: just the calling LWP (the last LWP ends the process). */
-    public static final int EXTEXIT_LWP = ProcCalls.EXTEXIT_LWP;
-
-    /** {@link #reapKill} flag: only the reaper's direct children. */
-    public static final int REAPER_KILL_CHILDREN = Reapers.KILL_CHILDREN;
-    /** {@link #reapKill} flag: only the subtree under one child of the reaper. */
-    public static final int REAPER_KILL_SUBTREE = Reapers.KILL_SUBTREE;
-
-    /** An at-fork hook ({@code at_fork}). */
-    @FunctionalInterface
-    public interface ForkHook {
-        /**
-         * Called by the forking LWP once the child's record is complete and before the child
-         * runs, with the process tree locked: keep it short, and do not fork or wait in it (those
-         * calls answer EDEADLK from a hook). If it throws, the fork is undone and fails with
-         * that Throwable.
-         */
-        void forked(int parentPid, int childPid, int flags);
-    }
-
-    /** An at-exit hook ({@code at_exit}). */
-    @FunctionalInterface
-    public interface ExitHook {
-        /**
-         * Called by the LWP performing a process exit, after every other LWP of the process has
-         * ended and before the resource table is closed. What it throws is ignored.
-         *
-         * @param wstatus the wait status the process exits with
-         */
-        void exiting(int pid, int wstatus);
-    }
-
     // ------------------------------------------------------------------ fork, exit
 
     /**
-     * {@code fork(2)}: {@link #fork(Runnable, int) fork(body, FDG)}: a new process with a copy of
+     * {@code fork(2)}: {@link #fork(Runnable, int) fork(body, ProcFlags.FDG)}: a new process with a copy of
      * the resource table and of process-local storage.
      */
     public static int fork(Runnable body) {
-        return Fork.fork(body, FDG);
+        return Fork.fork(body, ProcFlags.FDG);
     }
 
     /**
      * {@code rfork(RFPROC | flags)}: a new process, child of the caller's (or, with
-     * {@link #NOWAIT}, of the caller's nearest reaper), whose first LWP runs {@code body}. The
+     * {@link ProcFlags#NOWAIT}, of the caller's nearest reaper), whose first LWP runs {@code body}. The
      * child joins the caller's process group and session and inherits its uid, gid, signal
-     * dispositions (copied; shared with {@link #SIGSHARE}) and reaper (but is not a reaper
-     * itself). Without {@link #FDG} or {@link #CFDG} the child <em>shares</em> the caller's
-     * resource table, as rfork does; process-local storage is copied unless {@link #MEM}. A
+     * dispositions (copied; shared with {@link ProcFlags#SIGSHARE}) and reaper (but is not a reaper
+     * itself). Without {@link ProcFlags#FDG} or {@link ProcFlags#CFDG} the child <em>shares</em> the caller's
+     * resource table, as rfork does; process-local storage is copied unless {@link ProcFlags#MEM}. A
      * group signal pending on the caller during the fork is not missed by the child. The
      * at-fork hooks run before the child starts. When {@code body} returns, the child's LWP
      * ends; the last LWP of a process to end exits it with status 0. An uncaught Throwable in
@@ -163,7 +85,7 @@ public final class Proc {
     }
 
     /**
-     * {@code extexit(how, status)}: {@link #EXTEXIT_PROC} is {@link #exit}; {@link #EXTEXIT_LWP}
+     * {@code extexit(how, status)}: {@link ProcFlags#EXTEXIT_PROC} is {@link #exit}; {@link ProcFlags#EXTEXIT_LWP}
      * ends only the calling LWP, unless it is the last one, which exits the process with
      * {@code status}. Never returns.
      *
@@ -177,11 +99,11 @@ public final class Proc {
 
     /**
      * {@code wait6}/{@code waitid}: wait for a child selected by {@code idtype} and {@code id} to
-     * exit ({@link #WEXITED}), stop ({@link #WSTOPPED}) or continue ({@link #WCONTINUED}), and
-     * report it. An exited child is reaped (removed for good) unless {@link #WNOWAIT}; each
+     * exit ({@link Wait#WEXITED}), stop ({@link Wait#WSTOPPED}) or continue ({@link Wait#WCONTINUED}), and
+     * report it. An exited child is reaped (removed for good) unless {@link Wait#WNOWAIT}; each
      * zombie is reaped by exactly one waiter; any LWP of the process may reap any child,
      * whichever LWP forked it. A stop or a continue is reported once (WNOWAIT leaves it). With
-     * {@link #WNOHANG} the answer is {@link WaitResult#none()} when some child matches but has
+     * {@link Wait#WNOHANG} the answer is {@link WaitResult#none()} when some child matches but has
      * nothing to report. Waiting for any child costs O(1) per reaped child, whatever the
      * number of children.
      *
@@ -205,7 +127,7 @@ public final class Proc {
      * @throws LwpException as {@link #wait(IdType, int, int)}
      */
     public static WaitResult waitpid(int pid, int options) {
-        options |= WEXITED;
+        options |= Wait.WEXITED;
         if (pid == -1) {
             return KernWait.wait(IdType.P_ALL, 0, options);
         }
@@ -344,9 +266,9 @@ public final class Proc {
 
     /**
      * {@code PROC_REAP_KILL}: send {@code sig} to every live descendant of the caller's reaper
-     * (below sub-reapers too), or only its direct children ({@link #REAPER_KILL_CHILDREN}), or
+     * (below sub-reapers too), or only its direct children ({@link ProcFlags#REAPER_KILL_CHILDREN}), or
      * only those in the subtree of the reaper's child {@code subtree}
-     * ({@link #REAPER_KILL_SUBTREE}). Never the caller itself; a caller that is not uid 0 signals
+     * ({@link ProcFlags#REAPER_KILL_SUBTREE}). Never the caller itself; a caller that is not uid 0 signals
      * only processes of its own uid. Delivery is the signal layer's (a supervisor without it
      * counts the targets but delivers nothing).
      *
@@ -402,7 +324,7 @@ public final class Proc {
 
     /**
      * Set the process-local value under {@code key} (null removes it). Fork copies the map (a
-     * shallow copy at fork time) or, with {@link #MEM}, shares it.
+     * shallow copy at fork time) or, with {@link ProcFlags#MEM}, shares it.
      *
      * @return the previous value, or null
      */

@@ -1,12 +1,15 @@
 package org.lwp4j;
 
+import static org.lwp4j.Sig.NSIG;
+
 import java.util.Objects;
+
 import org.lwp4j.signal.SignalCalls;
 
 /**
  * BSD signals between lwp4j processes and LWPs: {@code kill}, {@code killpg}, {@code _lwp_kill},
  * {@code sigaction}, {@code sigprocmask} and {@code sigpending}, with BSD signal numbers and
- * {@link #NSIG} = 64 (signal 0 only checks that the target exists).
+ * {@link Sig#NSIG} = 64 (signal 0 only checks that the target exists).
  *
  * <p><b>Who may call.</b> Every method that acts (all but the set helpers) must be called from
  * an LWP (see {@link Lwp}); it acts for the caller's process, and each is a safe point.
@@ -24,7 +27,7 @@ import org.lwp4j.signal.SignalCalls;
  * outside:
  * <ul>
  * <li>a <em>handler</em> runs on the receiving LWP, with the signal itself (unless
- * {@link #SA_NODEFER}) and the disposition's mask added to the LWP's mask while it runs. An LWP
+ * {@link Sig#SA_NODEFER}) and the disposition's mask added to the LWP's mask while it runs. An LWP
  * asleep in the runtime (park, a parking-lot wait, {@code _lwp_wait}, process wait) is woken:
  * its call returns INTERRUPTED or EINTR after the handler ran. An LWP blocked in a JDK call is
  * woken with {@link Thread#interrupt()}; that interrupt status is cleared again when the signal
@@ -34,12 +37,12 @@ import org.lwp4j.signal.SignalCalls;
  * "signaled" with that signal; woken as for a handler.</li>
  * <li>default <em>stop</em> (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): every LWP of the process stops
  * at its next safe point; once none runs, the parent is told (wait with WSTOPPED, SIGCHLD with
- * code {@link #CLD_STOPPED} unless its SIGCHLD disposition has {@link #SA_NOCLDSTOP}). LWPs
+ * code {@link Sig#CLD_STOPPED} unless its SIGCHLD disposition has {@link Sig#SA_NOCLDSTOP}). LWPs
  * created meanwhile start stopped. Other signals stay pending while the process is stopped,
  * except SIGKILL, which ends it.</li>
  * <li>SIGCONT, whatever its disposition, resumes a stopped process, discards pending stop
  * signals, and, if the stop had been reported, tells the parent (WCONTINUED, SIGCHLD with
- * {@link #CLD_CONTINUED}); a stop signal discards a pending SIGCONT.</li>
+ * {@link Sig#CLD_CONTINUED}); a stop signal discards a pending SIGCONT.</li>
  * <li>default <em>ignore</em> (SIGCHLD, SIGURG, SIGWINCH, SIGINFO, SIGIO, SIGCONT) and
  * {@link Disposition#IGNORE}: the signal is discarded when sent (it is still generated: wait
  * still reports what happened to a child).</li>
@@ -62,72 +65,6 @@ import org.lwp4j.signal.SignalCalls;
 public final class Signals {
     private Signals() {
     }
-
-    /** Number of signal numbers: valid signals are 1 .. NSIG - 1 (0 is the existence check). */
-    public static final int NSIG = 64;
-
-    public static final int SIGHUP = 1;
-    public static final int SIGINT = 2;
-    public static final int SIGQUIT = 3;
-    public static final int SIGILL = 4;
-    public static final int SIGTRAP = 5;
-    public static final int SIGABRT = 6;
-    public static final int SIGEMT = 7;
-    public static final int SIGFPE = 8;
-    public static final int SIGKILL = 9;
-    public static final int SIGBUS = 10;
-    public static final int SIGSEGV = 11;
-    public static final int SIGSYS = 12;
-    public static final int SIGPIPE = 13;
-    public static final int SIGALRM = 14;
-    public static final int SIGTERM = 15;
-    public static final int SIGURG = 16;
-    public static final int SIGSTOP = 17;
-    public static final int SIGTSTP = 18;
-    public static final int SIGCONT = 19;
-    public static final int SIGCHLD = 20;
-    public static final int SIGTTIN = 21;
-    public static final int SIGTTOU = 22;
-    public static final int SIGIO = 23;
-    public static final int SIGXCPU = 24;
-    public static final int SIGXFSZ = 25;
-    public static final int SIGVTALRM = 26;
-    public static final int SIGPROF = 27;
-    public static final int SIGWINCH = 28;
-    public static final int SIGINFO = 29;
-    public static final int SIGUSR1 = 30;
-    public static final int SIGUSR2 = 31;
-    /** DragonFly's SIGTHR; default terminate, as signals 33 .. 63. */
-    public static final int SIGTHR = 32;
-
-    /** {@link #sigprocmask} how: add {@code set} to the mask. */
-    public static final int SIG_BLOCK = 1;
-    /** {@link #sigprocmask} how: remove {@code set} from the mask. */
-    public static final int SIG_UNBLOCK = 2;
-    /** {@link #sigprocmask} how: the mask becomes {@code set}. */
-    public static final int SIG_SETMASK = 3;
-
-    /** Disposition flag: reset the disposition to default when the handler is entered. */
-    public static final int SA_RESETHAND = 0x0004;
-    /** Disposition flag (SIGCHLD): no SIGCHLD when a child stops or continues. */
-    public static final int SA_NOCLDSTOP = 0x0008;
-    /** Disposition flag: do not add the signal itself to the mask while its handler runs. */
-    public static final int SA_NODEFER = 0x0010;
-    /** Disposition flag (SIGCHLD): exiting children do not become zombies for the caller. */
-    public static final int SA_NOCLDWAIT = 0x0020;
-
-    /** {@link SigInfo#code()}: sent by {@link #kill} or {@link #killpg}. */
-    public static final int SI_USER = 0;
-    /** {@link SigInfo#code()}: sent by {@link #lwpKill} (NetBSD's {@code _lwp_kill}). */
-    public static final int SI_LWP = -5;
-    /** {@link SigInfo#code()} of SIGCHLD: a child exited. */
-    public static final int CLD_EXITED = WaitResult.CLD_EXITED;
-    /** {@link SigInfo#code()} of SIGCHLD: a child was killed by a signal. */
-    public static final int CLD_KILLED = WaitResult.CLD_KILLED;
-    /** {@link SigInfo#code()} of SIGCHLD: a child stopped. */
-    public static final int CLD_STOPPED = WaitResult.CLD_STOPPED;
-    /** {@link SigInfo#code()} of SIGCHLD: a stopped child continued. */
-    public static final int CLD_CONTINUED = WaitResult.CLD_CONTINUED;
 
     /**
      * {@code kill(2)}: send {@code sig} to processes. {@code pid > 0}: that process;
@@ -175,7 +112,7 @@ public final class Signals {
      * {@code sigaction(2)}: set the caller's process's disposition of {@code sig} and return
      * the previous one. Setting {@link Disposition#IGNORE}, or the default of a signal whose
      * default is to ignore it, discards that signal where it is pending in the process, masked
-     * or not. For SIGCHLD, {@link Disposition#IGNORE} or the flag {@link #SA_NOCLDWAIT} makes
+     * or not. For SIGCHLD, {@link Disposition#IGNORE} or the flag {@link Sig#SA_NOCLDWAIT} makes
      * exiting children go to the reaper instead of staying zombies for this process. With
      * SIGSHARE the change is seen by every process sharing the dispositions. The change
      * happens-before any delivery that reads it.
@@ -204,7 +141,7 @@ public final class Signals {
      * signal are ignored. If the change unmasks pending signals, they are delivered before this
      * call returns.
      *
-     * @param how {@link #SIG_BLOCK}, {@link #SIG_UNBLOCK} or {@link #SIG_SETMASK}
+     * @param how {@link Sig#SIG_BLOCK}, {@link Sig#SIG_UNBLOCK} or {@link Sig#SIG_SETMASK}
      * @param set a signal set, bit {@code n - 1} for signal {@code n} (see {@link #sigmask})
      * @throws LwpException EINVAL for an unknown {@code how}
      */
@@ -248,124 +185,4 @@ public final class Signals {
         return sig >= 1 && sig < NSIG && (set & (1L << (sig - 1))) != 0;
     }
 
-    private static final String[] NAMES = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
-        "SIGABRT", "SIGEMT", "SIGFPE", "SIGKILL", "SIGBUS", "SIGSEGV", "SIGSYS", "SIGPIPE", "SIGALRM",
-        "SIGTERM", "SIGURG", "SIGSTOP", "SIGTSTP", "SIGCONT", "SIGCHLD", "SIGTTIN", "SIGTTOU", "SIGIO",
-        "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGINFO", "SIGUSR1", "SIGUSR2",
-        "SIGTHR"};
-
-    /** The name of a signal ("SIGTERM"), "SIG" + number past SIGTHR, or "signal n" for a non-signal. */
-    public static String name(int sig) {
-        if (sig >= 1 && sig < NAMES.length) {
-            return NAMES[sig];
-        }
-        return sig > 0 && sig < NSIG ? "SIG" + sig : "signal " + sig;
-    }
-
-    // ------------------------------------------------------------------ types
-
-    /** A signal handler: runs on the receiving LWP at a safe point. */
-    @FunctionalInterface
-    public interface Handler {
-        /**
-         * Handle one signal. May call into the runtime (more signals may then be delivered,
-         * nested, unless masked). A Throwable it throws propagates out of the call at whose safe
-         * point it ran; the LWP's mask is restored first.
-         */
-        void handle(SigInfo info);
-    }
-
-    /**
-     * What was delivered: the signal, a code ({@link #SI_USER}, {@link #SI_LWP}, CLD_* for
-     * SIGCHLD, or the kernel's code), and the sending process and its uid (0 and 0 when the
-     * runtime itself sent it).
-     */
-    public record SigInfo(int signo, int code, int pid, int uid) {
-    }
-
-    /**
-     * A signal disposition: {@link #DEFAULT}, {@link #IGNORE} or a handler, with a mask (extra
-     * signals masked while the handler runs) and flags (SA_*). Immutable; equal when kind,
-     * handler (the same object), mask and flags are.
-     */
-    public static final class Disposition {
-        /** What a disposition does. */
-        public enum Kind {
-            /** The signal's default action (terminate, stop, continue or ignore). */
-            DEFAULT,
-            /** Discard the signal. */
-            IGNORE,
-            /** Run a {@link Handler}. */
-            HANDLER
-        }
-
-        /** {@code SIG_DFL}. */
-        public static final Disposition DEFAULT = new Disposition(Kind.DEFAULT, null, 0, 0);
-        /** {@code SIG_IGN}. */
-        public static final Disposition IGNORE = new Disposition(Kind.IGNORE, null, 0, 0);
-
-        private final Kind kind;
-        private final Handler handler;
-        private final long mask;
-        private final int flags;
-
-        private Disposition(Kind kind, Handler handler, long mask, int flags) {
-            this.kind = kind;
-            this.handler = handler;
-            this.mask = mask;
-            this.flags = flags;
-        }
-
-        /** Run {@code h} on delivery. @throws NullPointerException if {@code h} is null */
-        public static Disposition handler(Handler h) {
-            return new Disposition(Kind.HANDLER, Objects.requireNonNull(h, "h"), 0, 0);
-        }
-
-        /** This disposition with {@code mask} as the extra signals masked while a handler runs. */
-        public Disposition withMask(long mask) {
-            return new Disposition(kind, handler, mask, flags);
-        }
-
-        /** This disposition with the SA_* {@code flags} (checked by {@link Signals#sigaction}). */
-        public Disposition withFlags(int flags) {
-            return new Disposition(kind, handler, mask, flags);
-        }
-
-        public Kind kind() {
-            return kind;
-        }
-
-        /** The handler, or null unless {@link #kind()} is HANDLER. */
-        public Handler handler() {
-            return handler;
-        }
-
-        public long mask() {
-            return mask;
-        }
-
-        public int flags() {
-            return flags;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof Disposition)) {
-                return false;
-            }
-            Disposition d = (Disposition) o;
-            return kind == d.kind && handler == d.handler && mask == d.mask && flags == d.flags;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(kind, System.identityHashCode(handler), mask, flags);
-        }
-
-        @Override
-        public String toString() {
-            return "Disposition[" + kind + (mask != 0 ? ", mask=0x" + Long.toHexString(mask) : "")
-                    + (flags != 0 ? ", flags=0x" + Integer.toHexString(flags) : "") + "]";
-        }
-    }
 }

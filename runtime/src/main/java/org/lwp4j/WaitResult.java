@@ -8,14 +8,14 @@ package org.lwp4j;
  * ({@link #isNone()}); its other fields are zero.
  *
  * <p>The status word is BSD's {@code <sys/wait.h>} encoding, read with the static decoders
- * ({@link #WIFEXITED(int)} ...) or the instance shortcuts ({@link #exited()} ...):
+ * ({@link Wait#WIFEXITED(int)} ...) or the instance shortcuts ({@link #exited()} ...):
  * exited: {@code (code & 0xff) << 8}; killed: the signal number in the low 7 bits; stopped:
  * {@code (sig << 8) | 0x7f}; continued: {@code 0xffff}.
  *
  * @param pid            the child's pid, or 0 for "none yet"
  * @param status         the status word
- * @param code           siginfo code: {@link #CLD_EXITED}, {@link #CLD_KILLED},
- *                       {@link #CLD_STOPPED} or {@link #CLD_CONTINUED} (0 for "none yet")
+ * @param code           siginfo code: {@link Sig#CLD_EXITED}, {@link Sig#CLD_KILLED},
+ *                       {@link Sig#CLD_STOPPED} or {@link Sig#CLD_CONTINUED} (0 for "none yet")
  * @param uid            the child's uid (siginfo {@code si_uid})
  * @param rusage         CPU time of the child's own LWPs (zero for stop/continue reports)
  * @param childrenRusage CPU time of the children the child had reaped, recursively
@@ -23,10 +23,6 @@ package org.lwp4j;
  */
 public record WaitResult(int pid, int status, int code, int uid, Rusage rusage, Rusage childrenRusage,
                          Throwable fault) {
-    /** siginfo codes for SIGCHLD and wait ({@code CLD_*}). */
-    public static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4,
-            CLD_STOPPED = 5, CLD_CONTINUED = 6;
-
     private static final WaitResult NONE = new WaitResult(0, 0, 0, 0, Rusage.ZERO, Rusage.ZERO, null);
 
     /** The WNOHANG "none yet" answer. */
@@ -39,70 +35,32 @@ public record WaitResult(int pid, int status, int code, int uid, Rusage rusage, 
         return pid == 0;
     }
 
-    // ------------------------------------------------------------------ decoders (<sys/wait.h>)
-
-    /** The child exited normally. */
-    public static boolean WIFEXITED(int status) {
-        return (status & 0x7f) == 0;
-    }
-
-    /** The exit code (low 8 bits of what the child passed to exit). */
-    public static int WEXITSTATUS(int status) {
-        return (status >> 8) & 0xff;
-    }
-
-    /** The child was terminated by a signal. */
-    public static boolean WIFSIGNALED(int status) {
-        int low = status & 0x7f;
-        return low != 0 && low != 0x7f;
-    }
-
-    /** The signal that terminated the child. */
-    public static int WTERMSIG(int status) {
-        return status & 0x7f;
-    }
-
-    /** The child is stopped. */
-    public static boolean WIFSTOPPED(int status) {
-        return (status & 0xff) == 0x7f;
-    }
-
-    /** The signal that stopped the child. */
-    public static int WSTOPSIG(int status) {
-        return (status >> 8) & 0xff;
-    }
-
-    /** The child was continued. */
-    public static boolean WIFCONTINUED(int status) {
-        return status == 0xffff;
-    }
-
     public boolean exited() {
-        return !isNone() && WIFEXITED(status);
+        return !isNone() && Wait.WIFEXITED(status);
     }
 
     public int exitStatus() {
-        return WEXITSTATUS(status);
+        return Wait.WEXITSTATUS(status);
     }
 
     public boolean signaled() {
-        return WIFSIGNALED(status);
+        return Wait.WIFSIGNALED(status);
     }
 
     public int termSig() {
-        return WTERMSIG(status);
+        return Wait.WTERMSIG(status);
     }
 
     public boolean stopped() {
-        return WIFSTOPPED(status);
+        return Wait.WIFSTOPPED(status);
     }
 
     public int stopSig() {
-        return WSTOPSIG(status);
+        return Wait.WSTOPSIG(status);
     }
 
     public boolean continued() {
-        return WIFCONTINUED(status);
+        return Wait.WIFCONTINUED(status);
     }
 
     @Override

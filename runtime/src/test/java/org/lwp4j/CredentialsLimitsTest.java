@@ -99,7 +99,7 @@ class CredentialsLimitsTest {
             int[] groups = s.procLayer().groupCounts();
             AtomicBoolean ran = new AtomicBoolean();
             expectErrno(Errno.EAGAIN, () -> Proc.fork(() -> ran.set(true)));
-            expectErrno(Errno.EAGAIN, () -> Proc.fork(() -> ran.set(true), Proc.NOWAIT));
+            expectErrno(Errno.EAGAIN, () -> Proc.fork(() -> ran.set(true), ProcFlags.NOWAIT));
             assertEquals(procs, s.processCount(), "no record left");
             assertEquals(threads, s.liveThreads().size(), "no thread left");
             assertArrayEquals(groups, s.procLayer().groupCounts());
@@ -120,7 +120,7 @@ class CredentialsLimitsTest {
             int c1 = Proc.fork(() -> { });
             CountDownLatch go = new CountDownLatch(1);
             int c2 = Proc.fork(waitFor(go));
-            Proc.wait(IdType.P_PID, c1, Proc.WEXITED | Proc.WNOWAIT); // c1 is a zombie
+            Proc.wait(IdType.P_PID, c1, Wait.WEXITED | Wait.WNOWAIT); // c1 is a zombie
             int procs = s.processCount();
             expectErrno(Errno.EAGAIN, () -> Proc.fork(() -> { }));
             assertEquals(procs, s.processCount());
@@ -155,11 +155,11 @@ class CredentialsLimitsTest {
             int procs = s.processCount();
             int[] groups = s.procLayer().groupCounts();
             fail.set(true);
-            LwpException e = expectErrno(Errno.EAGAIN, () -> Proc.fork(() -> { }, Proc.THREAD));
+            LwpException e = expectErrno(Errno.EAGAIN, () -> Proc.fork(() -> { }, ProcFlags.THREAD));
             assertTrue(e.getCause() instanceof OutOfMemoryError, String.valueOf(e.getCause()));
             assertEquals(procs, s.processCount());
             assertArrayEquals(groups, s.procLayer().groupCounts());
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Proc.WNOHANG));
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Wait.WNOHANG));
             fail.set(false);
             int pid = Proc.fork(() -> { });
             reapExited(pid, 0);

@@ -39,7 +39,7 @@ class ExitTest {
             int p2 = Proc.fork(() -> Proc.exit(256 + 5));
             int p3 = Proc.fork(() -> { });
             WaitResult r = reapExited(p1, 7);
-            assertEquals(WaitResult.CLD_EXITED, r.code());
+            assertEquals(Sig.CLD_EXITED, r.code());
             assertNull(r.fault());
             reapExited(p2, 5);
             reapExited(p3, 0);
@@ -51,7 +51,7 @@ class ExitTest {
         try (var a = sup.attach()) {
             assertEquals(1, Proc.getpid());
             expectErrno(Errno.EPERM, () -> Proc.exit(0));
-            expectErrno(Errno.EPERM, () -> Proc.extexit(Proc.EXTEXIT_PROC, 1));
+            expectErrno(Errno.EPERM, () -> Proc.extexit(ProcFlags.EXTEXIT_PROC, 1));
             assertEquals(1, Proc.getpid(), "still an LWP of init");
         }
     }
@@ -60,7 +60,7 @@ class ExitTest {
     void extexitRejectsOtherHows() {
         try (var a = sup.attachNewProcess()) {
             expectErrno(Errno.EINVAL, () -> Proc.extexit(2 << 16, 0));
-            expectErrno(Errno.EINVAL, () -> Proc.extexit(Proc.EXTEXIT_LWP | 1, 0)); // EXTEXIT_SETINT
+            expectErrno(Errno.EINVAL, () -> Proc.extexit(ProcFlags.EXTEXIT_LWP | 1, 0)); // EXTEXIT_SETINT
             expectErrno(Errno.EINVAL, () -> Proc.extexit(-1, 0));
         }
     }
@@ -70,10 +70,10 @@ class ExitTest {
         try (var a = sup.attachNewProcess()) {
             AtomicInteger after = new AtomicInteger();
             int pid = Proc.fork(() -> {
-                int t = Lwp.create(() -> Proc.extexit(Proc.EXTEXIT_LWP, 4));
+                int t = Lwp.create(() -> Proc.extexit(ProcFlags.EXTEXIT_LWP, 4));
                 assertEquals(t, Lwp.waitFor(t));
                 after.set(1); // still running: only the other LWP ended
-                Proc.extexit(Proc.EXTEXIT_LWP, 9);
+                Proc.extexit(ProcFlags.EXTEXIT_LWP, 9);
             });
             reapExited(pid, 9);
             assertEquals(1, after.get());
@@ -93,10 +93,10 @@ class ExitTest {
                 int pid = Proc.fork(() -> {
                     Lwp.create(() -> {
                         awaitBarrier(both);
-                        Proc.extexit(Proc.EXTEXIT_LWP, 9);
+                        Proc.extexit(ProcFlags.EXTEXIT_LWP, 9);
                     }, Lwp.DETACHED);
                     awaitBarrier(both);
-                    Proc.extexit(Proc.EXTEXIT_LWP, 7);
+                    Proc.extexit(ProcFlags.EXTEXIT_LWP, 7);
                 });
                 WaitResult r = Proc.waitpid(pid, 0);
                 assertTrue(r.exited() && (r.exitStatus() == 7 || r.exitStatus() == 9),
@@ -119,7 +119,7 @@ class ExitTest {
             int pid = Proc.fork(() -> {
                 Lwp.create(ProcTestSupport::parkForever);
                 Lwp.create(ProcTestSupport::parkForever);
-                Proc.extexit(Proc.EXTEXIT_PROC, 12);
+                Proc.extexit(ProcFlags.EXTEXIT_PROC, 12);
             });
             reapExited(pid, 12);
         }
@@ -166,8 +166,8 @@ class ExitTest {
             });
             WaitResult r = Proc.waitpid(pid, 0);
             assertTrue(r.signaled(), r.toString());
-            assertEquals(Signals.SIGABRT, r.termSig());
-            assertEquals(WaitResult.CLD_KILLED, r.code());
+            assertEquals(Sig.SIGABRT, r.termSig());
+            assertEquals(Sig.CLD_KILLED, r.code());
             assertSame(boom, r.fault());
         }
     }
@@ -183,7 +183,7 @@ class ExitTest {
                 parkForever();
             });
             WaitResult r = Proc.waitpid(pid, 0);
-            assertEquals(Signals.SIGABRT, r.termSig(), r.toString());
+            assertEquals(Sig.SIGABRT, r.termSig(), r.toString());
             assertSame(err, r.fault());
         }
     }
@@ -221,16 +221,16 @@ class ExitTest {
     @Test
     void parentIsSentSigchldWithTheExitCode() {
         try (var a = sup.attachNewProcess()) {
-            AtomicReference<Signals.SigInfo> got = new AtomicReference<>();
-            Signals.sigaction(Signals.SIGCHLD, Signals.Disposition.handler(got::set));
+            AtomicReference<SigInfo> got = new AtomicReference<>();
+            Signals.sigaction(Sig.SIGCHLD, Disposition.handler(got::set));
             int pid = Proc.fork(() -> Proc.exit(1));
             reapExited(pid, 1);
             await(() -> {
                 Lwp.checkpoint();
                 return got.get() != null;
             }, "SIGCHLD delivered");
-            assertEquals(Signals.SIGCHLD, got.get().signo());
-            assertEquals(Signals.CLD_EXITED, got.get().code());
+            assertEquals(Sig.SIGCHLD, got.get().signo());
+            assertEquals(Sig.CLD_EXITED, got.get().code());
             assertEquals(pid, got.get().pid(), "si_pid names the child");
             assertEquals(Proc.getuid(), got.get().uid(), "si_uid is the child's uid");
         }
@@ -243,33 +243,33 @@ class ExitTest {
     @Test
     void linuxthpnChildSignalsSigusr1AndOnlyWlinuxcloneWaitsSeeIt() {
         try (var a = sup.attachNewProcess()) {
-            Map<Integer, Signals.SigInfo> got = new ConcurrentHashMap<>();
-            Signals.sigaction(Signals.SIGUSR1, Signals.Disposition.handler(i -> got.put(i.signo(), i)));
-            Signals.sigaction(Signals.SIGCHLD, Signals.Disposition.handler(i -> got.put(i.signo(), i)));
+            Map<Integer, SigInfo> got = new ConcurrentHashMap<>();
+            Signals.sigaction(Sig.SIGUSR1, Disposition.handler(i -> got.put(i.signo(), i)));
+            Signals.sigaction(Sig.SIGCHLD, Disposition.handler(i -> got.put(i.signo(), i)));
             CountDownLatch gate = new CountDownLatch(1);
-            int clone = Proc.fork(waitFor(gate), Proc.LINUXTHPN);
+            int clone = Proc.fork(waitFor(gate), ProcFlags.LINUXTHPN);
 
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Proc.WNOHANG), "a plain wait, only a clone child");
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(clone, Proc.WNOHANG), "a plain wait for the clone's pid");
-            assertTrue(Proc.waitpid(-1, Proc.WNOHANG | Proc.WLINUXCLONE).isNone(), "running");
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Wait.WNOHANG), "a plain wait, only a clone child");
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(clone, Wait.WNOHANG), "a plain wait for the clone's pid");
+            assertTrue(Proc.waitpid(-1, Wait.WNOHANG | Wait.WLINUXCLONE).isNone(), "running");
             int plain = Proc.fork(waitFor(gate));
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(plain, Proc.WNOHANG | Proc.WLINUXCLONE),
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(plain, Wait.WNOHANG | Wait.WLINUXCLONE),
                     "a clone wait for the plain child's pid");
 
             gate.countDown();
             WaitResult r = Proc.waitpid(-1, 0);
             assertEquals(plain, r.pid(), "a plain wait reaps only the plain child");
             expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, 0), "the clone child is not seen");
-            r = Proc.waitpid(-1, Proc.WLINUXCLONE);
+            r = Proc.waitpid(-1, Wait.WLINUXCLONE);
             assertEquals(clone, r.pid());
             assertTrue(r.exited() && r.exitStatus() == 0, r.toString());
             await(() -> {
                 Lwp.checkpoint();
                 return got.size() == 2;
             }, () -> "SIGUSR1 and SIGCHLD delivered, got " + got);
-            assertEquals(clone, got.get(Signals.SIGUSR1).pid(), "the clone child sent SIGUSR1");
-            assertEquals(plain, got.get(Signals.SIGCHLD).pid(), "the plain child sent SIGCHLD");
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Proc.WLINUXCLONE), "nothing left");
+            assertEquals(clone, got.get(Sig.SIGUSR1).pid(), "the clone child sent SIGUSR1");
+            assertEquals(plain, got.get(Sig.SIGCHLD).pid(), "the plain child sent SIGCHLD");
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Wait.WLINUXCLONE), "nothing left");
         }
     }
 
@@ -280,11 +280,11 @@ class ExitTest {
             Proc.reapAcquire(Proc.getpid());
             AtomicInteger grandchild = new AtomicInteger();
             CountDownLatch gate = new CountDownLatch(1);
-            int child = Proc.fork(() -> grandchild.set(Proc.fork(waitFor(gate), Proc.LINUXTHPN)));
+            int child = Proc.fork(() -> grandchild.set(Proc.fork(waitFor(gate), ProcFlags.LINUXTHPN)));
             reapExited(child, 0);
             int gc = grandchild.get();
             assertTrue(gc > 0);
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(gc, Proc.WNOHANG | Proc.WLINUXCLONE), "now ordinary");
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(gc, Wait.WNOHANG | Wait.WLINUXCLONE), "now ordinary");
             gate.countDown();
             reapExited(gc, 0);
         }
@@ -293,7 +293,7 @@ class ExitTest {
     @Test
     void parentIgnoringSigchldLeavesNoZombieTheReaperTakesIt() {
         try (var a = sup.attachNewProcess()) {
-            Signals.sigaction(Signals.SIGCHLD, Signals.Disposition.IGNORE);
+            Signals.sigaction(Sig.SIGCHLD, Disposition.IGNORE);
             CountDownLatch go = new CountDownLatch(1);
             int pid = Proc.fork(waitFor(go));
             AtomicReference<Errno> waited = new AtomicReference<>();
@@ -308,7 +308,7 @@ class ExitTest {
             go.countDown();
             assertEquals(t, Lwp.waitFor(t));
             assertEquals(Errno.ECHILD, waited.get(), "the zombie went to the reaper (init)");
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(pid, Proc.WNOHANG));
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(pid, Wait.WNOHANG));
         }
     }
 
@@ -316,7 +316,7 @@ class ExitTest {
     void noCldWaitOnAReaperParentKeepsTheZombieWithIt() {
         try (var a = sup.attachNewProcess()) {
             Proc.reapAcquire(Proc.getpid());
-            Signals.sigaction(Signals.SIGCHLD, Signals.Disposition.DEFAULT.withFlags(Signals.SA_NOCLDWAIT));
+            Signals.sigaction(Sig.SIGCHLD, Disposition.DEFAULT.withFlags(Sig.SA_NOCLDWAIT));
             int pid = Proc.fork(() -> Proc.exit(4));
             reapExited(pid, 4); // the reaper is the parent itself (DragonFly)
         }

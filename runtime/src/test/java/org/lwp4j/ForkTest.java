@@ -46,7 +46,7 @@ class ForkTest {
             });
             assertNotEquals(me, pid);
             WaitResult r = reapExited(pid, 0);
-            assertEquals(WaitResult.CLD_EXITED, r.code());
+            assertEquals(Sig.CLD_EXITED, r.code());
             assertEquals(pid, childPid.get(), "the body ran in the child");
             assertEquals(me, childPpid.get(), "the child's parent is the caller");
             assertEquals(1, lid.get(), "the child's first LWP has id 1");
@@ -72,13 +72,13 @@ class ForkTest {
         Supervisor s = start(Supervisor.start());
         try (var a = s.attachNewProcess()) {
             int before = s.processCount();
-            expectErrno(Errno.EINVAL, () -> Proc.fork(() -> { }, Proc.FDG | Proc.CFDG));
+            expectErrno(Errno.EINVAL, () -> Proc.fork(() -> { }, ProcFlags.FDG | ProcFlags.CFDG));
             expectErrno(Errno.EINVAL, () -> Proc.fork(() -> { }, 1)); // RFNAMEG: not supported
             expectErrno(Errno.EINVAL, () -> Proc.fork(() -> { }, 1 << 18)); // RFHIGHPID: not supported
             assertEquals(before, s.processCount());
             assertThrows(NullPointerException.class, () -> Proc.fork(null, 0));
             assertEquals(before, s.processCount());
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Proc.WNOHANG));
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Wait.WNOHANG));
         }
     }
 
@@ -123,7 +123,7 @@ class ForkTest {
             AtomicReference<Errno> childWait = new AtomicReference<>();
             CountDownLatch forked = new CountDownLatch(1);
             int child = Proc.fork(() -> {
-                int g = Proc.fork(() -> gppid.set(Proc.getppid()), Proc.NOWAIT);
+                int g = Proc.fork(() -> gppid.set(Proc.getppid()), ProcFlags.NOWAIT);
                 grandchild.set(g);
                 forked.countDown();
                 try {
@@ -149,7 +149,7 @@ class ForkTest {
             int pid = Proc.fork(() -> {
                 ppid.set(Proc.getppid());
                 done.countDown();
-            }, Proc.NOWAIT);
+            }, ProcFlags.NOWAIT);
             awaitLatch(done, "child ran");
             assertEquals(1, ppid.get());
             expectErrno(Errno.ECHILD, () -> Proc.waitpid(pid, 0));
@@ -164,9 +164,9 @@ class ForkTest {
             int pid = Proc.fork(() -> {
                 Lwp.parkUntil(System.nanoTime() + 50_000_000L, "slow child");
                 finished.set(true);
-            }, Proc.PPWAIT);
+            }, ProcFlags.PPWAIT);
             assertTrue(finished.get(), "fork(PPWAIT) returned before the child's body ended");
-            WaitResult r = Proc.waitpid(pid, Proc.WNOHANG);
+            WaitResult r = Proc.waitpid(pid, Wait.WNOHANG);
             assertEquals(pid, r.pid(), "the child is a zombie already: " + r);
         }
     }
@@ -177,7 +177,7 @@ class ForkTest {
         try (var a = s.attachNewProcess()) {
             CountDownLatch release = new CountDownLatch(1);
             AtomicInteger childPid = new AtomicInteger();
-            int t = Lwp.create(() -> childPid.set(Proc.fork(waitFor(release), Proc.PPWAIT)));
+            int t = Lwp.create(() -> childPid.set(Proc.fork(waitFor(release), ProcFlags.PPWAIT)));
             await(() -> "ppwait".equals(String.valueOf(Lwp.ctl(t).waitChannel())),
                     () -> "forking LWP asleep in ppwait, is " + Lwp.ctl(t));
             expectErrno(Errno.EBUSY, () -> Lwp.wakeup(t));
@@ -198,11 +198,11 @@ class ForkTest {
                 peer1.set(Proc.fork(() -> {
                     peersUp.countDown();
                     parkForever();
-                }, Proc.THREAD));
+                }, ProcFlags.THREAD));
                 peer2.set(Proc.fork(() -> {
                     peersUp.countDown();
                     parkForever();
-                }, Proc.THREAD));
+                }, ProcFlags.THREAD));
                 awaitLatch(peersUp, "peers running");
                 Proc.exit(3);
             });
@@ -210,7 +210,7 @@ class ForkTest {
             for (int peer : new int[] {peer1.get(), peer2.get()}) {
                 WaitResult r = Proc.waitpid(peer, 0);
                 assertTrue(r.signaled(), "peer killed: " + r);
-                assertEquals(Signals.SIGKILL, r.termSig(), r.toString());
+                assertEquals(Sig.SIGKILL, r.termSig(), r.toString());
             }
         }
     }
@@ -228,9 +228,9 @@ class ForkTest {
                     subPeer.set(Proc.fork(() -> {
                         up.countDown();
                         parkForever();
-                    }, Proc.THREAD));
+                    }, ProcFlags.THREAD));
                     Proc.exit(5); // a peer's exit does not touch the leader
-                }, Proc.THREAD);
+                }, ProcFlags.THREAD);
                 awaitLatch(up, "sub-peer running");
                 peerReport.set(Proc.waitpid(peer, 0)); // the leader is the peer's parent
                 Proc.exit(6);
@@ -240,7 +240,7 @@ class ForkTest {
             // the sub-peer's parent (the first peer) died: it came to us, and the leader's
             // exit killed it: it is a peer of the leader, not of the first peer
             WaitResult r2 = Proc.waitpid(subPeer.get(), 0);
-            assertTrue(r2.signaled() && r2.termSig() == Signals.SIGKILL, r2.toString());
+            assertTrue(r2.signaled() && r2.termSig() == Sig.SIGKILL, r2.toString());
         }
     }
 
@@ -248,20 +248,20 @@ class ForkTest {
     void sigshareSharesDispositionsAndPlainForkCopiesThem() {
         Supervisor s = start(Supervisor.start());
         try (var a = s.attachNewProcess()) {
-            Signals.Disposition h = Signals.Disposition.handler(info -> { });
-            Signals.sigaction(Signals.SIGUSR1, h);
-            AtomicReference<Signals.Disposition> inChild = new AtomicReference<>();
+            Disposition h = Disposition.handler(info -> { });
+            Signals.sigaction(Sig.SIGUSR1, h);
+            AtomicReference<Disposition> inChild = new AtomicReference<>();
             int copy = Proc.fork(() -> {
-                inChild.set(Signals.sigaction(Signals.SIGUSR1));
-                Signals.sigaction(Signals.SIGUSR1, Signals.Disposition.IGNORE);
+                inChild.set(Signals.sigaction(Sig.SIGUSR1));
+                Signals.sigaction(Sig.SIGUSR1, Disposition.IGNORE);
             });
             reapExited(copy, 0);
             assertEquals(h, inChild.get(), "the child inherits the disposition");
-            assertEquals(h, Signals.sigaction(Signals.SIGUSR1), "a copy: the child's change stays in the child");
-            int shared = Proc.fork(() -> Signals.sigaction(Signals.SIGUSR1, Signals.Disposition.IGNORE),
-                    Proc.SIGSHARE);
+            assertEquals(h, Signals.sigaction(Sig.SIGUSR1), "a copy: the child's change stays in the child");
+            int shared = Proc.fork(() -> Signals.sigaction(Sig.SIGUSR1, Disposition.IGNORE),
+                    ProcFlags.SIGSHARE);
             reapExited(shared, 0);
-            assertEquals(Signals.Disposition.IGNORE, Signals.sigaction(Signals.SIGUSR1),
+            assertEquals(Disposition.IGNORE, Signals.sigaction(Sig.SIGUSR1),
                     "shared: the child's change is the parent's");
         }
     }

@@ -34,13 +34,13 @@ class HooksTest {
     void atForkRunsBeforeTheChildWithParentChildAndFlags() {
         try (var a = sup.attachNewProcess()) {
             List<String> log = new CopyOnWriteArrayList<>();
-            Proc.ForkHook h = (parent, child, flags) -> log.add("fork " + parent + " " + child + " " + flags);
+            ForkHook h = (parent, child, flags) -> log.add("fork " + parent + " " + child + " " + flags);
             Proc.atFork(h);
             Proc.atFork(h); // already there: listed once
             int me = Proc.getpid();
-            int pid = Proc.fork(() -> log.add("child"), Proc.MEM);
+            int pid = Proc.fork(() -> log.add("child"), ProcFlags.MEM);
             reapExited(pid, 0);
-            assertEquals(List.of("fork " + me + " " + pid + " " + Proc.MEM, "child"), log);
+            assertEquals(List.of("fork " + me + " " + pid + " " + ProcFlags.MEM, "child"), log);
             assertTrue(Proc.removeAtFork(h));
             assertFalse(Proc.removeAtFork(h));
             int pid2 = Proc.fork(() -> { });
@@ -64,7 +64,7 @@ class HooksTest {
             assertEquals(procs, sup.processCount());
             assertArrayEquals(groups, sup.procLayer().groupCounts());
             assertFalse(ran.get());
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Proc.WNOHANG));
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Wait.WNOHANG));
         }
     }
 
@@ -99,7 +99,7 @@ class HooksTest {
         try (var a = sup.attachNewProcess()) {
             List<String> log = new CopyOnWriteArrayList<>();
             AtomicBoolean closed = new AtomicBoolean();
-            Proc.ExitHook h = (pid, w) -> log.add(pid + " " + WaitResult.WEXITSTATUS(w) + " closed=" + closed.get());
+            ExitHook h = (pid, w) -> log.add(pid + " " + Wait.WEXITSTATUS(w) + " closed=" + closed.get());
             Proc.atExit(h);
             Proc.atExit(h);
             int pid = Proc.fork(() -> {

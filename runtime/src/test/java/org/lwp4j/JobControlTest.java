@@ -3,6 +3,7 @@ package org.lwp4j;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
 import static org.lwp4j.LwpTestSupport.sleepsOn;
+import static org.lwp4j.Sig.*;
 import static org.lwp4j.Signals.*;
 
 import java.util.concurrent.CountDownLatch;
@@ -13,14 +14,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.lwp4j.Signals.Disposition;
+import org.lwp4j.Disposition;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 
 /** Stop and continue (SIGSTOP and kin, SIGCONT), as the parent sees them, and SIGKILL of stopped LWPs. */
 @Timeout(60)
 class JobControlTest {
-    private static final int WJOB = Proc.WUNTRACED | Proc.WCONTINUED;
+    private static final int WJOB = Wait.WUNTRACED | Wait.WCONTINUED;
     private final Supervisor sup = Supervisor.start();
 
     @AfterEach
@@ -41,8 +42,8 @@ class JobControlTest {
     /** Exactly one of WIFSTOPPED, WIFCONTINUED, WIFEXITED, WIFSIGNALED holds for a status. */
     private static void assertExactlyOne(WaitResult r) {
         int s = r.status();
-        int n = (WaitResult.WIFSTOPPED(s) ? 1 : 0) + (WaitResult.WIFCONTINUED(s) ? 1 : 0)
-                + (WaitResult.WIFEXITED(s) ? 1 : 0) + (WaitResult.WIFSIGNALED(s) ? 1 : 0);
+        int n = (Wait.WIFSTOPPED(s) ? 1 : 0) + (Wait.WIFCONTINUED(s) ? 1 : 0)
+                + (Wait.WIFEXITED(s) ? 1 : 0) + (Wait.WIFSIGNALED(s) ? 1 : 0);
         assertEquals(1, n, "status 0x" + Integer.toHexString(s) + " of " + r);
     }
 
@@ -66,8 +67,8 @@ class JobControlTest {
         return () -> {
             int g = Proc.fork(() -> stopUntilSighup(hup));
             gpid.set(g);
-            WaitResult r = Proc.waitpid(g, Proc.WUNTRACED);
-            assertTrue(WaitResult.WIFSTOPPED(r.status()), r.toString());
+            WaitResult r = Proc.waitpid(g, Wait.WUNTRACED);
+            assertTrue(Wait.WIFSTOPPED(r.status()), r.toString());
         };
     }
 
@@ -111,10 +112,10 @@ class JobControlTest {
                     Proc.setpgid(0, 0);
                     stopUntilSighup(hup);
                 });
-                WaitResult r = Proc.waitpid(child, Proc.WUNTRACED);
-                assertTrue(WaitResult.WIFSTOPPED(r.status()), r.toString());
+                WaitResult r = Proc.waitpid(child, Wait.WUNTRACED);
+                assertTrue(Wait.WIFSTOPPED(r.status()), r.toString());
                 Proc.setsid();
-                aEnd.set(ProcTestSupport.awaitReport(child, Proc.WEXITED)); // bounded: fails if A stays stopped
+                aEnd.set(ProcTestSupport.awaitReport(child, Wait.WEXITED)); // bounded: fails if A stays stopped
             });
             WaitResult r = Proc.waitpid(p, 0);
             assertTrue(r.exited() && r.exitStatus() == 0, "P: " + r + (r.fault() != null ? " " + r.fault() : ""));
@@ -134,7 +135,7 @@ class JobControlTest {
             Proc.setsid();
             CountDownLatch inHook = new CountDownLatch(1), release = new CountDownLatch(1);
             AtomicInteger cpid = new AtomicInteger();
-            Proc.ExitHook hook = (pid, status) -> {
+            ExitHook hook = (pid, status) -> {
                 if (pid == cpid.get()) {
                     inHook.countDown();
                     LwpTestSupport.awaitLatch(release, "release the exiting child");
@@ -247,7 +248,7 @@ class JobControlTest {
                 assertEquals(CLD_STOPPED, r.code());
                 assertTrue(SigTestSupport.allLwps(proc(c), st -> st == KLwp.LSSTOP), "every LWP is stopped");
                 long w = work.get();
-                assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone(), "one report per stop");
+                assertTrue(Proc.waitpid(c, WJOB | Wait.WNOHANG).isNone(), "one report per stop");
                 assertEquals(w, work.get(), "a stopped LWP does not run");
 
                 kill(c, SIGCONT);
@@ -255,7 +256,7 @@ class JobControlTest {
                 assertExactlyOne(r);
                 assertTrue(r.continued(), r.toString());
                 assertEquals(CLD_CONTINUED, r.code());
-                assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone(), "one report per continue");
+                assertTrue(Proc.waitpid(c, WJOB | Wait.WNOHANG).isNone(), "one report per continue");
             }
             long w = work.get();
             await(() -> work.get() > w, "the busy LWP runs again");
@@ -290,7 +291,7 @@ class JobControlTest {
             await(() -> proc(c) != null && proc(c).lwpCount() == 2 && inJdkWait.get(), "child set up");
             kill(c, SIGSTOP);
             await(() -> stoppedCount(proc(c)) == 1, "the parked LWP stopped");
-            assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone(), "one LWP still runs: not stopped yet");
+            assertTrue(Proc.waitpid(c, WJOB | Wait.WNOHANG).isNone(), "one LWP still runs: not stopped yet");
             release.countDown();
             WaitResult r = Proc.waitpid(c, WJOB);
             assertTrue(r.stopped(), r.toString());
@@ -418,7 +419,7 @@ class JobControlTest {
             kill(c, SIGTSTP);
             await(() -> caught.get() == 1, "the child's handler ran");
             kill(c, SIGTTIN);
-            assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone());
+            assertTrue(Proc.waitpid(c, WJOB | Wait.WNOHANG).isNone());
             assertFalse(proc(c).stopping);
             kill(c, SIGSTOP);
             assertTrue(Proc.waitpid(c, WJOB).stopped());
@@ -441,7 +442,7 @@ class JobControlTest {
             LwpTestSupport.awaitLatch(masked, "child masked SIGTSTP");
             kill(c, SIGTSTP);
             assertFalse(proc(c).stopping, "pending, not acted on");
-            assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone());
+            assertTrue(Proc.waitpid(c, WJOB | Wait.WNOHANG).isNone());
             unmask.countDown();
             WaitResult r = Proc.waitpid(c, WJOB);
             assertTrue(r.stopped(), r.toString());
@@ -461,7 +462,7 @@ class JobControlTest {
             int c = Proc.fork(JobControlTest::parkForever);
             kill(c, SIGCONT); // not stopped: the handler runs, nothing to report
             await(() -> caught.get() == 1, "handler ran");
-            assertTrue(Proc.waitpid(c, WJOB | Proc.WNOHANG).isNone());
+            assertTrue(Proc.waitpid(c, WJOB | Wait.WNOHANG).isNone());
             kill(c, SIGSTOP);
             assertTrue(Proc.waitpid(c, WJOB).stopped());
             kill(c, SIGCONT); // resumes although caught

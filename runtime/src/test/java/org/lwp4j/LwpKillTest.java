@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
 import static org.lwp4j.LwpTestSupport.expectErrno;
 import static org.lwp4j.LwpTestSupport.sleepsOn;
+import static org.lwp4j.Sig.*;
 import static org.lwp4j.Signals.*;
 
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.lwp4j.Signals.Disposition;
+import org.lwp4j.Disposition;
 import org.lwp4j.SigTestSupport.Victim;
 
 /** {@code _lwp_kill}: a signal to one LWP of the caller's process. */
@@ -139,7 +140,7 @@ class LwpKillTest {
             });
             WaitResult r = Proc.waitpid(pid, 0);
             assertTrue(r.signaled(), r.toString());
-            assertEquals(SIGUSR2, WaitResult.WTERMSIG(r.status()));
+            assertEquals(SIGUSR2, Wait.WTERMSIG(r.status()));
             assertEquals(CLD_KILLED, r.code());
         }
     }

@@ -102,7 +102,7 @@ class PgrpSessionTest {
             reapExited(other, 0);
             reapExited(mid, 0);
             int z = Proc.fork(() -> { });
-            Proc.wait(IdType.P_PID, z, Proc.WEXITED | Proc.WNOWAIT);
+            Proc.wait(IdType.P_PID, z, Wait.WEXITED | Wait.WNOWAIT);
             expectErrno(Errno.ESRCH, () -> Proc.setpgid(z, 0), "a zombie child");
             reapExited(z, 0);
             assertEquals(1, Proc.getpgid(0), "the refused calls changed nothing: " + me);
@@ -169,7 +169,7 @@ class PgrpSessionTest {
             expectErrno(Errno.ESRCH, () -> Proc.getsid(4242));
             expectErrno(Errno.ESRCH, () -> Proc.getpgid(-3));
             int z = Proc.fork(() -> { });
-            Proc.wait(IdType.P_PID, z, Proc.WEXITED | Proc.WNOWAIT);
+            Proc.wait(IdType.P_PID, z, Wait.WEXITED | Wait.WNOWAIT);
             expectErrno(Errno.ESRCH, () -> Proc.getpgid(z));
             expectErrno(Errno.ESRCH, () -> Proc.getsid(z));
             reapExited(z, 0);
@@ -184,7 +184,7 @@ class PgrpSessionTest {
                 Proc.setsid();
                 Proc.exit(0);
             });
-            Proc.wait(IdType.P_PID, pid, Proc.WEXITED | Proc.WNOWAIT);
+            Proc.wait(IdType.P_PID, pid, Wait.WEXITED | Wait.WNOWAIT);
             int[] zombie = sup.procLayer().groupCounts();
             assertArrayEquals(new int[] {before[0] + 1, before[1] + 1}, zombie, "a zombie keeps its group");
             reapExited(pid, 0);

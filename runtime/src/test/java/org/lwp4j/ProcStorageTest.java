@@ -69,7 +69,7 @@ class ProcStorageTest {
                 assertEquals("parent", Proc.getLocal("k"));
                 Proc.setLocal("k", "child");
                 Proc.setLocal("new", 1);
-            }, Proc.MEM);
+            }, ProcFlags.MEM);
             reapExited(pid, 0);
             assertEquals("child", Proc.getLocal("k"));
             assertEquals(1, Proc.getLocal("new"));

@@ -17,7 +17,7 @@ final class ProcTestSupport {
     static WaitResult awaitReport(int pid, int options) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LwpTestSupport.WAIT_MILLIS);
         for (;;) {
-            WaitResult r = Proc.wait(IdType.P_PID, pid, options | Proc.WNOHANG);
+            WaitResult r = Proc.wait(IdType.P_PID, pid, options | Wait.WNOHANG);
             if (!r.isNone()) {
                 return r;
             }

@@ -58,7 +58,7 @@ class ReaperTest {
                 expectErrno(Errno.EINVAL, () -> Proc.reapRelease(other), "release " + other);
                 expectErrno(Errno.EINVAL, () -> Proc.reapStatus(other), "status " + other);
                 expectErrno(Errno.EINVAL, () -> Proc.reapGetPids(other), "getpids " + other);
-                expectErrno(Errno.EINVAL, () -> Proc.reapKill(other, Signals.SIGTERM, 0, 0), "kill " + other);
+                expectErrno(Errno.EINVAL, () -> Proc.reapKill(other, Sig.SIGTERM, 0, 0), "kill " + other);
             }
         }
     }
@@ -128,7 +128,7 @@ class ReaperTest {
                 awaitLatch(go, "go");
             });
             int z = Proc.fork(() -> Proc.exit(2));
-            Proc.wait(IdType.P_PID, z, Proc.WEXITED | Proc.WNOWAIT);
+            Proc.wait(IdType.P_PID, z, Wait.WEXITED | Wait.WNOWAIT);
             awaitLatch(up, "tree up");
             List<ReaperPid> pids = Proc.reapGetPids(me);
             Map<Integer, ReaperPid> byPid = new HashMap<>();
@@ -188,12 +188,12 @@ class ReaperTest {
             int child = Proc.fork(() -> {
                 int gc = Proc.fork(() -> Proc.exit(33));
                 g.set(gc);
-                Proc.wait(IdType.P_PID, gc, Proc.WEXITED | Proc.WNOWAIT); // a zombie, not reaped
+                Proc.wait(IdType.P_PID, gc, Wait.WEXITED | Wait.WNOWAIT); // a zombie, not reaped
                 Proc.exit(44);
             });
             reapExited(child, 44);
             reapExited(g.get(), 33);
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Proc.WNOHANG));
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Wait.WNOHANG));
         }
     }
 
@@ -208,13 +208,13 @@ class ReaperTest {
                 Proc.reapAcquire(Proc.getpid());
                 int c = Proc.fork(() -> {
                     g.set(Proc.fork(() -> Proc.exit(7)));
-                    Proc.wait(IdType.P_PID, g.get(), Proc.WEXITED | Proc.WNOWAIT);
+                    Proc.wait(IdType.P_PID, g.get(), Wait.WEXITED | Wait.WNOWAIT);
                 });
                 Proc.waitpid(c, 0);
                 // c's child went to us (mid), the nearest reaper
                 midSaw.set(Proc.waitpid(g.get(), 0));
                 g.set(Proc.fork(() -> { })); // and a child of mid itself ...
-                Proc.wait(IdType.P_PID, g.get(), Proc.WEXITED | Proc.WNOWAIT);
+                Proc.wait(IdType.P_PID, g.get(), Wait.WEXITED | Wait.WNOWAIT);
                 Proc.exit(1); // ... goes to top when mid exits
             });
             reapExited(mid, 1);
@@ -235,7 +235,7 @@ class ReaperTest {
                 int c = Proc.fork(() -> {
                     // released twice above us: our node and its replacement are both dead
                     g.set(Proc.fork(() -> Proc.exit(9)));
-                    Proc.wait(IdType.P_PID, g.get(), Proc.WEXITED | Proc.WNOWAIT);
+                    Proc.wait(IdType.P_PID, g.get(), Wait.WEXITED | Wait.WNOWAIT);
                 });
                 Proc.reapRelease(mp);
                 Proc.reapAcquire(mp);
@@ -253,22 +253,22 @@ class ReaperTest {
         try (var a = sup.attachNewProcess()) {
             int me = Proc.getpid();
             Proc.reapAcquire(me);
-            expectErrno(Errno.ESRCH, () -> Proc.reapKill(me, Signals.SIGTERM, 0, 0), "no descendants");
+            expectErrno(Errno.ESRCH, () -> Proc.reapKill(me, Sig.SIGTERM, 0, 0), "no descendants");
             CountDownLatch go = new CountDownLatch(1);
             int c = Proc.fork(waitFor(go));
-            for (int sig : new int[] {0, -1, Signals.NSIG, 1000}) {
+            for (int sig : new int[] {0, -1, Sig.NSIG, 1000}) {
                 expectErrno(Errno.EINVAL, () -> Proc.reapKill(me, sig, 0, 0), "signal " + sig);
             }
-            expectErrno(Errno.EINVAL, () -> Proc.reapKill(me, Signals.SIGTERM,
-                    Proc.REAPER_KILL_CHILDREN | Proc.REAPER_KILL_SUBTREE, c), "both flags");
-            expectErrno(Errno.EINVAL, () -> Proc.reapKill(me, Signals.SIGTERM, 4, 0), "unknown flag");
-            expectErrno(Errno.ESRCH, () -> Proc.reapKill(me, Signals.SIGTERM, Proc.REAPER_KILL_SUBTREE, c + 100),
+            expectErrno(Errno.EINVAL, () -> Proc.reapKill(me, Sig.SIGTERM,
+                    ProcFlags.REAPER_KILL_CHILDREN | ProcFlags.REAPER_KILL_SUBTREE, c), "both flags");
+            expectErrno(Errno.EINVAL, () -> Proc.reapKill(me, Sig.SIGTERM, 4, 0), "unknown flag");
+            expectErrno(Errno.ESRCH, () -> Proc.reapKill(me, Sig.SIGTERM, ProcFlags.REAPER_KILL_SUBTREE, c + 100),
                     "no such subtree");
             go.countDown();
             reapExited(c, 0);
             int z = Proc.fork(() -> Proc.exit(6));
-            Proc.wait(IdType.P_PID, z, Proc.WEXITED | Proc.WNOWAIT);
-            expectErrno(Errno.ESRCH, () -> Proc.reapKill(me, Signals.SIGKILL, 0, 0), "zombies are not killed");
+            Proc.wait(IdType.P_PID, z, Wait.WEXITED | Wait.WNOWAIT);
+            expectErrno(Errno.ESRCH, () -> Proc.reapKill(me, Sig.SIGKILL, 0, 0), "zombies are not killed");
             reapExited(z, 6);
         }
     }
@@ -280,16 +280,16 @@ class ReaperTest {
             Proc.reapAcquire(me);
             int[] tree = buildTree(); // b, c, d (d below b), e below sub-reaper c
             int b = tree[0], c = tree[1], d = tree[2], e = tree[3];
-            assertEquals(2, Proc.reapKill(me, Signals.SIGUSR1, Proc.REAPER_KILL_SUBTREE, c),
+            assertEquals(2, Proc.reapKill(me, Sig.SIGUSR1, ProcFlags.REAPER_KILL_SUBTREE, c),
                     "the subtree of c: c and e (kill goes below sub-reapers)");
-            assertEquals(Signals.SIGUSR1, Proc.waitpid(c, 0).termSig());
-            assertEquals(Signals.SIGUSR1, Proc.waitpid(e, 0).termSig(), "e's reaper c died: e came to us");
-            assertEquals(1, Proc.reapKill(me, Signals.SIGUSR2, Proc.REAPER_KILL_CHILDREN, 0), "b, not its child d");
-            assertEquals(Signals.SIGUSR2, Proc.waitpid(b, 0).termSig());
-            assertEquals(1, Proc.reapKill(me, Signals.SIGTERM, 0, 0), "d, orphaned to us");
+            assertEquals(Sig.SIGUSR1, Proc.waitpid(c, 0).termSig());
+            assertEquals(Sig.SIGUSR1, Proc.waitpid(e, 0).termSig(), "e's reaper c died: e came to us");
+            assertEquals(1, Proc.reapKill(me, Sig.SIGUSR2, ProcFlags.REAPER_KILL_CHILDREN, 0), "b, not its child d");
+            assertEquals(Sig.SIGUSR2, Proc.waitpid(b, 0).termSig());
+            assertEquals(1, Proc.reapKill(me, Sig.SIGTERM, 0, 0), "d, orphaned to us");
             WaitResult rd = Proc.waitpid(d, 0);
-            assertEquals(Signals.SIGTERM, rd.termSig());
-            assertEquals(WaitResult.CLD_KILLED, rd.code());
+            assertEquals(Sig.SIGTERM, rd.termSig());
+            assertEquals(Sig.CLD_KILLED, rd.code());
         }
     }
 
@@ -299,13 +299,13 @@ class ReaperTest {
             int me = Proc.getpid();
             Proc.reapAcquire(me);
             int[] tree = buildTree();
-            assertEquals(4, Proc.reapKill(me, Signals.SIGTERM, 0, 0), "b, c, d and e below the sub-reaper c");
+            assertEquals(4, Proc.reapKill(me, Sig.SIGTERM, 0, 0), "b, c, d and e below the sub-reaper c");
             // b and c are ours; d and e, orphans of b and c, came to us (e once its reaper c died)
             for (int pid : tree) {
                 WaitResult r = Proc.waitpid(pid, 0);
-                assertEquals(Signals.SIGTERM, r.termSig(), r.toString());
+                assertEquals(Sig.SIGTERM, r.termSig(), r.toString());
             }
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Proc.WNOHANG));
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Wait.WNOHANG));
         }
     }
 
@@ -322,11 +322,11 @@ class ReaperTest {
             });
             awaitLatch(up, "uid set");
             Proc.setuid(5);
-            expectErrno(Errno.EPERM, () -> Proc.reapKill(me, Signals.SIGTERM, 0, 0));
+            expectErrno(Errno.EPERM, () -> Proc.reapKill(me, Sig.SIGTERM, 0, 0));
             int same = Proc.fork(ProcTestSupport::parkForever);
-            assertEquals(1, Proc.reapKill(me, Signals.SIGTERM, 0, 0), "only the uid-5 child");
-            assertEquals(Signals.SIGTERM, Proc.waitpid(same, 0).termSig());
-            assertTrue(Proc.waitpid(other, Proc.WNOHANG).isNone(), "the uid-7 child lives");
+            assertEquals(1, Proc.reapKill(me, Sig.SIGTERM, 0, 0), "only the uid-5 child");
+            assertEquals(Sig.SIGTERM, Proc.waitpid(same, 0).termSig());
+            assertTrue(Proc.waitpid(other, Wait.WNOHANG).isNone(), "the uid-7 child lives");
         }
     }
 

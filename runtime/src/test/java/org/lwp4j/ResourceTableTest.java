@@ -141,7 +141,7 @@ class ResourceTableTest {
                 } catch (LwpException e) {
                     got.set(e.errno());
                 }
-            }, Proc.CFDG);
+            }, ProcFlags.CFDG);
             reapExited(pid, 0);
             assertArrayEquals(new int[0], handles.get());
             assertEquals(Errno.EBADF, got.get());

@@ -2,6 +2,7 @@ package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.Sig.*;
 import static org.lwp4j.Signals.*;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.lwp4j.Signals.Disposition;
+import org.lwp4j.Disposition;
 import org.lwp4j.kern.KProc;
 
 /** sigaction (per process), sigprocmask (per LWP), sigpending, and dispositions across fork. */
@@ -189,7 +190,7 @@ class SigactionTest {
                 sigaction(SIGCHLD, Disposition.IGNORE);
                 LwpTestSupport.awaitLatch(set, "parent's sigaction");
                 seenByChild.set(sigaction(SIGUSR1));
-            }, Proc.SIGSHARE);
+            }, ProcFlags.SIGSHARE);
             LwpTestSupport.await(() -> sigaction(SIGCHLD).kind() == Disposition.Kind.IGNORE,
                     "the child's sigaction seen by the parent");
             assertTrue(self().noCldWait, "noCldWait of every sharer follows");

@@ -2,6 +2,7 @@ package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.Sig.*;
 import static org.lwp4j.Signals.*;
 
 import org.junit.jupiter.api.AfterEach;
@@ -142,11 +143,11 @@ class SignalPermissionTest {
             });
             LwpTestSupport.await(() -> Proc.getpgid(c3) == c3 && sup.kernel().findProc(c2).uid == 2000,
                     "children set up");
-            sigaction(SIGUSR1, Signals.Disposition.IGNORE); // the caller is a member too
+            sigaction(SIGUSR1, Disposition.IGNORE); // the caller is a member too
             killpg(pg, SIGUSR1);
             assertEquals(SIGUSR1, Proc.waitpid(c1, 0).termSig());
             assertEquals(SIGUSR1, Proc.waitpid(c2, 0).termSig(), "root may signal uid 2000");
-            assertTrue(Proc.waitpid(c3, Proc.WNOHANG).isNone(), "c3 was not in the group");
+            assertTrue(Proc.waitpid(c3, Wait.WNOHANG).isNone(), "c3 was not in the group");
             kill(-c3, SIGKILL);
             assertEquals(SIGKILL, Proc.waitpid(c3, 0).termSig());
             kill(0, SIGUSR1); // own group: only the caller is left, and it ignores SIGUSR1

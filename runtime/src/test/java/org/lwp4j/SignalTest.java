@@ -3,6 +3,7 @@ package org.lwp4j;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
 import static org.lwp4j.LwpTestSupport.sleepsOn;
+import static org.lwp4j.Sig.*;
 import static org.lwp4j.Signals.*;
 
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.lwp4j.Signals.Disposition;
+import org.lwp4j.Disposition;
 import org.lwp4j.SigTestSupport.Victim;
 
 /** Delivery of signals at safe points: handlers, default actions, masks, waking sleepers. */
@@ -263,7 +264,7 @@ class SignalTest {
         try (var a = sup.attachNewProcess()) {
             List<String> log = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger depth = new AtomicInteger(), calls = new AtomicInteger();
-            Signals.Handler h = info -> {
+            Disposition.Handler h = info -> {
                 int d = depth.incrementAndGet();
                 log.add("in" + d);
                 if (calls.incrementAndGet() == 1) {

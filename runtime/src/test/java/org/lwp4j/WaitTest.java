@@ -42,11 +42,11 @@ class WaitTest {
         try (var a = sup.attachNewProcess()) {
             int pid = Proc.fork(() -> { });
             expectErrno(Errno.EINVAL, () -> Proc.wait(IdType.P_ALL, 0, 0));
-            expectErrno(Errno.EINVAL, () -> Proc.wait(IdType.P_ALL, 0, Proc.WNOHANG | Proc.WNOWAIT));
-            expectErrno(Errno.EINVAL, () -> Proc.wait(IdType.P_ALL, 0, Proc.WEXITED | 0x100));
-            expectErrno(Errno.EINVAL, () -> Proc.wait(IdType.P_ALL, 0, Proc.WEXITED | 32)); // WTRAPPED
+            expectErrno(Errno.EINVAL, () -> Proc.wait(IdType.P_ALL, 0, Wait.WNOHANG | Wait.WNOWAIT));
+            expectErrno(Errno.EINVAL, () -> Proc.wait(IdType.P_ALL, 0, Wait.WEXITED | 0x100));
+            expectErrno(Errno.EINVAL, () -> Proc.wait(IdType.P_ALL, 0, Wait.WEXITED | 32)); // WTRAPPED
             expectErrno(Errno.EINVAL, () -> Proc.waitpid(-1, 1 << 20));
-            assertThrows(NullPointerException.class, () -> Proc.wait(null, 0, Proc.WEXITED));
+            assertThrows(NullPointerException.class, () -> Proc.wait(null, 0, Wait.WEXITED));
             reapExited(pid, 0); // nothing was consumed by the refused calls
         }
     }
@@ -55,14 +55,14 @@ class WaitTest {
     void echildWhenNothingMatchesWnohangIncluded() {
         try (var a = sup.attachNewProcess()) {
             expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, 0));
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Proc.WNOHANG));
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Wait.WNOHANG));
             CountDownLatch go = new CountDownLatch(1);
             int pid = Proc.fork(waitFor(go));
             expectErrno(Errno.ECHILD, () -> Proc.waitpid(pid + 1000, 0));
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(1, Proc.WNOHANG)); // init is not our child
-            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_UID, 4242, Proc.WEXITED | Proc.WNOHANG));
-            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_GID, 4242, Proc.WEXITED));
-            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_SID, 4242, Proc.WEXITED));
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(1, Wait.WNOHANG)); // init is not our child
+            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_UID, 4242, Wait.WEXITED | Wait.WNOHANG));
+            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_GID, 4242, Wait.WEXITED));
+            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_SID, 4242, Wait.WEXITED));
             expectErrno(Errno.ECHILD, () -> Proc.waitpid(-4242, 0));
             go.countDown();
             reapExited(pid, 0);
@@ -78,12 +78,12 @@ class WaitTest {
                 awaitLatch(go, "go");
                 Proc.exit(6);
             });
-            WaitResult none = Proc.waitpid(pid, Proc.WNOHANG);
+            WaitResult none = Proc.waitpid(pid, Wait.WNOHANG);
             assertTrue(none.isNone(), none.toString());
             assertEquals(0, none.pid());
-            assertSame(WaitResult.none(), Proc.waitpid(-1, Proc.WNOHANG));
+            assertSame(WaitResult.none(), Proc.waitpid(-1, Wait.WNOHANG));
             go.countDown();
-            WaitResult r = awaitReport(pid, Proc.WEXITED);
+            WaitResult r = awaitReport(pid, Wait.WEXITED);
             assertEquals(pid, r.pid());
             assertEquals(6, r.exitStatus());
         }
@@ -96,14 +96,14 @@ class WaitTest {
                 burnCpu(20);
                 Proc.exit(9);
             });
-            WaitResult first = Proc.wait(IdType.P_PID, pid, Proc.WEXITED | Proc.WNOWAIT);
-            WaitResult second = Proc.wait(IdType.P_ALL, 0, Proc.WEXITED | Proc.WNOWAIT);
+            WaitResult first = Proc.wait(IdType.P_PID, pid, Wait.WEXITED | Wait.WNOWAIT);
+            WaitResult second = Proc.wait(IdType.P_ALL, 0, Wait.WEXITED | Wait.WNOWAIT);
             assertEquals(first, second);
             assertEquals(pid, first.pid());
             assertEquals(9, first.exitStatus());
             WaitResult reaped = Proc.waitpid(pid, 0);
             assertEquals(first, reaped, "the reap reports what WNOWAIT did");
-            expectErrno(Errno.ECHILD, () -> Proc.waitpid(pid, Proc.WNOHANG));
+            expectErrno(Errno.ECHILD, () -> Proc.waitpid(pid, Wait.WNOHANG));
         }
     }
 
@@ -113,20 +113,20 @@ class WaitTest {
             int pid = Proc.fork(() -> Proc.exit(17));
             WaitResult r = Proc.waitpid(pid, 0);
             assertEquals(321, r.uid());
-            assertEquals(WaitResult.CLD_EXITED, r.code());
-            assertTrue(WaitResult.WIFEXITED(r.status()));
-            assertEquals(17, WaitResult.WEXITSTATUS(r.status()));
-            assertFalse(WaitResult.WIFSIGNALED(r.status()));
-            assertFalse(WaitResult.WIFSTOPPED(r.status()));
-            assertFalse(WaitResult.WIFCONTINUED(r.status()));
+            assertEquals(Sig.CLD_EXITED, r.code());
+            assertTrue(Wait.WIFEXITED(r.status()));
+            assertEquals(17, Wait.WEXITSTATUS(r.status()));
+            assertFalse(Wait.WIFSIGNALED(r.status()));
+            assertFalse(Wait.WIFSTOPPED(r.status()));
+            assertFalse(Wait.WIFCONTINUED(r.status()));
         }
         // the decoders on the other encodings
-        assertTrue(WaitResult.WIFSIGNALED(9) && WaitResult.WTERMSIG(9) == 9 && !WaitResult.WIFEXITED(9));
+        assertTrue(Wait.WIFSIGNALED(9) && Wait.WTERMSIG(9) == 9 && !Wait.WIFEXITED(9));
         int stopped = (17 << 8) | 0x7f;
-        assertTrue(WaitResult.WIFSTOPPED(stopped) && WaitResult.WSTOPSIG(stopped) == 17);
-        assertFalse(WaitResult.WIFSIGNALED(stopped) || WaitResult.WIFEXITED(stopped));
-        assertTrue(WaitResult.WIFCONTINUED(0xffff));
-        assertFalse(WaitResult.WIFSIGNALED(0xffff) || WaitResult.WIFEXITED(0xffff) || WaitResult.WIFSTOPPED(0xffff));
+        assertTrue(Wait.WIFSTOPPED(stopped) && Wait.WSTOPSIG(stopped) == 17);
+        assertFalse(Wait.WIFSIGNALED(stopped) || Wait.WIFEXITED(stopped));
+        assertTrue(Wait.WIFCONTINUED(0xffff));
+        assertFalse(Wait.WIFSIGNALED(0xffff) || Wait.WIFEXITED(0xffff) || Wait.WIFSTOPPED(0xffff));
     }
 
     @Test
@@ -212,22 +212,22 @@ class WaitTest {
             });
             awaitLatch(ready, "children set up");
             go.countDown();
-            assertEquals(creds, Proc.wait(IdType.P_UID, 444, Proc.WEXITED).pid());
-            assertEquals(session, Proc.wait(IdType.P_SID, session, Proc.WEXITED).pid());
+            assertEquals(creds, Proc.wait(IdType.P_UID, 444, Wait.WEXITED).pid());
+            assertEquals(session, Proc.wait(IdType.P_SID, session, Wait.WEXITED).pid());
             assertEquals(grouped, Proc.waitpid(-grouped, 0).pid());
             assertEquals(plain, Proc.waitpid(0, 0).pid(), "0 is the caller's own group " + mygroup);
-            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_GID, 555, Proc.WEXITED));
+            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_GID, 555, Wait.WEXITED));
             CountDownLatch gidSet = new CountDownLatch(1);
             int g = Proc.fork(() -> {
                 Proc.setgid(556);
                 gidSet.countDown();
             });
             awaitLatch(gidSet, "gid set");
-            assertEquals(g, Proc.wait(IdType.P_GID, 556, Proc.WEXITED).pid());
+            assertEquals(g, Proc.wait(IdType.P_GID, 556, Wait.WEXITED).pid());
             int p = Proc.fork(() -> { });
-            assertEquals(p, Proc.wait(IdType.P_PGID, 0, Proc.WEXITED).pid(), "P_PGID 0 is the own group");
+            assertEquals(p, Proc.wait(IdType.P_PGID, 0, Wait.WEXITED).pid(), "P_PGID 0 is the own group");
             int q = Proc.fork(() -> { });
-            assertEquals(q, Proc.wait(IdType.P_PID, 0, Proc.WEXITED).pid(), "P_PID 0 is the own group (WAIT_MYPGRP)");
+            assertEquals(q, Proc.wait(IdType.P_PID, 0, Wait.WEXITED).pid(), "P_PID 0 is the own group (WAIT_MYPGRP)");
         }
     }
 
@@ -235,9 +235,9 @@ class WaitTest {
     void waitpidAnyReapsInExitOrder() {
         try (var a = sup.attachNewProcess()) {
             int first = Proc.fork(() -> Proc.exit(1));
-            awaitReport(first, Proc.WEXITED | Proc.WNOWAIT);
+            awaitReport(first, Wait.WEXITED | Wait.WNOWAIT);
             int second = Proc.fork(() -> Proc.exit(2));
-            awaitReport(second, Proc.WEXITED | Proc.WNOWAIT);
+            awaitReport(second, Wait.WEXITED | Wait.WNOWAIT);
             assertEquals(first, Proc.waitpid(-1, 0).pid());
             assertEquals(second, Proc.waitpid(-1, 0).pid());
         }
@@ -369,23 +369,23 @@ class WaitTest {
     void stopAndContinueAreReportedOnce() {
         try (var a = sup.attachNewProcess()) {
             int pid = Proc.fork(ProcTestSupport::parkForever);
-            Signals.kill(pid, Signals.SIGSTOP);
-            WaitResult st = Proc.wait(IdType.P_PID, pid, Proc.WSTOPPED | Proc.WNOWAIT);
+            Signals.kill(pid, Sig.SIGSTOP);
+            WaitResult st = Proc.wait(IdType.P_PID, pid, Wait.WSTOPPED | Wait.WNOWAIT);
             assertTrue(st.stopped(), st.toString());
-            assertEquals(Signals.SIGSTOP, st.stopSig());
-            assertEquals(WaitResult.CLD_STOPPED, st.code());
-            assertEquals(st, Proc.waitpid(pid, Proc.WUNTRACED), "WNOWAIT left the report");
-            assertTrue(Proc.waitpid(pid, Proc.WUNTRACED | Proc.WNOHANG).isNone(), "reported once");
-            Signals.kill(pid, Signals.SIGCONT);
-            WaitResult ct = Proc.wait(IdType.P_ALL, 0, Proc.WCONTINUED);
+            assertEquals(Sig.SIGSTOP, st.stopSig());
+            assertEquals(Sig.CLD_STOPPED, st.code());
+            assertEquals(st, Proc.waitpid(pid, Wait.WUNTRACED), "WNOWAIT left the report");
+            assertTrue(Proc.waitpid(pid, Wait.WUNTRACED | Wait.WNOHANG).isNone(), "reported once");
+            Signals.kill(pid, Sig.SIGCONT);
+            WaitResult ct = Proc.wait(IdType.P_ALL, 0, Wait.WCONTINUED);
             assertTrue(ct.continued(), ct.toString());
             assertEquals(pid, ct.pid());
-            assertEquals(WaitResult.CLD_CONTINUED, ct.code());
-            assertTrue(Proc.waitpid(pid, Proc.WCONTINUED | Proc.WNOHANG).isNone(), "reported once");
-            Signals.kill(pid, Signals.SIGKILL);
+            assertEquals(Sig.CLD_CONTINUED, ct.code());
+            assertTrue(Proc.waitpid(pid, Wait.WCONTINUED | Wait.WNOHANG).isNone(), "reported once");
+            Signals.kill(pid, Sig.SIGKILL);
             WaitResult k = Proc.waitpid(pid, 0);
-            assertTrue(k.signaled() && k.termSig() == Signals.SIGKILL, k.toString());
-            assertEquals(WaitResult.CLD_KILLED, k.code());
+            assertTrue(k.signaled() && k.termSig() == Sig.SIGKILL, k.toString());
+            assertEquals(Sig.CLD_KILLED, k.code());
         }
     }
 
@@ -393,9 +393,9 @@ class WaitTest {
     void killingAZombieKeepsItsStatus() {
         try (var a = sup.attachNewProcess()) {
             int pid = Proc.fork(() -> Proc.exit(3));
-            Proc.wait(IdType.P_PID, pid, Proc.WEXITED | Proc.WNOWAIT); // a zombie now
-            Signals.kill(pid, Signals.SIGKILL);
-            Signals.kill(pid, Signals.SIGTERM);
+            Proc.wait(IdType.P_PID, pid, Wait.WEXITED | Wait.WNOWAIT); // a zombie now
+            Signals.kill(pid, Sig.SIGKILL);
+            Signals.kill(pid, Sig.SIGTERM);
             WaitResult r = Proc.waitpid(pid, 0);
             assertTrue(r.exited(), r.toString());
             assertEquals(3, r.exitStatus());

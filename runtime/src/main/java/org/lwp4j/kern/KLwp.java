@@ -1,5 +1,6 @@
 package org.lwp4j.kern;
 
+import org.lwp4j.Wait;
 import org.lwp4j.sleep.Waiter;
 
 /**
@@ -36,7 +37,7 @@ public final class KLwp extends Waiter {
      * ends: exited(0) for a body that returns, extexit(LWP)'s status otherwise. Guarded by
      * proc.lock.
      */
-    int lastExitStatus = Wstat.exited(0);
+    int lastExitStatus = Wait.exitedStatus(0);
     final Runnable body;
     /** True for a thread that entered with Supervisor.attach: not started nor joined by us. */
     public final boolean attachedThread;

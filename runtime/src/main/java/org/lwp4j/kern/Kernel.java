@@ -1,5 +1,7 @@
 package org.lwp4j.kern;
 
+import org.lwp4j.Wait;
+import org.lwp4j.Sig;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -130,7 +132,7 @@ public final class Kernel {
             }
             if ((a & KLwp.AST_KILL) != 0) {
                 l.clearAst(KLwp.AST_KILL);
-                exit1(l, Wstat.signaled(Sig.SIGKILL));
+                exit1(l, Wait.signaledStatus(Sig.SIGKILL));
                 throw exitUnwind(l, "killed");
             }
             if ((a & (KLwp.AST_SUSPEND | KLwp.AST_STOP)) != 0) {

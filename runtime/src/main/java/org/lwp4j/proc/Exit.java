@@ -1,5 +1,6 @@
 package org.lwp4j.proc;
 
+import org.lwp4j.ExitHook;
 import java.util.ArrayList;
 import java.util.List;
 import org.lwp4j.LwpException;
@@ -8,8 +9,8 @@ import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Sig;
-import org.lwp4j.kern.Wstat;
+import org.lwp4j.Sig;
+import org.lwp4j.Wait;
 
 /**
  * The process layer's part of exit: DragonFly {@code exit1} after {@code killalllwps}.
@@ -61,7 +62,7 @@ public final class Exit {
     /** An uncaught Throwable in an LWP body: terminate the process with SIGABRT. */
     static void fault(KLwp l, Throwable t) {
         try {
-            l.kernel.exit1(l, Wstat.signaled(Sig.SIGABRT));
+            l.kernel.exit1(l, Wait.signaledStatus(Sig.SIGABRT));
         } catch (LwpException e) {
             // init cannot exit: its LWP just ends
         }
@@ -86,7 +87,7 @@ public final class Exit {
             killPeers(k, master, p, s, peers);
         }
         List<Throwable> errors = new ArrayList<>(0);
-        for (Proc.ExitHook h : L.exitHooks) {
+        for (ExitHook h : L.exitHooks) {
             try {
                 h.exiting(p.pid, wstatus);
             } catch (Throwable t) {
@@ -105,7 +106,7 @@ public final class Exit {
         } finally {
             k.tree.unlock();
         }
-        k.psignal(pp, sig, ProcLayer.exitCode(wstatus), p);
+        k.psignal(pp, sig, Wait.exitCode(wstatus), p);
         Events.procExit(p, wstatus);
         master.post(KLwp.AST_EXIT);
     }

@@ -1,17 +1,20 @@
 package org.lwp4j.proc;
 
+import org.lwp4j.ForkHook;
 import static org.lwp4j.proc.ProcLayer.err;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import static org.lwp4j.ProcFlags.*;
+
 import org.lwp4j.Errno;
 import org.lwp4j.Proc;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Sig;
+import org.lwp4j.Sig;
 
 /**
  * Process creation: DragonFly {@code fork1} and {@code start_forked_proc}.
@@ -24,7 +27,7 @@ public final class Fork {
      * half-made process: the limits (Kernel.newProc: the supervisor's process limit and the
      * per-uid limit, EAGAIN before anything exists), the record, the parent (the caller, or with
      * NOWAIT the caller's nearest live reaper), group and session (the caller's), credentials,
-     * reaper node (shared, not owned), RFTHREAD leader/peer links, the resource table (shared,
+     * reaper node (shared, not owned), THREAD leader/peer links, the resource table (shared,
      * copied with FDG, new with CFDG), process-local storage (copied, shared with MEM), the
      * signal layer's fork step (copy or share dispositions; a group signal pending on the caller
      * reaches the child: it is called before the child's LWP exists, under the same tree lock
@@ -37,17 +40,14 @@ public final class Fork {
      * with the child not yet runnable); it means a hook must be short and must not fork or wait
      * (those answer EDEADLK from a hook).
      *
-     * RFPPWAIT: after the child runs, the forking LWP sleeps uninterruptibly (as vfork's parent)
+     * PPWAIT: after the child runs, the forking LWP sleeps uninterruptibly (as vfork's parent)
      * on its process's CH_PPWAIT channel until the child's exit clears the child's ppwaitParent
      * under the tree lock and broadcasts. Being uninterruptible, an _lwp_wakeup of that LWP
      * answers EBUSY. The only way out without the child's exit is the supervisor closing (its
      * processes then end without the exit path); the sleep re-checks for that every 50 ms.
      */
-    /** rfork flags (DragonFly {@code <sys/unistd.h>} values). */
-    public static final int RFFDG = 1 << 2, RFMEM = 1 << 5, RFNOWAIT = 1 << 6, RFCFDG = 1 << 12,
-            RFTHREAD = 1 << 13, RFSIGSHARE = 1 << 14, RFLINUXTHPN = 1 << 16, RFPPWAIT = 1 << 31;
-    private static final int ALL = RFFDG | RFMEM | RFNOWAIT | RFCFDG | RFTHREAD | RFSIGSHARE | RFLINUXTHPN
-            | RFPPWAIT;
+    private static final int ALL = FDG | MEM | NOWAIT | CFDG | THREAD | SIGSHARE | LINUXTHPN
+            | PPWAIT;
     static final long CLOSE_POLL_NANOS = 50_000_000L;
 
     private Fork() {
@@ -57,7 +57,7 @@ public final class Fork {
         Objects.requireNonNull(body, "body");
         String call = "fork(flags=0x" + Integer.toHexString(flags) + ")";
         KLwp me = Kernel.curlwp(call);
-        if ((flags & ~ALL) != 0 || (flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG)) {
+        if ((flags & ~ALL) != 0 || (flags & (FDG | CFDG)) == (FDG | CFDG)) {
             throw err(Errno.EINVAL, call);
         }
         Kernel k = me.kernel;
@@ -70,14 +70,14 @@ public final class Fork {
         try {
             if (!p1.isExiting() && !k.isClosed()) {
                 PState s1 = L.st(p1);
-                KProc pptr = (flags & RFNOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1;
+                KProc pptr = (flags & NOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1;
                 p2 = k.newProc(pptr, p1.uid, call);
                 p2.gid = p1.gid;
                 s2 = setUp(L, p1, s1, p2, flags);
                 try {
                     k.procCreated(p2);
-                    k.forkSignals(p1, p2, (flags & RFSIGSHARE) != 0);
-                    for (Proc.ForkHook h : L.forkHooks) {
+                    k.forkSignals(p1, p2, (flags & SIGSHARE) != 0);
+                    for (ForkHook h : L.forkHooks) {
                         h.forked(p1.pid, p2.pid, flags);
                     }
                     // The thread starts under the tree lock, so that no one can find the child
@@ -97,7 +97,7 @@ public final class Fork {
             throw err(Errno.ESRCH, call + ": the calling process is exiting");
         }
         Events.fork(p1, p2, flags);
-        if ((flags & RFPPWAIT) != 0) {
+        if ((flags & PPWAIT) != 0) {
             ppwait(me, k, p1, s2);
         }
         return p2.pid;
@@ -105,15 +105,15 @@ public final class Fork {
 
     /** The child's process state, inherited as the flags say (tree lock held). */
     private static PState setUp(ProcLayer L, KProc p1, PState s1, KProc p2, int flags) {
-        Resources res = (flags & RFCFDG) != 0 ? new Resources()
-                : (flags & RFFDG) != 0 ? s1.resources.copy() : s1.resources.share();
-        Storage mem = (flags & RFMEM) != 0 ? s1.storage : s1.storage.copy();
+        Resources res = (flags & CFDG) != 0 ? new Resources()
+                : (flags & FDG) != 0 ? s1.resources.copy() : s1.resources.share();
+        Storage mem = (flags & MEM) != 0 ? s1.storage : s1.storage.copy();
         PState s2 = new PState(L, p2, res, mem);
         s2.reaper = s1.reaper;
         if (s2.reaper != null) {
             Reapers.hold(s2.reaper);
         }
-        if ((flags & RFTHREAD) != 0) {
+        if ((flags & THREAD) != 0) {
             s2.leader = s1.leader;
             PState ls = L.st(s1.leader);
             if (ls.peers == null) {
@@ -123,10 +123,10 @@ public final class Fork {
         } else {
             s2.leader = p2;
         }
-        if ((flags & RFPPWAIT) != 0) {
+        if ((flags & PPWAIT) != 0) {
             s2.ppwaitParent = p1;
         }
-        if ((flags & RFLINUXTHPN) != 0) {
+        if ((flags & LINUXTHPN) != 0) {
             s2.sigparent = Sig.SIGUSR1;
             L.st(p2.parent).cloneChildren++;
         }

@@ -1,12 +1,12 @@
 package org.lwp4j.proc;
 
-import static org.lwp4j.proc.ProcLayer.SI_USER;
+import static org.lwp4j.Sig.SI_USER;
 import static org.lwp4j.proc.ProcLayer.err;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.lwp4j.Errno;
-import org.lwp4j.Signals;
+import org.lwp4j.Sig;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
@@ -130,8 +130,8 @@ public final class Groups {
             }
             for (KProc m : new ArrayList<>(g.members)) {
                 if (!m.isExiting()) {
-                    L.kernel.psignal(m, Signals.SIGHUP, SI_USER, null);
-                    L.kernel.psignal(m, Signals.SIGCONT, SI_USER, null);
+                    L.kernel.psignal(m, Sig.SIGHUP, SI_USER, null);
+                    L.kernel.psignal(m, Sig.SIGCONT, SI_USER, null);
                 }
             }
         }

@@ -1,9 +1,12 @@
 package org.lwp4j.proc;
 
+import org.lwp4j.Sig;
 import static org.lwp4j.proc.ProcLayer.err;
 
 import java.util.Objects;
 import java.util.Set;
+import static org.lwp4j.Wait.*;
+
 import org.lwp4j.Errno;
 import org.lwp4j.IdType;
 import org.lwp4j.ParkResult;
@@ -13,7 +16,6 @@ import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Wstat;
 
 /**
  * DragonFly {@code kern_wait}: wait for a child to exit, stop or continue.
@@ -50,9 +52,6 @@ public final class KernWait {
      * The sleep is interruptible: a safe-point request (signal, stop, exit) is acted on and the
      * wait goes on, or the LWP exits; a wakeup or Thread.interrupt answers EINTR.
      */
-    /** Option bits (DragonFly {@code <sys/wait.h>} values). */
-    public static final int WNOHANG = 1, WUNTRACED = 2, WSTOPPED = WUNTRACED, WCONTINUED = 4, WNOWAIT = 8,
-            WEXITED = 16, WLINUXCLONE = 0x80000000;
     private static final int ALL = WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED | WLINUXCLONE;
     private static final int EVENTS = WEXITED | WSTOPPED | WCONTINUED;
 
@@ -184,14 +183,14 @@ public final class KernWait {
             if (!keep) {
                 c.stopUnreported = false;
             }
-            return new WaitResult(c.pid, Wstat.stopped(sig), WaitResult.CLD_STOPPED, c.uid, Rusage.ZERO,
+            return new WaitResult(c.pid, stoppedStatus(sig), Sig.CLD_STOPPED, c.uid, Rusage.ZERO,
                     Rusage.ZERO, null);
         }
         if ((options & WCONTINUED) != 0 && c.contUnreported) {
             if (!keep) {
                 c.contUnreported = false;
             }
-            return new WaitResult(c.pid, Wstat.continued(), WaitResult.CLD_CONTINUED, c.uid, Rusage.ZERO,
+            return new WaitResult(c.pid, continuedStatus(), Sig.CLD_CONTINUED, c.uid, Rusage.ZERO,
                     Rusage.ZERO, null);
         }
         return null;
@@ -221,7 +220,7 @@ public final class KernWait {
             PState zs = L.st(z);
             Rusage self = new Rusage(user, cpu - user);
             Rusage kids = new Rusage(zs.cruUserNanos, zs.cruCpuNanos - zs.cruUserNanos);
-            r = new WaitResult(z.pid, zs.xstat, ProcLayer.exitCode(zs.xstat), z.uid, self, kids, zs.fault);
+            r = new WaitResult(z.pid, zs.xstat, exitCode(zs.xstat), z.uid, self, kids, zs.fault);
             if (claimed) {
                 PState qs = L.st(q);
                 qs.cruCpuNanos += cpu + zs.cruCpuNanos;

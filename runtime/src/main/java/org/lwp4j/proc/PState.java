@@ -3,7 +3,7 @@ package org.lwp4j.proc;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.lwp4j.kern.KProc;
-import org.lwp4j.kern.Sig;
+import org.lwp4j.Sig;
 
 /**
  * The process layer's part of a process record ({@code KProc.procExt}). Every field is guarded

@@ -1,14 +1,19 @@
 package org.lwp4j.proc;
 
+import org.lwp4j.ExitHook;
+import org.lwp4j.ForkHook;
 import static org.lwp4j.proc.ProcLayer.err;
 
 import java.util.Objects;
+import static org.lwp4j.ProcFlags.EXTEXIT_LWP;
+import static org.lwp4j.ProcFlags.EXTEXIT_PROC;
+
 import org.lwp4j.Errno;
 import org.lwp4j.Proc;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Wstat;
+import org.lwp4j.Wait;
 
 /**
  * The smaller process calls: exit and extexit, getpid/getppid, the resource table,
@@ -33,8 +38,6 @@ public final class ProcCalls {
      * supervisor; adding removes an earlier copy of the same hook first (DragonFly at_fork
      * warns and replaces), under the list's monitor so that two adds cannot both append.
      */
-    /** extexit's who (DragonFly EXTEXIT_PROC / EXTEXIT_LWP); the action must be EXTEXIT_SIMPLE (0). */
-    public static final int EXTEXIT_PROC = 0, EXTEXIT_LWP = 1 << 16;
 
     private ProcCalls() {
     }
@@ -60,7 +63,7 @@ public final class ProcCalls {
     public static RuntimeException exit(int status) {
         String call = "exit(" + status + ")";
         KLwp me = Kernel.curlwp(call);
-        me.kernel.exit1(me, Wstat.exited(status)); // EPERM for init; false if another LWP exits it
+        me.kernel.exit1(me, Wait.exitedStatus(status)); // EPERM for init; false if another LWP exits it
         throw me.kernel.exitUnwind(me, call);
     }
 
@@ -78,7 +81,7 @@ public final class ProcCalls {
             try {
                 others = p.nlive() > 1;
                 if (others) {
-                    me.setLastExitStatus(Wstat.exited(status));
+                    me.setLastExitStatus(Wait.exitedStatus(status));
                 }
             } finally {
                 p.lock.unlock();
@@ -87,7 +90,7 @@ public final class ProcCalls {
                 throw me.kernel.exitUnwind(me, call);
             }
         }
-        me.kernel.exit1(me, Wstat.exited(status));
+        me.kernel.exit1(me, Wait.exitedStatus(status));
         throw me.kernel.exitUnwind(me, call);
     }
 
@@ -152,7 +155,7 @@ public final class ProcCalls {
 
     // ------------------------------------------------------------------ hooks
 
-    public static void atFork(Proc.ForkHook hook) {
+    public static void atFork(ForkHook hook) {
         Objects.requireNonNull(hook, "hook");
         ProcLayer L = ProcLayer.of(Kernel.curlwp("at_fork"));
         synchronized (L.forkHooks) {
@@ -161,12 +164,12 @@ public final class ProcCalls {
         }
     }
 
-    public static boolean removeAtFork(Proc.ForkHook hook) {
+    public static boolean removeAtFork(ForkHook hook) {
         Objects.requireNonNull(hook, "hook");
         return ProcLayer.of(Kernel.curlwp("rm_at_fork")).forkHooks.remove(hook);
     }
 
-    public static void atExit(Proc.ExitHook hook) {
+    public static void atExit(ExitHook hook) {
         Objects.requireNonNull(hook, "hook");
         ProcLayer L = ProcLayer.of(Kernel.curlwp("at_exit"));
         synchronized (L.exitHooks) {
@@ -175,7 +178,7 @@ public final class ProcCalls {
         }
     }
 
-    public static boolean removeAtExit(Proc.ExitHook hook) {
+    public static boolean removeAtExit(ExitHook hook) {
         Objects.requireNonNull(hook, "hook");
         return ProcLayer.of(Kernel.curlwp("rm_at_exit")).exitHooks.remove(hook);
     }

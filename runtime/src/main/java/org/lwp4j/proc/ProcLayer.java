@@ -1,5 +1,7 @@
 package org.lwp4j.proc;
 
+import org.lwp4j.ExitHook;
+import org.lwp4j.ForkHook;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,8 +11,8 @@ import org.lwp4j.Proc;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Sig;
-import org.lwp4j.kern.Wstat;
+import org.lwp4j.Sig;
+import org.lwp4j.Wait;
 
 /**
  * The process layer of one kernel: group and session tables, the hook lists, and the kernel
@@ -35,14 +37,14 @@ public final class ProcLayer {
      */
 
     /** siginfo code of a signal sent by a process (the signal layer's SI_USER). */
-    static final int SI_USER = org.lwp4j.Signals.SI_USER;
+    static final int SI_USER = org.lwp4j.Sig.SI_USER;
 
     final Kernel kernel;
     /** pgrphashtbl and the sessions by id; guarded by the tree lock. */
     final Map<Integer, Pgrp> pgrps = new HashMap<>();
     final Map<Integer, Session> sessions = new HashMap<>();
-    final CopyOnWriteArrayList<Proc.ForkHook> forkHooks = new CopyOnWriteArrayList<>();
-    final CopyOnWriteArrayList<Proc.ExitHook> exitHooks = new CopyOnWriteArrayList<>();
+    final CopyOnWriteArrayList<ForkHook> forkHooks = new CopyOnWriteArrayList<>();
+    final CopyOnWriteArrayList<ExitHook> exitHooks = new CopyOnWriteArrayList<>();
 
     public ProcLayer(Kernel kernel) {
         this.kernel = kernel;
@@ -172,7 +174,7 @@ public final class ProcLayer {
     }
 
     static int exitCode(int wstatus) {
-        return (wstatus & 0x7f) == 0 ? org.lwp4j.WaitResult.CLD_EXITED : org.lwp4j.WaitResult.CLD_KILLED;
+        return (wstatus & 0x7f) == 0 ? Sig.CLD_EXITED : Sig.CLD_KILLED;
     }
 
     /** SIGKILL p at its LWPs' safe points without the signal layer (peers of an exiting leader). */
@@ -199,6 +201,6 @@ public final class ProcLayer {
     }
 
     static int sigabrt() {
-        return Wstat.signaled(Sig.SIGABRT);
+        return Wait.signaledStatus(Sig.SIGABRT);
     }
 }

@@ -5,13 +5,16 @@ import static org.lwp4j.proc.ProcLayer.err;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import static org.lwp4j.ProcFlags.REAPER_KILL_CHILDREN;
+import static org.lwp4j.ProcFlags.REAPER_KILL_SUBTREE;
+
 import org.lwp4j.Errno;
 import org.lwp4j.ReaperPid;
 import org.lwp4j.ReaperStatus;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Sig;
+import org.lwp4j.Sig;
 
 /**
  * The reaper tree and {@code procctl}: DragonFly {@code kern_fork.c}'s reaper_hold / reaper_drop /
@@ -206,15 +209,13 @@ public final class Reapers {
         }
     }
 
-    /** REAPER_KILL_CHILDREN / REAPER_KILL_SUBTREE. */
-    public static final int KILL_CHILDREN = 1, KILL_SUBTREE = 2;
 
     public static int kill(int pid, int sig, int flags, int subtree) {
         String call = "procctl(P_PID, " + pid + ", PROC_REAP_KILL, sig=" + sig + ", flags=" + flags
                 + ", subtree=" + subtree + ")";
         KLwp me = self(pid, call);
-        if (sig <= 0 || sig >= Sig.NSIG || (flags & ~(KILL_CHILDREN | KILL_SUBTREE)) != 0
-                || flags == (KILL_CHILDREN | KILL_SUBTREE)) {
+        if (sig <= 0 || sig >= Sig.NSIG || (flags & ~(REAPER_KILL_CHILDREN | REAPER_KILL_SUBTREE)) != 0
+                || flags == (REAPER_KILL_CHILDREN | REAPER_KILL_SUBTREE)) {
             throw err(Errno.EINVAL, call);
         }
         ProcLayer L = ProcLayer.of(me);
@@ -230,10 +231,10 @@ public final class Reapers {
                 if (q == p || q == k.init || q.isExiting()) {
                     continue;
                 }
-                if ((flags & KILL_CHILDREN) != 0 && q.parent != r) {
+                if ((flags & REAPER_KILL_CHILDREN) != 0 && q.parent != r) {
                     continue;
                 }
-                if ((flags & KILL_SUBTREE) != 0 && e[1].pid != subtree) {
+                if ((flags & REAPER_KILL_SUBTREE) != 0 && e[1].pid != subtree) {
                     continue;
                 }
                 if (p.uid != 0 && q.uid != p.uid) {
@@ -249,7 +250,7 @@ public final class Reapers {
             throw err(refused > 0 ? Errno.EPERM : Errno.ESRCH, call);
         }
         for (KProc q : targets) {
-            k.psignal(q, sig, ProcLayer.SI_USER, p);
+            k.psignal(q, sig, Sig.SI_USER, p);
         }
         return targets.size();
     }

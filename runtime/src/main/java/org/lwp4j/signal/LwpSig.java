@@ -1,7 +1,7 @@
 package org.lwp4j.signal;
 
-import org.lwp4j.Signals;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.Sig;
+import org.lwp4j.SigInfo;
 
 /**
  * The signal state of one LWP beyond its mask and pending set ({@code KLwp.sigExt}), made on
@@ -9,7 +9,7 @@ import org.lwp4j.Signals.SigInfo;
  */
 final class LwpSig {
     /** siginfo of each LWP-pending signal (index: signal number). */
-    final SigInfo[] info = new SigInfo[Signals.NSIG];
+    final SigInfo[] info = new SigInfo[Sig.NSIG];
     /** A sender interrupted the LWP's thread to wake a blocking JDK call; cleared at delivery. */
     boolean interrupted;
 }

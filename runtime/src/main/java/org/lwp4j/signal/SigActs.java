@@ -2,8 +2,8 @@ package org.lwp4j.signal;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.lwp4j.Signals;
-import org.lwp4j.Signals.Disposition;
+import org.lwp4j.Sig;
+import org.lwp4j.Disposition;
 import org.lwp4j.kern.KProc;
 
 /**
@@ -21,7 +21,7 @@ final class SigActs {
      * each. Processes that have exited are pruned whenever the list is read or grown, so it is
      * bounded by the live sharers plus those that exited since.
      */
-    private volatile Disposition[] acts = new Disposition[Signals.NSIG];
+    private volatile Disposition[] acts = new Disposition[Sig.NSIG];
     private final List<KProc> sharers = new ArrayList<>(1);
 
     SigActs(KProc owner) {
@@ -50,7 +50,7 @@ final class SigActs {
         Disposition[] a = acts.clone();
         Disposition old = a[sig] == null ? Disposition.DEFAULT : a[sig];
         a[sig] = d == Disposition.DEFAULT ? null : d;
-        if (sig == Signals.SIGCHLD) {
+        if (sig == Sig.SIGCHLD) {
             // Before the table is published: whoever sees the new SIGCHLD disposition (get()
             // takes no lock) also sees noCldWait follow it.
             boolean n = noCldWait(a);
@@ -91,7 +91,7 @@ final class SigActs {
     }
 
     private static boolean noCldWait(Disposition[] a) {
-        Disposition d = a[Signals.SIGCHLD] == null ? Disposition.DEFAULT : a[Signals.SIGCHLD];
-        return d.kind() == Disposition.Kind.IGNORE || (d.flags() & Signals.SA_NOCLDWAIT) != 0;
+        Disposition d = a[Sig.SIGCHLD] == null ? Disposition.DEFAULT : a[Sig.SIGCHLD];
+        return d.kind() == Disposition.Kind.IGNORE || (d.flags() & Sig.SA_NOCLDWAIT) != 0;
     }
 }

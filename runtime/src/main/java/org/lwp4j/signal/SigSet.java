@@ -1,6 +1,6 @@
 package org.lwp4j.signal;
 
-import static org.lwp4j.Signals.*;
+import static org.lwp4j.Sig.*;
 
 /**
  * Signal sets (a long, bit {@code n - 1} for signal {@code n}) and each signal's default action

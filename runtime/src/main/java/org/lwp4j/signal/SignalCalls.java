@@ -1,11 +1,11 @@
 package org.lwp4j.signal;
 
-import static org.lwp4j.Signals.*;
+import static org.lwp4j.Sig.*;
 
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
-import org.lwp4j.Signals.Disposition;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.Disposition;
+import org.lwp4j.SigInfo;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;

@@ -1,14 +1,14 @@
 package org.lwp4j.signal;
 
-import static org.lwp4j.Signals.*;
+import static org.lwp4j.Sig.*;
 
-import org.lwp4j.Signals.Disposition;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.Disposition;
+import org.lwp4j.SigInfo;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Wstat;
+import org.lwp4j.Wait;
 import org.lwp4j.sleep.Waiter;
 
 /**
@@ -450,7 +450,7 @@ public final class SignalLayer {
                 p.lock.unlock();
             }
             if (terminate) {
-                k.exit1(l, Wstat.signaled(sig));
+                k.exit1(l, Wait.signaledStatus(sig));
                 throw k.exitUnwind(l, "killed by " + name(sig));
             }
             try {

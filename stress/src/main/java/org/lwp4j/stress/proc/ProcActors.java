@@ -1,5 +1,6 @@
 package org.lwp4j.stress.proc;
 
+import org.lwp4j.Wait;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +95,7 @@ final class ProcActors {
     static int forkZombie(int status) {
         return inParent(() -> {
             int pid = Proc.fork(() -> Proc.exit(status));
-            Proc.wait(IdType.P_PID, pid, Proc.WEXITED | Proc.WNOWAIT);
+            Proc.wait(IdType.P_PID, pid, Wait.WEXITED | Wait.WNOWAIT);
             return pid;
         });
     }
@@ -126,7 +127,7 @@ final class ProcActors {
     static WaitResult reapBounded(int pid, Runnable atZombie) {
         return inParent(() -> {
             long giveUp = System.nanoTime() + STUCK_NANOS;
-            while (Proc.wait(IdType.P_PID, pid, Proc.WEXITED | Proc.WNOWAIT | Proc.WNOHANG).isNone()) {
+            while (Proc.wait(IdType.P_PID, pid, Wait.WEXITED | Wait.WNOWAIT | Wait.WNOHANG).isNone()) {
                 if (System.nanoTime() - giveUp > 0) {
                     return null;
                 }
@@ -141,11 +142,11 @@ final class ProcActors {
     static String waitOutcome(int pid, int options) {
         return inParent(() -> {
             try {
-                WaitResult r = Proc.wait(IdType.P_PID, pid, Proc.WEXITED | options);
+                WaitResult r = Proc.wait(IdType.P_PID, pid, Wait.WEXITED | options);
                 if (r.isNone()) {
                     return "NONE";
                 }
-                return r.pid() == pid ? ((options & Proc.WNOWAIT) != 0 ? "SEEN" : "REAPED") : "WRONG " + r;
+                return r.pid() == pid ? ((options & Wait.WNOWAIT) != 0 ? "SEEN" : "REAPED") : "WRONG " + r;
             } catch (LwpException e) {
                 return e.errno().name();
             }

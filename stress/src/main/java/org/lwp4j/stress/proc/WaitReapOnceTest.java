@@ -3,6 +3,7 @@ package org.lwp4j.stress.proc;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import org.lwp4j.Wait;
 import org.lwp4j.Proc;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -58,12 +59,12 @@ public class WaitReapOnceTest {
 
         @Actor
         public void waiter1(LL_Result r) {
-            r.r1 = ProcActors.waitOutcome(child, Proc.WNOHANG);
+            r.r1 = ProcActors.waitOutcome(child, Wait.WNOHANG);
         }
 
         @Actor
         public void waiter2(LL_Result r) {
-            r.r2 = ProcActors.waitOutcome(child, Proc.WNOHANG);
+            r.r2 = ProcActors.waitOutcome(child, Wait.WNOHANG);
         }
     }
 
@@ -79,7 +80,7 @@ public class WaitReapOnceTest {
 
         @Actor
         public void look(LL_Result r) {
-            r.r1 = ProcActors.waitOutcome(child, Proc.WNOWAIT);
+            r.r1 = ProcActors.waitOutcome(child, Wait.WNOWAIT);
         }
 
         @Actor

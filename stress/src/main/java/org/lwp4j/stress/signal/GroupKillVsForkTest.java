@@ -3,6 +3,7 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import org.lwp4j.Sig;
 import org.lwp4j.Errno;
 import org.lwp4j.Lwp;
 import org.lwp4j.LwpException;
@@ -93,7 +94,7 @@ public class GroupKillVsForkTest {
         @Actor
         public void killGroup() {
             SigActors.inParent(() -> {
-                Signals.killpg(f, Signals.SIGKILL);
+                Signals.killpg(f, Sig.SIGKILL);
                 return null;
             });
         }
@@ -119,7 +120,7 @@ public class GroupKillVsForkTest {
                 }
                 SigActors.pause();
             }
-            Signals.kill(kid, Signals.SIGKILL); // do not leave it behind
+            Signals.kill(kid, Sig.SIGKILL); // do not leave it behind
             return "ALIVE";
         }
     }

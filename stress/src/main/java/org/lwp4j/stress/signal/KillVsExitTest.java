@@ -3,6 +3,7 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import org.lwp4j.Sig;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
 import org.lwp4j.Proc;
@@ -54,7 +55,7 @@ public class KillVsExitTest {
 
         @Actor
         public void kill() {
-            killed = SigActors.inParent(() -> SigActors.errnoOf(() -> Signals.kill(child, Signals.SIGTERM)));
+            killed = SigActors.inParent(() -> SigActors.errnoOf(() -> Signals.kill(child, Sig.SIGTERM)));
         }
 
         @Actor

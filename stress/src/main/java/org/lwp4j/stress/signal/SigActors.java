@@ -1,5 +1,7 @@
 package org.lwp4j.stress.signal;
 
+import org.lwp4j.Wait;
+import org.lwp4j.Sig;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +17,8 @@ import org.lwp4j.ParkResult;
 import org.lwp4j.ParkingLot;
 import org.lwp4j.Proc;
 import org.lwp4j.Signals;
-import org.lwp4j.Signals.Disposition;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.Disposition;
+import org.lwp4j.SigInfo;
 import org.lwp4j.Supervisor;
 import org.lwp4j.WaitResult;
 
@@ -78,7 +80,7 @@ final class SigActors {
         public void run() {
             try {
                 Supervisor.Attachment a = sup.attachNewProcess();
-                Signals.sigaction(Signals.SIGUSR1, Disposition.handler(info -> {
+                Signals.sigaction(Sig.SIGUSR1, Disposition.handler(info -> {
                     Object to = Lwp.getPrivate();
                     if (to instanceof Consumer) {
                         ((Consumer<SigInfo>) to).accept(info);
@@ -140,14 +142,14 @@ final class SigActors {
         if (r.exited()) {
             return String.valueOf(r.exitStatus());
         }
-        return r.signaled() ? Signals.name(r.termSig()) : r.toString();
+        return r.signaled() ? Sig.name(r.termSig()) : r.toString();
     }
 
     /** As the parent: wait (bounded) until child {@code pid} has exited; reap it. Null if stuck. */
     static WaitResult reapBounded(int pid) {
         return inParent(() -> {
             long giveUp = System.nanoTime() + STUCK_NANOS;
-            while (Proc.wait(IdType.P_PID, pid, Proc.WEXITED | Proc.WNOWAIT | Proc.WNOHANG).isNone()) {
+            while (Proc.wait(IdType.P_PID, pid, Wait.WEXITED | Wait.WNOWAIT | Wait.WNOHANG).isNone()) {
                 if (System.nanoTime() - giveUp > 0) {
                     return null;
                 }

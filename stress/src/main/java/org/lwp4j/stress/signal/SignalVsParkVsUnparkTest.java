@@ -3,13 +3,14 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import org.lwp4j.Sig;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.lwp4j.Lwp;
 import org.lwp4j.ParkResult;
 import org.lwp4j.Signals;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.SigInfo;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -80,11 +81,11 @@ public class SignalVsParkVsUnparkTest {
             SigActors.inParent(() -> {
                 SigActors.await(() -> parker != 0);
                 if (signalFirst) {
-                    Signals.lwpKill(parker, Signals.SIGUSR1);
+                    Signals.lwpKill(parker, Sig.SIGUSR1);
                     Lwp.unpark(parker, this);
                 } else {
                     Lwp.unpark(parker, this);
-                    Signals.lwpKill(parker, Signals.SIGUSR1);
+                    Signals.lwpKill(parker, Sig.SIGUSR1);
                 }
                 woken = true;
                 return null;

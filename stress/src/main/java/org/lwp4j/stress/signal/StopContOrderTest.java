@@ -3,6 +3,8 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import org.lwp4j.Wait;
+import org.lwp4j.Sig;
 import org.lwp4j.IdType;
 import org.lwp4j.Proc;
 import org.lwp4j.Signals;
@@ -51,7 +53,7 @@ public class StopContOrderTest {
         @Actor
         public void stop() {
             SigActors.inParent(() -> {
-                Signals.kill(child, Signals.SIGSTOP);
+                Signals.kill(child, Sig.SIGSTOP);
                 return null;
             });
         }
@@ -59,7 +61,7 @@ public class StopContOrderTest {
         @Actor
         public void cont() {
             SigActors.inParent(() -> {
-                Signals.kill(child, Signals.SIGCONT);
+                Signals.kill(child, Sig.SIGCONT);
                 return null;
             });
         }
@@ -67,7 +69,7 @@ public class StopContOrderTest {
         @Arbiter
         public void arbiter(LL_Result r) {
             SigActors.inParent(() -> {
-                Signals.kill(child, Signals.SIGUSR1);
+                Signals.kill(child, Sig.SIGUSR1);
                 StringBuilder reports = new StringBuilder();
                 String state = "STUCK";
                 long giveUp = SigActors.stuckAfter();
@@ -92,7 +94,7 @@ public class StopContOrderTest {
                 }
                 r.r1 = state;
                 r.r2 = reports.length() == 0 ? "-" : reports.toString();
-                Signals.kill(child, Signals.SIGKILL);
+                Signals.kill(child, Sig.SIGKILL);
                 Proc.waitpid(child, 0);
                 SigActors.PROBED.remove(child);
                 return null;
@@ -100,7 +102,7 @@ public class StopContOrderTest {
         }
 
         private WaitResult poll() {
-            WaitResult w = Proc.wait(IdType.P_PID, child, Proc.WUNTRACED | Proc.WCONTINUED | Proc.WNOHANG);
+            WaitResult w = Proc.wait(IdType.P_PID, child, Wait.WUNTRACED | Wait.WCONTINUED | Wait.WNOHANG);
             return w.isNone() ? null : w;
         }
     }
