@@ -5,6 +5,7 @@ import java.util.function.BooleanSupplier;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.LwpCalls;
+import org.lwp4j.kern.SleepCalls;
 import org.lwp4j.sleep.Waiter;
 
 /**
@@ -33,7 +34,7 @@ public final class Lwp {
     /** {@code LWP_SUSPENDED}: the LWP does not run until {@link #resume(int)}. */
     public static final int SUSPENDED = LwpCalls.LWP_SUSPENDED;
     /** {@code LWP_UNPARK_MAX}: most ids one {@link #unparkAll} takes. */
-    public static final int UNPARK_MAX = LwpCalls.UNPARK_MAX;
+    public static final int UNPARK_MAX = SleepCalls.UNPARK_MAX;
     /** A deadline that never passes. */
     public static final long FOREVER = Long.MAX_VALUE;
 
@@ -75,9 +76,7 @@ public final class Lwp {
      * LWP of a process to exit ends the process with status 0. Never returns.
      */
     public static void exit() {
-        KLwp me = Kernel.curlwp("_lwp_exit");
-        // exitUnwind also ends the LWP of an attached thread, which no lwpMain will dispose of.
-        throw me.kernel.exitUnwind(me, "called _lwp_exit");
+        throw LwpCalls.exit();
     }
 
     /**
@@ -191,17 +190,17 @@ public final class Lwp {
      * @throws LwpException ESRCH if {@code unparkLid} does not exist (and then no park)
      */
     public static ParkResult park(long deadline, int unparkLid, Object hint, Object unparkHint) {
-        return LwpCalls.park(deadline != FOREVER, deadline, unparkLid, hint, unparkHint);
+        return SleepCalls.park(deadline != FOREVER, deadline, unparkLid, hint, unparkHint);
     }
 
     /** Park on {@code hint} with no deadline. */
     public static ParkResult park(Object hint) {
-        return LwpCalls.park(false, 0, 0, hint, null);
+        return SleepCalls.park(false, 0, 0, hint, null);
     }
 
     /** Park on {@code hint} until the absolute {@link System#nanoTime()} deadline. */
     public static ParkResult parkUntil(long deadline, Object hint) {
-        return LwpCalls.park(deadline != FOREVER, deadline, 0, hint, null);
+        return SleepCalls.park(deadline != FOREVER, deadline, 0, hint, null);
     }
 
     /**
@@ -213,7 +212,7 @@ public final class Lwp {
      * @throws LwpException ESRCH
      */
     public static void unpark(int lid, Object hint) {
-        LwpCalls.unpark(lid, hint);
+        SleepCalls.unpark(lid, hint);
     }
 
     /**
@@ -224,12 +223,12 @@ public final class Lwp {
      * @throws LwpException EINVAL if there are no ids or more than UNPARK_MAX
      */
     public static int unparkAll(int[] lids, Object hint) {
-        return LwpCalls.unparkAll(lids, lids == null ? 0 : lids.length, hint);
+        return SleepCalls.unparkAll(lids, lids == null ? 0 : lids.length, hint);
     }
 
     /** As {@link #unparkAll(int[], Object)} on {@code lids[0..count)}. */
     public static int unparkAll(int[] lids, int count, Object hint) {
-        return LwpCalls.unparkAll(lids, count, hint);
+        return SleepCalls.unparkAll(lids, count, hint);
     }
 
     /**
@@ -243,7 +242,7 @@ public final class Lwp {
      *                      (the marks stay pending there too, as in NetBSD)
      */
     public static void wakeup(int lid) {
-        LwpCalls.wakeup(lid);
+        SleepCalls.wakeup(lid);
     }
 
     static State stateOf(KLwp l) {
@@ -297,6 +296,6 @@ public final class Lwp {
 
     // used by ParkingLot
     static ParkResult lotWait(Object hint, BooleanSupplier validate, boolean timed, long deadline, boolean intr) {
-        return LwpCalls.lotWait(hint, validate, timed, deadline, intr);
+        return SleepCalls.lotWait(hint, validate, timed, deadline, intr);
     }
 }

@@ -1,7 +1,7 @@
 package org.lwp4j;
 
 import java.util.function.BooleanSupplier;
-import org.lwp4j.kern.LwpCalls;
+import org.lwp4j.kern.SleepCalls;
 
 /**
  * A keyed parking lot on the sleep table, for building synchronizers: sleep on a hint only if a
@@ -62,12 +62,12 @@ public final class ParkingLot {
      * @throws LwpException EINVAL if n is negative
      */
     public static int wake(Object hint, int n) {
-        return LwpCalls.lotWake(hint, n);
+        return SleepCalls.lotWake(hint, n);
     }
 
     /** Wake every sleeper of {@code hint}; answers how many were woken. */
     public static int wakeAll(Object hint) {
-        return LwpCalls.lotWake(hint, Integer.MAX_VALUE);
+        return SleepCalls.lotWake(hint, Integer.MAX_VALUE);
     }
 
     /** The answer of {@link #requeue}: how many sleepers were woken and how many moved. */
@@ -81,7 +81,7 @@ public final class ParkingLot {
      * @throws LwpException EINVAL if a count is negative
      */
     public static Requeued requeue(Object from, Object to, int nWake, int nMove) {
-        long r = LwpCalls.lotRequeue(from, to, nWake, nMove);
+        long r = SleepCalls.lotRequeue(from, to, nWake, nMove);
         return new Requeued((int) (r >>> 32), (int) r);
     }
 }

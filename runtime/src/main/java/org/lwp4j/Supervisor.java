@@ -8,9 +8,9 @@ import java.util.function.LongSupplier;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.KernelConfig;
 import org.lwp4j.proc.ProcLayer;
-import org.lwp4j.signal.SignalLayer;
 
 /**
  * The root object, "the kernel": owns the process table, groups and sessions, the sleep table,
@@ -31,9 +31,8 @@ public final class Supervisor implements AutoCloseable {
     private final ProcLayer procLayer;
 
     private Supervisor(KernelConfig cfg) {
-        this.kernel = new Kernel(cfg);
-        this.procLayer = new ProcLayer(kernel);
-        SignalLayer.install(kernel);
+        this.procLayer = new ProcLayer(cfg);
+        this.kernel = procLayer.kernel();
     }
 
     /** A supervisor with the default limits. */
@@ -67,23 +66,10 @@ public final class Supervisor implements AutoCloseable {
 
     /** As {@link #attachNewProcess()} with the given uid (and gid). */
     public Attachment attachNewProcess(int uid) {
-        if (Kernel.current() != null) {
+        if (SafePoints.current() != null) {
             throw new IllegalStateException("attach: the calling thread is already an LWP");
         }
-        KProc p;
-        kernel.tree.lock();
-        try {
-            if (kernel.isClosed()) {
-                // checked before the process record exists, so a refused attach leaves nothing
-                throw new LwpException(Errno.ESRCH, "attach: supervisor closed");
-            }
-            p = kernel.newProc(kernel.init, uid, "attach");
-            p.gid = uid;
-            kernel.procCreated(p);
-        } finally {
-            kernel.tree.unlock();
-        }
-        return new Attachment(kernel.attach(p));
+        return new Attachment(kernel.attach(procLayer.newProcess(uid)));
     }
 
     /**

@@ -347,7 +347,7 @@ class JobControlTest {
             });
             kill(c, SIGSTOP);
             SigTestSupport.awaitAllStopped(sup, proc(c));
-            await(() -> SigTestSupport.underTree(sup, () -> proc(c).stopUnreported), "stop recorded");
+            await(() -> SigTestSupport.underTree(sup, () -> proc(c).sig.jobc.stopReportPending()), "stop recorded");
             kill(c, SIGKILL);
             WaitResult r = Proc.waitpid(c, WJOB);
             assertExactlyOne(r);

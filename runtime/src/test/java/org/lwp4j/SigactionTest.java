@@ -91,21 +91,21 @@ class SigactionTest {
     void noCldWaitFollowsSigchld() {
         try (var a = sup.attachNewProcess()) {
             KProc p = self();
-            assertFalse(p.noCldWait);
+            assertFalse(p.sig.noCldWait);
             sigaction(SIGCHLD, Disposition.IGNORE);
-            assertTrue(p.noCldWait);
+            assertTrue(p.sig.noCldWait);
             sigaction(SIGCHLD, Disposition.DEFAULT);
-            assertFalse(p.noCldWait);
+            assertFalse(p.sig.noCldWait);
             sigaction(SIGCHLD, Disposition.DEFAULT.withFlags(SA_NOCLDWAIT));
-            assertTrue(p.noCldWait);
+            assertTrue(p.sig.noCldWait);
             sigaction(SIGCHLD, Disposition.handler(info -> { }));
-            assertFalse(p.noCldWait);
+            assertFalse(p.sig.noCldWait);
             sigaction(SIGCHLD, Disposition.handler(info -> { }).withFlags(SA_NOCLDWAIT));
-            assertTrue(p.noCldWait);
+            assertTrue(p.sig.noCldWait);
             sigaction(SIGUSR1, Disposition.IGNORE);
-            assertTrue(p.noCldWait, "other signals do not touch it");
+            assertTrue(p.sig.noCldWait, "other signals do not touch it");
             sigaction(SIGCHLD, Disposition.DEFAULT);
-            assertFalse(p.noCldWait);
+            assertFalse(p.sig.noCldWait);
         }
     }
 
@@ -193,7 +193,7 @@ class SigactionTest {
             }, ProcFlags.SIGSHARE);
             LwpTestSupport.await(() -> sigaction(SIGCHLD).kind() == Disposition.Kind.IGNORE,
                     "the child's sigaction seen by the parent");
-            assertTrue(self().noCldWait, "noCldWait of every sharer follows");
+            assertTrue(self().sig.noCldWait, "noCldWait of every sharer follows");
             Disposition h = Disposition.handler(info -> { });
             parentSetLater.set(h);
             sigaction(SIGUSR1, h);

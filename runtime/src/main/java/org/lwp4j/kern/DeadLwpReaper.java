@@ -87,7 +87,7 @@ final class DeadLwpReaper extends Thread {
                 interrupted = true;
             }
         }
-        kernel.disposeDead(l);
+        kernel.lifecycle.disposeDead(l);
         if (interrupted) {
             Thread.interrupted();
         }

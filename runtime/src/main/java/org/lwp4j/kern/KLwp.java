@@ -1,6 +1,7 @@
 package org.lwp4j.kern;
 
 import org.lwp4j.Wait;
+import org.lwp4j.signal.LwpSig;
 import org.lwp4j.sleep.Waiter;
 
 /**
@@ -62,8 +63,12 @@ public final class KLwp extends Waiter {
 
     /** Per-LWP signal mask and pending set (bit n-1 for signal n); guarded by proc.lock. */
     public long sigmask, sigpending;
-    /** Signal-layer state of this LWP (siginfo of pending signals, ...); guarded by proc.lock. */
-    public Object sigExt;
+    /**
+     * The signal layer's state of this LWP beyond its mask and pending set (siginfo of pending
+     * signals, ...), made on first need, since most LWPs never get an LWP-directed signal;
+     * guarded by proc.lock.
+     */
+    public LwpSig sig;
 
     KLwp(Kernel kernel, KProc proc, int lid, Runnable body, boolean detached, boolean attachedThread) {
         this.kernel = kernel;
@@ -144,10 +149,6 @@ public final class KLwp extends Waiter {
         return fault;
     }
 
-    public boolean isDetached() {
-        return detached;
-    }
-
     /** Post safe-point request bits and kick the LWP out of an interruptible sleep. */
     public void post(int bits) {
         AST.getAndBitwiseOr(this, bits);
@@ -158,8 +159,12 @@ public final class KLwp extends Waiter {
         AST.getAndBitwiseAnd(this, ~bits);
     }
 
-    /** Live: created and not yet a zombie. */
-    boolean isLive() {
+    /**
+     * Live: created and not yet a zombie (the one test of liveness).
+     *
+     * @return whether the LWP is live
+     */
+    public boolean isLive() {
         int s = stat;
         return s != LSZOMB && s != LSDEAD;
     }

@@ -12,6 +12,6 @@ final class LwpThread extends Thread {
 
     @Override
     public void run() {
-        lwp.kernel.lwpMain(lwp);
+        lwp.kernel.lifecycle.lwpMain(lwp);
     }
 }

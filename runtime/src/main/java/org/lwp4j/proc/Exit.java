@@ -9,6 +9,7 @@ import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.signal.SignalLayer;
 import org.lwp4j.Sig;
 import org.lwp4j.Wait;
 
@@ -62,7 +63,7 @@ public final class Exit {
     /** An uncaught Throwable in an LWP body: terminate the process with SIGABRT. */
     static void fault(KLwp l, Throwable t) {
         try {
-            l.kernel.exit1(l, Wait.signaledStatus(Sig.SIGABRT));
+            l.kernel.exits.exit1(l, Wait.signaledStatus(Sig.SIGABRT));
         } catch (LwpException e) {
             // init cannot exit: its LWP just ends
         }
@@ -74,7 +75,7 @@ public final class Exit {
         List<KProc> peers = List.of();
         k.tree.lock();
         try {
-            s = L.st(p);
+            s = p.ps;
             s.xstat = wstatus;
             s.fault = master.fault();
             if (s.leader == p && s.peers != null && !s.peers.isEmpty()) {
@@ -106,7 +107,7 @@ public final class Exit {
         } finally {
             k.tree.unlock();
         }
-        k.psignal(pp, sig, Wait.exitCode(wstatus), p);
+        SignalLayer.psignal(pp, sig, Wait.exitCode(wstatus), p);
         Events.procExit(p, wstatus);
         master.post(KLwp.AST_EXIT);
     }
@@ -122,14 +123,13 @@ public final class Exit {
         for (;;) {
             for (KProc q : toKill) {
                 if (killed.add(q)) {
-                    ProcLayer.killProc(q);
+                    SignalLayer.psignal(q, Sig.SIGKILL, Sig.SI_USER, null);
                 }
             }
             k.tree.lock();
             try {
                 while (!s.peers.isEmpty() && killed.containsAll(s.peers) && !k.isClosed()) {
-                    k.sleep.cvWait(master, p, p.pid, CH_PEERS, k.tree, false, true,
-                            k.cfg.clock().getAsLong() + Fork.CLOSE_POLL_NANOS);
+                    p.cvWaitUntil(master, CH_PEERS, k.tree, k.cfg.clock().getAsLong() + Fork.CLOSE_POLL_NANOS);
                 }
                 if (s.peers.isEmpty() || k.isClosed()) {
                     return;
@@ -145,7 +145,7 @@ public final class Exit {
     private static void becomeZombie(ProcLayer L, KProc p, PState s) {
         Kernel k = L.kernel;
         if (s.leader != p) {
-            PState ls = L.st(s.leader);
+            PState ls = s.leader.ps;
             if (ls.peers != null) {
                 ls.peers.remove(p);
             }
@@ -162,9 +162,9 @@ public final class Exit {
         // fixjobc(p, pgrp, 0): p no longer qualifies its group; its live children stop
         // qualifying theirs through p as reparent moves them (and may qualify them again
         // through the reaper). Groups orphaned by it all are signalled at the end.
-        List<Pgrp> dropped = new ArrayList<>(0);
+        Orphans dropped = new Orphans();
         if (s.pgrp != null) {
-            Groups.count(L, p.parent, s.pgrp, false, dropped);
+            Groups.count(p.parent, s.pgrp, false, dropped);
         }
         s.jobcOut = true;
         p.setPstat(KProc.SZOMB);
@@ -177,14 +177,14 @@ public final class Exit {
             }
             reproc.broadcast(KProc.CH_CHILD);
         }
-        Groups.orphanpg(L, dropped);
+        dropped.signal();
         KProc pp = p.parent;
-        if (pp.noCldWait) {
+        if (pp.sig.noCldWait) {
             if (reproc == null) {
                 reproc = reaperOrInit(k, reap);
             }
             if (reproc != pp) {
-                L.st(pp).dropChild(p);
+                pp.ps.dropChild(p);
                 p.parent = reproc;
                 reproc.children.add(p);
                 s.sigparent = Sig.SIGCHLD;
@@ -198,7 +198,7 @@ public final class Exit {
         if (pp == k.init) {
             reapNow(L, pp, p);
         } else {
-            L.st(pp).zombiesOf(s).add(p);
+            pp.ps.zombiesOf(s).add(p);
             pp.broadcast(KProc.CH_CHILD);
         }
     }
@@ -212,22 +212,22 @@ public final class Exit {
      * proc_reparent: c becomes a child of np; a zombie moves to np's queue; a live c's group
      * is counted out through its old parent and in through the new one (tree lock held).
      */
-    static void reparent(ProcLayer L, KProc c, KProc np, List<Pgrp> dropped) {
+    static void reparent(ProcLayer L, KProc c, KProc np, Orphans dropped) {
         KProc op = c.parent;
-        Pgrp cg = L.st(c).pgrp;
-        if (!L.st(c).jobcOut && cg != null) {
-            Groups.count(L, op, cg, false, dropped);
-            Groups.count(L, np, cg, true, dropped);
+        Pgrp cg = c.ps.pgrp;
+        if (!c.ps.jobcOut && cg != null) {
+            Groups.count(op, cg, false, dropped);
+            Groups.count(np, cg, true, dropped);
         }
-        boolean zombie = L.st(op).dropChild(c);
+        boolean zombie = op.ps.dropChild(c);
         c.parent = np;
         np.children.add(c);
-        L.st(c).sigparent = Sig.SIGCHLD;
+        c.ps.sigparent = Sig.SIGCHLD;
         if (zombie) {
             if (np == L.kernel.init) {
                 reapNow(L, np, c);
             } else {
-                L.st(np).zombies.add(c);
+                np.ps.zombies.add(c);
             }
         }
     }
@@ -237,9 +237,9 @@ public final class Exit {
      * the CPU time of an LWP that has not left yet is not counted (tree lock held).
      */
     static void reapNow(ProcLayer L, KProc parent, KProc z) {
-        PState ps = L.st(parent);
+        PState ps = parent.ps;
         ps.dropChild(z);
-        PState zs = L.st(z);
+        PState zs = z.ps;
         z.lock.lock();
         try {
             ps.cruCpuNanos += z.ruCpuNanos() + zs.cruCpuNanos;

@@ -1,7 +1,6 @@
 package org.lwp4j.proc;
 
 import org.lwp4j.ForkHook;
-import static org.lwp4j.proc.ProcLayer.err;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -9,11 +8,14 @@ import java.util.Objects;
 import static org.lwp4j.ProcFlags.*;
 
 import org.lwp4j.Errno;
+import org.lwp4j.LwpException;
 import org.lwp4j.Proc;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.SafePoints;
+import org.lwp4j.signal.SignalLayer;
 import org.lwp4j.Sig;
 
 /**
@@ -56,9 +58,9 @@ public final class Fork {
     public static int fork(Runnable body, int flags) {
         Objects.requireNonNull(body, "body");
         String call = "fork(flags=0x" + Integer.toHexString(flags) + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if ((flags & ~ALL) != 0 || (flags & (FDG | CFDG)) == (FDG | CFDG)) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
         Kernel k = me.kernel;
         ProcLayer.notInHook(k, call);
@@ -69,21 +71,19 @@ public final class Fork {
         k.tree.lock();
         try {
             if (!p1.isExiting() && !k.isClosed()) {
-                PState s1 = L.st(p1);
+                PState s1 = p1.ps;
                 KProc pptr = (flags & NOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1;
                 p2 = k.newProc(pptr, p1.uid, call);
-                p2.gid = p1.gid;
                 s2 = setUp(L, p1, s1, p2, flags);
                 try {
-                    k.procCreated(p2);
-                    k.forkSignals(p1, p2, (flags & SIGSHARE) != 0);
+                    SignalLayer.fork(p1, p2, (flags & SIGSHARE) != 0);
                     for (ForkHook h : L.forkHooks) {
                         h.forked(p1.pid, p2.pid, flags);
                     }
                     // The thread starts under the tree lock, so that no one can find the child
                     // half made (in the table, its thread not started) and a failed start
                     // is undone before anyone looks.
-                    k.startLwp(k.forkLwp(p2, body, call), 0, call);
+                    k.lifecycle.startLwp(k.lifecycle.forkLwp(p2, body, call), 0, call);
                 } catch (Throwable t) {
                     undo(L, p2, s2);
                     throw t;
@@ -93,8 +93,8 @@ public final class Fork {
             k.tree.unlock();
         }
         if (p2 == null) {
-            k.userret(me); // the process is exiting: this LWP ends here
-            throw err(Errno.ESRCH, call + ": the calling process is exiting");
+            k.safePoints.userret(me); // the process is exiting: this LWP ends here
+            throw new LwpException(Errno.ESRCH, call + ": the calling process is exiting");
         }
         Events.fork(p1, p2, flags);
         if ((flags & PPWAIT) != 0) {
@@ -108,14 +108,16 @@ public final class Fork {
         Resources res = (flags & CFDG) != 0 ? new Resources()
                 : (flags & FDG) != 0 ? s1.resources.copy() : s1.resources.share();
         Storage mem = (flags & MEM) != 0 ? s1.storage : s1.storage.copy();
-        PState s2 = new PState(L, p2, res, mem);
+        PState s2 = p2.ps;
+        s2.resources = res;
+        s2.storage = mem;
         s2.reaper = s1.reaper;
         if (s2.reaper != null) {
             Reapers.hold(s2.reaper);
         }
         if ((flags & THREAD) != 0) {
             s2.leader = s1.leader;
-            PState ls = L.st(s1.leader);
+            PState ls = s1.leader.ps;
             if (ls.peers == null) {
                 ls.peers = new LinkedHashSet<>();
             }
@@ -128,9 +130,8 @@ public final class Fork {
         }
         if ((flags & LINUXTHPN) != 0) {
             s2.sigparent = Sig.SIGUSR1;
-            L.st(p2.parent).cloneChildren++;
+            p2.parent.ps.cloneChildren++;
         }
-        p2.procExt = s2;
         Groups.enter(L, p2, s2, s1.pgrp);
         return s2;
     }
@@ -139,10 +140,10 @@ public final class Fork {
     private static void undo(ProcLayer L, KProc p2, PState s2) {
         Kernel k = L.kernel;
         if (p2.parent != null) {
-            L.st(p2.parent).dropChild(p2);
+            p2.parent.ps.dropChild(p2);
         }
         if (s2.pgrp != null) {
-            Groups.fixjobc(L, p2, s2.pgrp, false, new ArrayList<>(0)); // it never ran: nothing to signal
+            Groups.fixjobc(p2, s2.pgrp, false, new Orphans()); // it never ran: nothing to signal
         }
         k.removeProc(p2);
         p2.setPstat(KProc.SDEAD);
@@ -152,7 +153,7 @@ public final class Fork {
             s2.reaper = null;
         }
         if (s2.leader != p2) {
-            PState ls = L.st(s2.leader);
+            PState ls = s2.leader.ps;
             if (ls.peers != null) {
                 ls.peers.remove(p2);
             }
@@ -166,8 +167,7 @@ public final class Fork {
         k.tree.lock();
         try {
             while (s2.ppwaitParent != null && !k.isClosed()) {
-                k.sleep.cvWait(me, p1, p1.pid, KProc.CH_PPWAIT, k.tree, false, true,
-                        k.cfg.clock().getAsLong() + CLOSE_POLL_NANOS);
+                p1.cvWaitUntil(me, KProc.CH_PPWAIT, k.tree, k.cfg.clock().getAsLong() + CLOSE_POLL_NANOS);
             }
         } finally {
             k.tree.unlock();

@@ -1,13 +1,13 @@
 package org.lwp4j.proc;
 
 import org.lwp4j.Sig;
-import static org.lwp4j.proc.ProcLayer.err;
 
 import java.util.Objects;
 import java.util.Set;
 import static org.lwp4j.Wait.*;
 
 import org.lwp4j.Errno;
+import org.lwp4j.LwpException;
 import org.lwp4j.IdType;
 import org.lwp4j.ParkResult;
 import org.lwp4j.Rusage;
@@ -16,6 +16,8 @@ import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.signal.JobControl;
+import org.lwp4j.kern.SafePoints;
 
 /**
  * DragonFly {@code kern_wait}: wait for a child to exit, stop or continue.
@@ -61,9 +63,9 @@ public final class KernWait {
     public static WaitResult wait(IdType idtype, int id, int options) {
         Objects.requireNonNull(idtype, "idtype");
         String call = "wait(" + idtype + ", " + id + ", 0x" + Integer.toHexString(options) + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if ((options & ~ALL) != 0 || (options & EVENTS) == 0) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
         Kernel k = me.kernel;
         ProcLayer.notInHook(k, call);
@@ -74,9 +76,9 @@ public final class KernWait {
         try {
             if ((idtype == IdType.P_PID || idtype == IdType.P_PGID) && id == 0) {
                 idtype = IdType.P_PGID; // WAIT_MYPGRP
-                id = q.pgid;
+                id = q.pgid();
             }
-            PState qs = L.st(q);
+            PState qs = q.ps;
             boolean clones = (options & WLINUXCLONE) != 0;
             for (;;) {
                 if ((options & WEXITED) != 0) {
@@ -94,7 +96,7 @@ public final class KernWait {
                 } else if (idtype == IdType.P_PID) {
                     KProc c = k.findProc(id);
                     if (c != null && c.parent == q && q.children.contains(c) // not claimed
-                            && L.st(c).linuxClone() == clones) {
+                            && c.ps.linuxClone() == clones) {
                         nfound = 1;
                         WaitResult r = jobEvent(c, options);
                         if (r != null) {
@@ -103,7 +105,7 @@ public final class KernWait {
                     }
                 } else {
                     for (KProc c : q.children) {
-                        if (matches(c, idtype, id) && L.st(c).linuxClone() == clones) {
+                        if (matches(c, idtype, id) && c.ps.linuxClone() == clones) {
                             nfound++;
                             WaitResult r = jobEvent(c, options);
                             if (r != null) {
@@ -113,17 +115,17 @@ public final class KernWait {
                     }
                 }
                 if (nfound == 0) {
-                    throw err(Errno.ECHILD, call);
+                    throw new LwpException(Errno.ECHILD, call);
                 }
                 if ((options & WNOHANG) != 0) {
                     return WaitResult.none();
                 }
-                ParkResult r = k.sleep.cvWait(me, q, q.pid, KProc.CH_CHILD, k.tree, true, false, 0);
+                ParkResult r = q.cvWaitInterruptibly(me, KProc.CH_CHILD, k.tree);
                 if (r == ParkResult.INTERRUPTED) {
                     if (me.ast() != 0) {
-                        k.safePointUnlocked(me, k.tree);
+                        safePointUnlocked(me, k);
                     } else {
-                        throw err(Errno.EINTR, call);
+                        throw new LwpException(Errno.EINTR, call);
                     }
                 }
             }
@@ -131,6 +133,16 @@ public final class KernWait {
             k.tree.unlock();
         }
         return reaped(L, me, q, z, (options & WNOWAIT) == 0);
+    }
+
+    /** The safe point of a wait that holds its own tree lock (once): released for it, held again after. */
+    private static void safePointUnlocked(KLwp me, Kernel k) {
+        k.tree.unlock();
+        try {
+            k.safePoints.userret(me);
+        } finally {
+            k.tree.lock();
+        }
     }
 
     /** The first zombie child in {@code zombies} (one kind's queue) that matches, or null (tree lock held). */
@@ -160,9 +172,9 @@ public final class KernWait {
             case P_PID:
                 return c.pid == id;
             case P_PGID:
-                return c.pgid == id;
+                return c.pgid() == id;
             case P_SID:
-                return c.sid == id;
+                return c.sid() == id;
             case P_UID:
                 return c.uid == id;
             case P_GID:
@@ -177,23 +189,19 @@ public final class KernWait {
         if (c.isExiting()) {
             return null;
         }
-        boolean keep = (options & WNOWAIT) != 0;
-        if ((options & WSTOPPED) != 0 && c.stopUnreported && c.stopSig != 0) {
-            int sig = c.stopSig;
-            if (!keep) {
-                c.stopUnreported = false;
-            }
-            return new WaitResult(c.pid, stoppedStatus(sig), Sig.CLD_STOPPED, c.uid, Rusage.ZERO,
-                    Rusage.ZERO, null);
+        int r = c.sig.jobc.take((options & WSTOPPED) != 0, (options & WCONTINUED) != 0, (options & WNOWAIT) != 0);
+        switch (r) {
+            case JobControl.REPORT_STOP:
+                return new WaitResult(c.pid, stoppedStatus(c.sig.jobc.stopSignal()), Sig.CLD_STOPPED, c.uid,
+                        Rusage.ZERO, Rusage.ZERO, null);
+            case JobControl.REPORT_CONT:
+                return new WaitResult(c.pid, continuedStatus(), Sig.CLD_CONTINUED, c.uid, Rusage.ZERO,
+                        Rusage.ZERO, null);
+            case JobControl.REPORT_NONE:
+                return null;
+            default:
+                throw new IllegalStateException("job control report " + r);
         }
-        if ((options & WCONTINUED) != 0 && c.contUnreported) {
-            if (!keep) {
-                c.contUnreported = false;
-            }
-            return new WaitResult(c.pid, continuedStatus(), Sig.CLD_CONTINUED, c.uid, Rusage.ZERO,
-                    Rusage.ZERO, null);
-        }
-        return null;
     }
 
     /**
@@ -207,7 +215,7 @@ public final class KernWait {
         z.lock.lock();
         try {
             while (z.nlive() > 0) {
-                k.sleep.cvWait(me, z, z.pid, KProc.CH_LWP, z.lock, false, false, 0);
+                z.cvWait(me, KProc.CH_LWP, z.lock);
             }
             cpu = z.ruCpuNanos();
             user = z.ruUserNanos();
@@ -217,12 +225,12 @@ public final class KernWait {
         WaitResult r;
         k.tree.lock();
         try {
-            PState zs = L.st(z);
+            PState zs = z.ps;
             Rusage self = new Rusage(user, cpu - user);
             Rusage kids = new Rusage(zs.cruUserNanos, zs.cruCpuNanos - zs.cruUserNanos);
             r = new WaitResult(z.pid, zs.xstat, exitCode(zs.xstat), z.uid, self, kids, zs.fault);
             if (claimed) {
-                PState qs = L.st(q);
+                PState qs = q.ps;
                 qs.cruCpuNanos += cpu + zs.cruCpuNanos;
                 qs.cruUserNanos += user + zs.cruUserNanos;
                 Exit.release(L, z, zs);
@@ -231,7 +239,7 @@ public final class KernWait {
             k.tree.unlock();
         }
         if (claimed) {
-            k.waitOffCpu(z);
+            k.lifecycle.waitOffCpu(z);
             Events.Wait e = new Events.Wait();
             if (e.shouldCommit()) {
                 e.pid = q.pid;

@@ -1,6 +1,5 @@
 package org.lwp4j.proc;
 
-import static org.lwp4j.proc.ProcLayer.err;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,11 +8,14 @@ import static org.lwp4j.ProcFlags.REAPER_KILL_CHILDREN;
 import static org.lwp4j.ProcFlags.REAPER_KILL_SUBTREE;
 
 import org.lwp4j.Errno;
+import org.lwp4j.LwpException;
 import org.lwp4j.ReaperPid;
 import org.lwp4j.ReaperStatus;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.SafePoints;
+import org.lwp4j.signal.SignalLayer;
 import org.lwp4j.Sig;
 
 /**
@@ -110,9 +112,9 @@ public final class Reapers {
     // ------------------------------------------------------------------ procctl
 
     private static KLwp self(int pid, String call) {
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if (pid != me.proc.pid) {
-            throw err(Errno.EINVAL, call + ": procctl acts on the caller only");
+            throw new LwpException(Errno.EINVAL, call + ": procctl acts on the caller only");
         }
         return me;
     }
@@ -124,9 +126,9 @@ public final class Reapers {
         Kernel k = me.kernel;
         k.tree.lock();
         try {
-            PState s = L.st(me.proc);
+            PState s = me.proc.ps;
             if (s.ownsReaper()) {
-                throw err(Errno.EALREADY, call);
+                throw new LwpException(Errno.EALREADY, call);
             }
             // reaper_init: the new node inherits the reference p held on its old node
             s.reaper = new Reaper(me.proc, s.reaper, 1, Reaper.OWNED);
@@ -142,12 +144,12 @@ public final class Reapers {
         Kernel k = me.kernel;
         k.tree.lock();
         try {
-            PState s = L.st(me.proc);
+            PState s = me.proc.ps;
             if (!s.ownsReaper()) {
-                throw err(Errno.ENOTCONN, call);
+                throw new LwpException(Errno.ENOTCONN, call);
             }
             if (me.proc == k.init) {
-                throw err(Errno.EINVAL, call + ": init is the root reaper");
+                throw new LwpException(Errno.EINVAL, call + ": init is the root reaper");
             }
             Reaper r = s.reaper;
             s.reaper = r.parent;
@@ -163,7 +165,7 @@ public final class Reapers {
 
     /** The caller's reaper process (tree lock held). */
     private static KProc reaperFor(ProcLayer L, KProc p) {
-        PState s = L.st(p);
+        PState s = p.ps;
         return s.ownsReaper() ? p : reaperOf(L, s);
     }
 
@@ -176,7 +178,7 @@ public final class Reapers {
         try {
             KProc p = me.proc;
             KProc r = reaperFor(L, p);
-            int flags = (L.st(p).ownsReaper() ? ReaperStatus.OWNED : 0)
+            int flags = (p.ps.ownsReaper() ? ReaperStatus.OWNED : 0)
                     | (r == k.init ? ReaperStatus.REALINIT : 0);
             int first = r.children.isEmpty() ? -1 : r.children.iterator().next().pid;
             int desc = descendants(L, r, false).size();
@@ -199,7 +201,7 @@ public final class Reapers {
             for (KProc[] e : d) {
                 KProc q = e[0];
                 int flags = ReaperPid.VALID | (q.parent == r ? ReaperPid.CHILD : 0)
-                        | (L.st(q).ownsReaper() ? ReaperPid.REAPER : 0)
+                        | (q.ps.ownsReaper() ? ReaperPid.REAPER : 0)
                         | (q.pstat() >= KProc.SZOMB ? ReaperPid.ZOMBIE : 0);
                 out.add(new ReaperPid(q.pid, e[1].pid, flags));
             }
@@ -216,7 +218,7 @@ public final class Reapers {
         KLwp me = self(pid, call);
         if (sig <= 0 || sig >= Sig.NSIG || (flags & ~(REAPER_KILL_CHILDREN | REAPER_KILL_SUBTREE)) != 0
                 || flags == (REAPER_KILL_CHILDREN | REAPER_KILL_SUBTREE)) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
         ProcLayer L = ProcLayer.of(me);
         Kernel k = me.kernel;
@@ -247,10 +249,10 @@ public final class Reapers {
             k.tree.unlock();
         }
         if (targets.isEmpty()) {
-            throw err(refused > 0 ? Errno.EPERM : Errno.ESRCH, call);
+            throw new LwpException(refused > 0 ? Errno.EPERM : Errno.ESRCH, call);
         }
         for (KProc q : targets) {
-            k.psignal(q, sig, Sig.SI_USER, p);
+            SignalLayer.psignal(q, sig, Sig.SI_USER, p);
         }
         return targets.size();
     }
@@ -270,7 +272,7 @@ public final class Reapers {
             KProc[] e = stack.pop();
             out.add(e);
             KProc q = e[0];
-            if (!all && L.st(q).ownsReaper()) {
+            if (!all && q.ps.ownsReaper()) {
                 continue;
             }
             List<KProc> qk = new ArrayList<>(q.children);

@@ -161,7 +161,7 @@ public final class SleepTable {
      * length is its count, every waiter in it points back at it, hashes to it, and is linked
      * once. Answers null when all holds, else what is wrong.
      */
-    String audit() {
+    public String audit() {
         Bucket[] t = table;
         Set<Waiter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < t.length; i++) {
@@ -286,16 +286,13 @@ public final class SleepTable {
         if (timed && deadline - clock.getAsLong() <= 0) {
             return ParkResult.TIMED_OUT;
         }
-        w.key = key;
-        w.keyHash = keyHash;
-        w.hint = hint;
-        w.kind = Waiter.KIND_PARK;
+        w.prepare(key, keyHash, hint, Waiter.KIND_PARK);
         w.setWchanRelease(channelOf(hint));
         if (!beginSleep(w, false)) {
             w.setWchanRelease(null);
             return ParkResult.ALREADY;
         }
-        return sleep(w, true, timed, deadline, false, false);
+        return sleep(w, true, timed, deadline);
     }
 
     /**
@@ -307,10 +304,7 @@ public final class SleepTable {
         if (timed && deadline - clock.getAsLong() <= 0) {
             return ParkResult.TIMED_OUT;
         }
-        w.key = key;
-        w.keyHash = keyHash;
-        w.hint = hint;
-        w.kind = Waiter.KIND_LOT;
+        w.prepare(key, keyHash, hint, Waiter.KIND_LOT);
         Bucket b = lockBucket(hash(keyHash, hint));
         try {
             if (!validate.getAsBoolean()) {
@@ -325,7 +319,7 @@ public final class SleepTable {
         } finally {
             b.unlock();
         }
-        return sleep(w, interruptible, timed, deadline, true, false);
+        return sleep(w, interruptible, timed, deadline);
     }
 
     /** Set SLEEPING unless a pending mark is there (then consume it and answer false). */
@@ -416,9 +410,23 @@ public final class SleepTable {
         }
     }
 
-    /** @param kernel a kernel wait (cvWait): spins by yielding (see the overview) */
-    private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline,
-                             boolean linked, boolean kernel) {
+    /**
+     * The one sleep every kind of wait ends in (park, lot wait, kernel wait); the kind of the
+     * sleep is {@code w.kind}: a park links itself only when it is about to block, a lot wait
+     * and a kernel wait are linked already; a kernel wait spins by yielding.
+     *
+     * Repeatedly, until an outcome is decided by the CAS in finish:
+     * <ol>
+     * <li>an interruptible sleep with a safe-point request or an interrupt pending: INTERRUPTED;</li>
+     * <li>not woken yet: spin (park: PAUSE, when the runnable LWPs do not outnumber the CPUs;
+     *     kernel wait: yield), or yield once;</li>
+     * <li>woken meanwhile: the waker's outcome;</li>
+     * <li>else link (park) and block until woken, timed out or interrupted.</li>
+     * </ol>
+     */
+    private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline) {
+        boolean kernel = w.kind == Waiter.KIND_KERNEL;
+        boolean linked = w.kind != Waiter.KIND_PARK;
         w.parkCount = w.parkCount + 1;
         if (kernel) {
             w.kwaitCount++;
@@ -518,22 +526,59 @@ public final class SleepTable {
     }
 
     /**
-     * Kernel condition wait (NetBSD {@code cv_wait} / {@code cv_wait_sig}): the caller holds
-     * {@code lock} (once) and has found its condition false. The waiter is linked on (key,
-     * channel) before {@code lock} is released, so a waker that changes the condition under
-     * {@code lock} and then calls {@link #cvBroadcast} cannot miss it. Does not consume the
-     * pending unpark/cancel marks of park. Returns with {@code lock} held again; the caller
-     * re-checks its condition (spurious returns are possible).
+     * Kernel condition wait (NetBSD {@code cv_wait}): the caller holds {@code lock} (once) and
+     * has found its condition false. The waiter is linked on (key, channel) before {@code lock}
+     * is released, so a waker that changes the condition under {@code lock} and then calls
+     * {@link #cvBroadcast} cannot miss it. Uninterruptible: wakeup answers EBUSY, safe-point
+     * kicks and Thread.interrupt are ignored (the interrupt status is kept). Does not consume
+     * the pending unpark/cancel marks of park. Returns with {@code lock} held again; the caller
+     * re-checks its condition (spurious returns are possible). This is the one place where a
+     * callee releases a lock its caller holds, as Condition.await does.
      *
-     * @param interruptible false for an uninterruptible sleep: wakeup answers EBUSY, safe-point
-     *                      kicks and Thread.interrupt are ignored (the interrupt status is kept)
+     * @param w       the calling waiter
+     * @param key     the sleep key (the process)
+     * @param keyHash the key's hash (its pid)
+     * @param channel the channel slept on
+     * @param lock    the interlock, held once by the caller
      */
-    public ParkResult cvWait(Waiter w, Object key, int keyHash, Object channel, Lock lock,
-                             boolean interruptible, boolean timed, long deadline) {
-        w.key = key;
-        w.keyHash = keyHash;
-        w.hint = channel;
-        w.kind = Waiter.KIND_KERNEL;
+    public void cvWait(Waiter w, Object key, int keyHash, Object channel, Lock lock) {
+        cvSleep(w, key, keyHash, channel, lock, false, false, 0);
+    }
+
+    /**
+     * {@code cv_wait_sig}: as {@link #cvWait}, but a safe-point request, a wakeup or
+     * Thread.interrupt ends the sleep.
+     *
+     * @param w       the calling waiter
+     * @param key     the sleep key (the process)
+     * @param keyHash the key's hash (its pid)
+     * @param channel the channel slept on
+     * @param lock    the interlock, held once by the caller
+     * @return UNPARKED after a broadcast (or spuriously), INTERRUPTED
+     */
+    public ParkResult cvWaitInterruptibly(Waiter w, Object key, int keyHash, Object channel, Lock lock) {
+        return cvSleep(w, key, keyHash, channel, lock, true, false, 0);
+    }
+
+    /**
+     * {@code cv_timedwait}: as {@link #cvWait} (uninterruptible), until {@code deadline} of this
+     * table's clock at the latest.
+     *
+     * @param w        the calling waiter
+     * @param key      the sleep key (the process)
+     * @param keyHash  the key's hash (its pid)
+     * @param channel  the channel slept on
+     * @param lock     the interlock, held once by the caller
+     * @param deadline absolute, in the clock's nanoseconds
+     */
+    public void cvWaitUntil(Waiter w, Object key, int keyHash, Object channel, Lock lock, long deadline) {
+        cvSleep(w, key, keyHash, channel, lock, false, true, deadline);
+    }
+
+    /** The kernel wait the three above name; every combination, for the tests of this package. */
+    ParkResult cvSleep(Waiter w, Object key, int keyHash, Object channel, Lock lock,
+                       boolean interruptible, boolean timed, long deadline) {
+        w.prepare(key, keyHash, channel, Waiter.KIND_KERNEL);
         Bucket b = lockBucket(hash(keyHash, channel));
         w.setWchanRelease(channelOf(channel));
         int bits = Waiter.SLEEPING | Waiter.KWAIT | (interruptible ? 0 : Waiter.NOINTR);
@@ -547,7 +592,7 @@ public final class SleepTable {
         b.unlock();
         lock.unlock();
         try {
-            return sleep(w, interruptible, timed, deadline, true, true);
+            return sleep(w, interruptible, timed, deadline);
         } finally {
             lock.lock();
         }

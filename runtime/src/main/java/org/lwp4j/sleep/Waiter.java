@@ -76,6 +76,14 @@ public abstract class Waiter {
     int kind;
     static final int KIND_PARK = 0, KIND_LOT = 1, KIND_KERNEL = 2;
 
+    /** Set the key, hint and kind of the sleep about to begin (owner only, before linking). */
+    final void prepare(Object key, int keyHash, Object hint, int kind) {
+        this.key = key;
+        this.keyHash = keyHash;
+        this.hint = hint;
+        this.kind = kind;
+    }
+
     /** The platform thread this waiter runs on. */
     protected abstract Thread sleeperThread();
 

@@ -44,7 +44,7 @@ class FootprintTest {
             CountDownLatch ready = new CountDownLatch(1);
             CountDownLatch hold = new CountDownLatch(1);
             int lid = Lwp.create(() -> {
-                record.set(Kernel.current());
+                record.set(SafePoints.current());
                 ready.countDown();
                 try {
                     hold.await(20, TimeUnit.SECONDS);

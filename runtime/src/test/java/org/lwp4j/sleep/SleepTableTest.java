@@ -184,7 +184,7 @@ class SleepTableTest {
             lock.lock();
             ParkResult kernel;
             try {
-                kernel = t.cvWait(w, KEY, KEY_HASH, channel, lock, true, true, later());
+                kernel = t.cvSleep(w, KEY, KEY_HASH, channel, lock, true, true, later());
             } finally {
                 lock.unlock();
             }
@@ -492,7 +492,7 @@ class SleepTableTest {
         try {
             for (int i = 0; i < 40; i++) {
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-                assertEquals(ParkResult.TIMED_OUT, st.cvWait(w, KEY, KEY_HASH, "nothing", lock, true, true, deadline));
+                assertEquals(ParkResult.TIMED_OUT, st.cvSleep(w, KEY, KEY_HASH, "nothing", lock, true, true, deadline));
             }
         } finally {
             lock.unlock();
@@ -537,14 +537,14 @@ class SleepTableTest {
         try {
             reads.set(0);
             armed.set(w);
-            assertEquals(ParkResult.UNPARKED, st.cvWait(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
+            assertEquals(ParkResult.UNPARKED, st.cvSleep(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
             assertEquals(3, reads.get(), "woken at the third read of the spin clock");
             assertEquals(2 * start, w.kwaitBudget, "doubled");
             assertEquals(Waiter.MIN_PROBE_SHIFT, w.kwaitProbeShift, "a spin that paid brings probes back");
             for (int i = 0; i < 2; i++) {
                 reads.set(0);
                 armed.set(w);
-                assertEquals(ParkResult.UNPARKED, st.cvWait(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
+                assertEquals(ParkResult.UNPARKED, st.cvSleep(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
             }
             assertEquals(SleepTable.KWAIT_SPIN_NANOS, w.kwaitBudget, "capped at the most");
         } finally {
@@ -576,12 +576,12 @@ class SleepTableTest {
         lock.lock();
         try {
             armed.set(w);
-            assertEquals(ParkResult.INTERRUPTED, st.cvWait(w, KEY, KEY_HASH, "intr", lock, true, false, 0));
+            assertEquals(ParkResult.INTERRUPTED, st.cvSleep(w, KEY, KEY_HASH, "intr", lock, true, false, 0));
             assertFalse(Thread.interrupted(), "the outcome consumed the interrupt");
             assertEquals(3, reads.get(), "interrupted after two yields");
             armed.set(null);
             long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(200);
-            assertEquals(ParkResult.TIMED_OUT, st.cvWait(w, KEY, KEY_HASH, "late", lock, true, true, deadline));
+            assertEquals(ParkResult.TIMED_OUT, st.cvSleep(w, KEY, KEY_HASH, "late", lock, true, true, deadline));
         } finally {
             lock.unlock();
         }
