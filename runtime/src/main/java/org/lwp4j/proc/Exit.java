@@ -4,7 +4,6 @@ import org.lwp4j.ExitHook;
 import java.util.ArrayList;
 import java.util.List;
 import org.lwp4j.LwpException;
-import org.lwp4j.Proc;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;

@@ -9,7 +9,6 @@ import static org.lwp4j.ProcFlags.*;
 
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
-import org.lwp4j.Proc;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;

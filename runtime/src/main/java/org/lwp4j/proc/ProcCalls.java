@@ -10,7 +10,6 @@ import static org.lwp4j.ProcFlags.EXTEXIT_PROC;
 
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
-import org.lwp4j.Proc;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
