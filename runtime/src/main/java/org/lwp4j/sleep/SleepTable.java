@@ -75,7 +75,7 @@ public final class SleepTable {
      * LockSupport's. -Dlwp4j.yields=N sets the number of yields (0 disables them).
      *
      * Kernel waits (cvWait: _lwp_wait, wait, exit's and suspend's waits) spin by yielding, with
-     * the same adaptive budget kept apart (Waiter.kwaitBudget), up to KWAIT_SPIN_NANOS, whatever
+     * the same adaptive policy kept apart (Waiter.kwaitSpin, a SpinBudget), up to KWAIT_SPIN_NANOS, whatever
      * the load: what they wait for is another LWP's work, which a PAUSE spin would keep off this
      * CPU if the scheduler put it here (a new LWP usually starts on its creator's CPU or
      * the other one, depending on load), and which a yield lets run. Where the event comes
@@ -88,8 +88,6 @@ public final class SleepTable {
     private static final int NCPU = Runtime.getRuntime().availableProcessors();
     /** The longest spin, in nanoseconds; also the length of a probe (see spin()). */
     static final int SPIN_NANOS = Integer.getInteger("lwp4j.spinNanos", NCPU > 1 ? 50_000 : 0);
-    /** A budget that halves below this is zero: too short to catch a wake from another core. */
-    private static final int MIN_SPIN_NANOS = 500;
     /** Yields before blocking when the sleeper does not spin (see the overview). */
     private static final int YIELDS = Integer.getInteger("lwp4j.yields", 1);
     /** The longest yielding spin of a kernel wait, in nanoseconds (see the overview). */
@@ -341,37 +339,23 @@ public final class SleepTable {
     }
 
     /**
-     * Adaptive spin on the owner's park word, bounded in time. Each waiter keeps its own budget
-     * (nanoseconds): a spin that ends in a wake doubles it (up to the most), one that ends
-     * empty-handed halves it. Where wakes come fast (a partner on another core) the budget stays
-     * high; where they do not (a busy or oversubscribed machine, including load from other
-     * processes we cannot count) it decays to nothing and the sleeper blocks at once.
-     *
-     * A budget at zero is probed with the full length now and then, so that one lost in a quiet
-     * spell (warm-up, a partner that paused, a partner that was blocked too) comes back: the
-     * probe must outlast a blocked partner's wake-up to see its answer. Probes come every 16
-     * sleeps, and each failed probe doubles that interval, up to every 1024 sleeps, so that on a
-     * machine where spinning does not pay they cost little (one longest spin per 1024 sleeps).
+     * Adaptive spin on the owner's park word, bounded in time, as the sleep's SpinBudget says
+     * (its states and how it adapts are written down there). Where wakes come fast (a partner
+     * on another core) the budget stays high; where they do not (a busy or oversubscribed
+     * machine, including load from other processes we cannot count) it decays to nothing and
+     * the sleeper blocks at once, with a probe now and then so that a budget lost in a quiet
+     * spell comes back.
      *
      * A park spins with PAUSE and reads the spin clock (the real one) every 8 pauses; a kernel
-     * wait ({@code yielding}) spins with Thread.yield, reads the clock after each, and keeps a
-     * budget, probe interval and sleep count of its own (kwaitBudget, kwaitProbeShift,
-     * kwaitCount), so that neither kind of sleep starves the other's probes. At those same
-     * points a spin also ends on Thread.interrupt (interruptible sleeps) and at the deadline
-     * (timed ones), leaving the budget as it was.
+     * wait ({@code yielding}) spins with Thread.yield and reads the clock after each. At those
+     * same points a spin also ends on Thread.interrupt (interruptible sleeps) and at the
+     * deadline (timed ones), leaving the budget as it was.
      */
-    private void spin(Waiter w, boolean yielding, boolean interruptible, boolean timed, long deadline,
-                      Thread me) {
-        int most = yielding ? KWAIT_SPIN_NANOS : SPIN_NANOS;
-        int budget = yielding ? w.kwaitBudget : w.spinBudget;
-        int shift = yielding ? w.kwaitProbeShift : w.probeShift;
-        boolean probe = budget == 0;
-        if (probe) {
-            int sleeps = yielding ? w.kwaitCount : w.parkCount - w.kwaitCount;
-            if ((sleeps & ((1 << shift) - 1)) != 0) {
-                return;
-            }
-            budget = most;
+    private void spin(Waiter w, SpinBudget sb, int most, boolean yielding, boolean interruptible, boolean timed,
+                      long deadline, Thread me) {
+        int budget = sb.next(most);
+        if (budget == 0) {
+            return;
         }
         LongSupplier sc = spinClock;
         long start = sc.getAsLong();
@@ -391,23 +375,7 @@ public final class SleepTable {
                 break;
             }
         }
-        if ((w.pw & Waiter.WOKEN) != 0) {
-            budget = Math.min(most, Math.max(MIN_SPIN_NANOS, budget << 1));
-            shift = Waiter.MIN_PROBE_SHIFT;
-        } else if (probe) {
-            budget = 0;
-            shift = Math.min(Waiter.MAX_PROBE_SHIFT, shift + 1);
-        } else {
-            int half = budget >>> 1;
-            budget = half < MIN_SPIN_NANOS ? 0 : half;
-        }
-        if (yielding) {
-            w.kwaitBudget = budget;
-            w.kwaitProbeShift = shift;
-        } else {
-            w.spinBudget = budget;
-            w.probeShift = shift;
-        }
+        sb.done((w.pw & Waiter.WOKEN) != 0, most);
     }
 
     /**
@@ -428,19 +396,17 @@ public final class SleepTable {
         boolean kernel = w.kind == Waiter.KIND_KERNEL;
         boolean linked = w.kind != Waiter.KIND_PARK;
         w.parkCount = w.parkCount + 1;
-        if (kernel) {
-            w.kwaitCount++;
-        }
+        (kernel ? w.kwaitSpin : w.parkSpin).countSleep();
         Thread me = Thread.currentThread();
         if (interruptible && (w.safePointPending() || me.isInterrupted())) {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
         if ((w.pw & Waiter.WOKEN) == 0) {
             if (!kernel && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
-                spin(w, false, interruptible, timed, deadline, me);
+                spin(w, w.parkSpin, SPIN_NANOS, false, interruptible, timed, deadline, me);
             } else {
                 if (kernel && KWAIT_SPIN_NANOS > 0) {
-                    spin(w, true, interruptible, timed, deadline, me);
+                    spin(w, w.kwaitSpin, KWAIT_SPIN_NANOS, true, interruptible, timed, deadline, me);
                 }
                 for (int i = 0; i < YIELDS && (w.pw & Waiter.WOKEN) == 0; i++) {
                     Thread.yield(); // let a runnable partner on this CPU answer before we block

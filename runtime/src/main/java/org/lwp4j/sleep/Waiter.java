@@ -41,15 +41,10 @@ public abstract class Waiter {
 
     /** The park word; see the packing above. */
     volatile int pw;
-    /** Adaptive spin budget (nanoseconds); owner only. See SleepTable.spin. */
-    int spinBudget = SleepTable.SPIN_NANOS;
-    /** A zero budget is probed every 2^probeShift sleeps; owner only. See SleepTable.spin. */
-    int probeShift = MIN_PROBE_SHIFT;
-    static final int MIN_PROBE_SHIFT = 4, MAX_PROBE_SHIFT = 10;
-    /** The same two for kernel waits, which spin by yielding, and their count; owner only. */
-    int kwaitBudget = SleepTable.KWAIT_SPIN_NANOS;
-    int kwaitProbeShift = MIN_PROBE_SHIFT;
-    int kwaitCount;
+    /** The spin policy of parks and parking-lot waits; owner only. See SpinBudget. */
+    final SpinBudget parkSpin = new SpinBudget(SleepTable.SPIN_NANOS);
+    /** The spin policy of kernel waits, which spin by yielding; owner only. */
+    final SpinBudget kwaitSpin = new SpinBudget(SleepTable.KWAIT_SPIN_NANOS);
 
     /** Number of sleeps begun (NetBSD's counter, adapted); written by the owner only. */
     volatile int parkCount;
