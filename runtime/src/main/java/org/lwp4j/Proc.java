@@ -75,6 +75,34 @@ public final class Proc {
      */
     public static final int WLINUXCLONE = KernWait.WLINUXCLONE;
 
+    /** The wait option bits with their names, in the order {@link #waitOptionNames} prints them. */
+    private static final int[] WAIT_OPTION_BITS = {WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT, WLINUXCLONE};
+    private static final String[] WAIT_OPTION_NAMES = {"WEXITED", "WSTOPPED", "WCONTINUED", "WNOHANG", "WNOWAIT",
+        "WLINUXCLONE"};
+
+    /**
+     * The names of the wait option bits in {@code options}, joined with {@code |}
+     * ({@code "WEXITED|WNOHANG"}); bits without a name are appended in hex ({@code "WNOHANG|0x40"});
+     * no bits at all is {@code "0"}. Error messages of the wait calls print their options so.
+     *
+     * @param options wait option bits, as given to {@link #wait(IdType, int, int)}
+     * @return the names of the bits
+     */
+    public static String waitOptionNames(int options) {
+        StringBuilder sb = new StringBuilder();
+        int rest = options;
+        for (int i = 0; i < WAIT_OPTION_BITS.length; i++) {
+            if ((rest & WAIT_OPTION_BITS[i]) != 0) {
+                sb.append(sb.length() == 0 ? "" : "|").append(WAIT_OPTION_NAMES[i]);
+                rest &= ~WAIT_OPTION_BITS[i];
+            }
+        }
+        if (rest != 0) {
+            sb.append(sb.length() == 0 ? "" : "|").append("0x").append(Integer.toHexString(rest));
+        }
+        return sb.length() == 0 ? "0" : sb.toString();
+    }
+
     /** {@link #extexit} who: the whole process. */
     public static final int EXTEXIT_PROC = ProcCalls.EXTEXIT_PROC;
     /** {@link #extexit} who: just the calling LWP (the last LWP ends the process). */

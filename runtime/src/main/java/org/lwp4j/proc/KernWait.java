@@ -7,6 +7,7 @@ import java.util.Set;
 import org.lwp4j.Errno;
 import org.lwp4j.IdType;
 import org.lwp4j.ParkResult;
+import org.lwp4j.Proc;
 import org.lwp4j.Rusage;
 import org.lwp4j.WaitResult;
 import org.lwp4j.kern.Events;
@@ -61,7 +62,7 @@ public final class KernWait {
 
     public static WaitResult wait(IdType idtype, int id, int options) {
         Objects.requireNonNull(idtype, "idtype");
-        String call = "wait(" + idtype + ", " + id + ", 0x" + Integer.toHexString(options) + ")";
+        String call = "wait(" + idtype + ", " + id + ", " + Proc.waitOptionNames(options) + ")";
         KLwp me = Kernel.curlwp(call);
         if ((options & ~ALL) != 0 || (options & EVENTS) == 0) {
             throw err(Errno.EINVAL, call);
