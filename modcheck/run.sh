@@ -58,7 +58,8 @@ check() {
   else
     failed=$((failed + 1))
     echo "modcheck: $name FAILED: $why"
-    echo "  $java --module-path modcheck/target/classes:${MP//"$ROOT"//} -m app/app.Main printed:"
+    local rel="${MP//"$ROOT/"/}"
+    echo "  $java --module-path modcheck/target/classes:$rel -m app/app.Main printed:"
     sed -n '1,8s/^/  | /p' "$log"
   fi
 }
