@@ -25,10 +25,38 @@ public final class Wait {
     /** Wait option: report exited children (reaping them unless WNOWAIT). */
     public static final int WEXITED = 16;
     /**
-     * Wait option: report only the children forked with {@link #LINUXTHPN} (whose parent signal
+     * Wait option: report only the children forked with {@link ProcFlags#LINUXTHPN} (whose parent signal
      * is not SIGCHLD), and none of the others.
      */
     public static final int WLINUXCLONE = 0x80000000;
+
+    /** The wait option bits with their names, in the order {@link #optionNames} prints them. */
+    private static final int[] WAIT_OPTION_BITS = {WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT, WLINUXCLONE};
+    private static final String[] WAIT_OPTION_NAMES = {"WEXITED", "WSTOPPED", "WCONTINUED", "WNOHANG", "WNOWAIT",
+        "WLINUXCLONE"};
+
+    /**
+     * The names of the wait option bits in {@code options}, joined with {@code |}
+     * ({@code "WEXITED|WNOHANG"}); bits without a name are appended in hex ({@code "WNOHANG|0x40"});
+     * no bits at all is {@code "0"}. Error messages of the wait calls print their options so.
+     *
+     * @param options wait option bits, as given to {@link Proc#wait(IdType, int, int)}
+     * @return the names of the bits
+     */
+    public static String optionNames(int options) {
+        StringBuilder sb = new StringBuilder();
+        int rest = options;
+        for (int i = 0; i < WAIT_OPTION_BITS.length; i++) {
+            if ((rest & WAIT_OPTION_BITS[i]) != 0) {
+                sb.append(sb.length() == 0 ? "" : "|").append(WAIT_OPTION_NAMES[i]);
+                rest &= ~WAIT_OPTION_BITS[i];
+            }
+        }
+        if (rest != 0) {
+            sb.append(sb.length() == 0 ? "" : "|").append("0x").append(Integer.toHexString(rest));
+        }
+        return sb.length() == 0 ? "0" : sb.toString();
+    }
 
     /** The low byte of a stopped status ({@code _WSTOPPED}). */
     private static final int WSTOPPED_LOW = 0x7f;

@@ -68,8 +68,9 @@ public record WaitResult(int pid, int status, int code, int uid, Rusage rusage, 
         if (isNone()) {
             return "WaitResult[none yet]";
         }
-        String what = exited() ? "exited " + exitStatus() : signaled() ? "killed by " + termSig()
-                : stopped() ? "stopped by " + stopSig() : continued() ? "continued" : "status " + status;
+        String what = exited() ? "exited " + exitStatus() : signaled() ? "killed by " + Sig.name(termSig())
+                : stopped() ? "stopped by " + Sig.name(stopSig()) : continued() ? "continued"
+                : "status 0x" + Integer.toHexString(status);
         return "WaitResult[pid=" + pid + ", " + what + ", code=" + code + ", uid=" + uid + ", rusage="
                 + rusage + ", children=" + childrenRusage + (fault == null ? "" : ", fault=" + fault) + "]";
     }

@@ -22,8 +22,8 @@ final class ProcTestSupport {
                 return r;
             }
             if (System.nanoTime() - deadline > 0) {
-                fail("child " + pid + " reported nothing within " + LwpTestSupport.WAIT_MILLIS + " ms (options 0x"
-                        + Integer.toHexString(options) + ")");
+                fail("child " + pid + " reported nothing within " + LwpTestSupport.WAIT_MILLIS + " ms (options "
+                        + Wait.optionNames(options) + ")");
             }
             Lwp.parkUntil(System.nanoTime() + 1_000_000, "poll");
         }

@@ -5,6 +5,7 @@ import static org.lwp4j.LwpTestSupport.expectErrno;
 import static org.lwp4j.Sig.*;
 import static org.lwp4j.Signals.*;
 
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,7 +40,7 @@ class SignalPermissionTest {
     }
 
     @Test
-    void signalsAcrossUidsAnswerEpermUnlessTheSenderIsRoot() {
+    void signalsAcrossUidsAnswerEpermUnlessTheSenderIsRoot() throws InterruptedException {
         Victim mine = victim(1000), theirs = victim(2000);
         try (var a = sup.attachNewProcess(1000)) {
             Proc.setsid();
@@ -53,13 +54,21 @@ class SignalPermissionTest {
             kill(mine.pid(), SIGTERM);
             assertKilledBy(mine);
         }
+        // The root sender is joined before the test ends: were it still attached when close()
+        // kills its process, it would unwind with LwpExit into the default uncaught handler.
+        AtomicReference<Throwable> rootFailed = new AtomicReference<>();
         Thread root = new Thread(() -> {
             try (var a = sup.attachNewProcess(0)) {
                 kill(theirs.pid(), SIGTERM);
+            } catch (Throwable t) {
+                rootFailed.set(t);
             }
-        });
+        }, "root-sender");
         root.start();
         assertKilledBy(theirs);
+        root.join(LwpTestSupport.WAIT_MILLIS);
+        assertFalse(root.isAlive(), "the root sender did not end within " + LwpTestSupport.WAIT_MILLIS + " ms");
+        assertNull(rootFailed.get(), () -> "the root sender failed: " + rootFailed.get());
     }
 
     @Test

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jctools.maps.NonBlockingHashMapLong;
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.ParkResult;
@@ -19,9 +19,11 @@ import org.lwp4j.signal.ProcSig;
 public final class KProc {
     /*
      * Locking. lock (NetBSD p_lock) guards the LWP set's membership and counts, every LWP's
-     * lifecycle fields, lastLid and the exit election. The LWP table itself is a non-blocking map
-     * so that park/unpark can find a target by lid without any lock (lwp_find); it is only
-     * modified under lock. Tree fields (parent, children, pgrp, session, zombie list) are guarded
+     * lifecycle fields, lastLid and the exit election. The LWP table itself is a
+     * ConcurrentHashMap, whose get takes no lock, so that park/unpark can find a target by lid
+     * without any lock (lwp_find); it is only modified under lock. (It was jctools'
+     * NonBlockingHashMapLong, which needs sun.misc.Unsafe: that broke user modules on the module
+     * path and warns on JDK 24+.) Tree fields (parent, children, pgrp, session, zombie list) are guarded
      * by the kernel's tree lock (DragonFly's proc_token). Lock order: tree lock, then p.lock.
      *
      * Kernel waits of this process's LWPs sleep in the sleep table keyed by this process, on
@@ -50,7 +52,7 @@ public final class KProc {
     public final Kernel kernel;
     public final int pid;
     public final ReentrantLock lock = new ReentrantLock();
-    final NonBlockingHashMapLong<KLwp> lwps = new NonBlockingHashMapLong<>();
+    final ConcurrentHashMap<Integer, KLwp> lwps = new ConcurrentHashMap<>();
 
     volatile int pstat = SACTIVE;
     /** A stop (SIGSTOP and kin) is in force: new LWPs start stopped. */

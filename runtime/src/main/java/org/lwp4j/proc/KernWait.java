@@ -62,7 +62,7 @@ public final class KernWait {
 
     public static WaitResult wait(IdType idtype, int id, int options) {
         Objects.requireNonNull(idtype, "idtype");
-        String call = "wait(" + idtype + ", " + id + ", 0x" + Integer.toHexString(options) + ")";
+        String call = "wait(" + idtype + ", " + id + ", " + optionNames(options) + ")";
         KLwp me = SafePoints.curlwp(call);
         if ((options & ~ALL) != 0 || (options & EVENTS) == 0) {
             throw new LwpException(Errno.EINVAL, call);
