@@ -58,6 +58,7 @@ final class Court {
     static final String SPIN_THEN_PARK = "spinThenPark";
     static final String EXCHANGER = "exchanger";
     static final String TRANSFER_QUEUE = "transferQueue";
+    static final String OWN_WORD = "ownWord";
 
     /** The plain spin-then-park's spin, in nanoseconds (issue 13: 50 us, as lwp4j's longest). */
     static final long PLAIN_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -78,6 +79,7 @@ final class Court {
     private final int[] lids = new int[2];
     private final Thread[] threads = new Thread[2];
     private final PolicyPark.Sleeper[] sleepers = new PolicyPark.Sleeper[2];
+    private final Word[] words = new Word[2];
     private int joined;
 
     private final String name;
@@ -113,6 +115,7 @@ final class Court {
             lids[me] = lid;
             threads[me] = Thread.currentThread();
             sleepers[me] = policy.sleeper();
+            words[me] = new Word();
             notifyAll();
             long deadline = System.nanoTime() + timeoutNanos;
             while (joined < 2) {
@@ -139,6 +142,8 @@ final class Court {
                 return new SpinThenPark(this, me, threads[other]);
             case EXCHANGER:
                 return new Exchange(this, me);
+            case OWN_WORD:
+                return new OwnWord(this, me, words[me], words[other], threads[other]);
             case TRANSFER_QUEUE:
                 return new Queue(this, me, transferTo[other], transferTo[me], true);
             default:
@@ -369,6 +374,68 @@ final class Court {
                 return false;
             }
             k.turn = other;
+            LockSupport.unpark(partner);
+            return await(control, w);
+        }
+    }
+
+    /** A player's own wake-up word ({@link OwnWord}), allocated by that player. */
+    static final class Word {
+        volatile int up;
+    }
+
+    /**
+     * Experiment (issue 13): {@link SpinThenPark} with one change, the sleeper spins on a word
+     * of its own instead of on the ball, as an lwp4j sleeper spins on its park word. The
+     * passer writes the ball, then sets the partner's word (a volatile store, no CAS), then
+     * {@code LockSupport.unpark}s it; the woken player clears its word (a volatile store) and
+     * reads the ball. Against spinThenPark it costs the second cache line that moves between the
+     * cores (the passer's store, the sleeper's read and its clearing store); policyCopy adds to
+     * it the park word's CASes and the policy. A word left set by an abandoned rally is read
+     * as a spurious wake-up.
+     */
+    static final class OwnWord extends Side {
+        final Word mine, partnerWord;
+        final Thread partner;
+
+        OwnWord(Court court, int me, Word mine, Word partnerWord, Thread partner) {
+            super(court, me);
+            this.mine = mine;
+            this.partnerWord = partnerWord;
+            this.partner = partner;
+        }
+
+        private boolean await(Control control, Wakeups w) {
+            Court k = court;
+            Word word = mine;
+            while (k.turn != me) {
+                long start = System.nanoTime();
+                while (word.up == 0) {
+                    if (System.nanoTime() - start < PLAIN_SPIN_NANOS) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    if (control.stopMeasurement) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(k, ESCAPE_NANOS);
+                }
+                word.up = 0;
+                if (k.turn != me) {
+                    w.spurious++;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        boolean rally(Control control, Wakeups w) {
+            Court k = court;
+            if (k.turn != me && !await(control, w)) {
+                return false;
+            }
+            k.turn = other;
+            partnerWord.up = 1;
             LockSupport.unpark(partner);
             return await(control, w);
         }

@@ -48,6 +48,11 @@ import org.openjdk.jmh.infra.Control;
  *   <li>{@code transferQueue}: a {@code LinkedTransferQueue} each way, {@code tryTransfer}
  *       (it spins before it parks) and {@code poll}.</li>
  * </ul>
+ * One experiment splits the hand-off's cost against spinThenPark: {@code ownWord} is
+ * spinThenPark with each sleeper spinning on a word of its own (set by the passer after the
+ * ball) instead of on the ball, the second cache line an lwp4j park word adds. So, with one
+ * pair: ownWord - spinThenPark is that line, policyCopy - ownWord the park word's CASes and the
+ * policy, lwpHandoff - policyCopy the rest of lwp4j (the calls around the sleep table).
  * The two JMH threads of the group are the two players ({@code @GroupThreads(1)} each); both are
  * LWPs of init of one supervisor, as an LWP can only unpark LWPs of its own process. The score
  * of {@code ping} and of {@code pong} is each one round trip.
@@ -67,6 +72,7 @@ import org.openjdk.jmh.infra.Control;
  * java -jar park-bench/target/benchmarks.jar PingPongBench -prof gc
  * java -jar park-bench/target/benchmarks.jar PingPongBench -p pairs=1 -p impl=lwpHandoff,lockSupport
  * java -jar park-bench/target/benchmarks.jar PingPongBench -p impl=lwpHandoff,policyCopy,spinThenPark,exchanger,transferQueue
+ * java -jar park-bench/target/benchmarks.jar PingPongBench -p pairs=1 -p impl=spinThenPark,ownWord,policyCopy,lwpHandoff
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -81,7 +87,8 @@ public class PingPongBench {
     @State(Scope.Group)
     public static class Table {
         @Param({Court.LWP_HANDOFF, Court.LWP_UNPARK, Court.POLICY_COPY, Court.SPIN_THEN_PARK,
-                Court.EXCHANGER, Court.TRANSFER_QUEUE, Court.LOCK_SUPPORT, Court.SYNCHRONOUS_QUEUE})
+                Court.EXCHANGER, Court.TRANSFER_QUEUE, Court.LOCK_SUPPORT, Court.SYNCHRONOUS_QUEUE,
+                Court.OWN_WORD})
         public String impl;
 
         @Param({"1", "4"})
