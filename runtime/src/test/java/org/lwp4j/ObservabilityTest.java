@@ -65,22 +65,20 @@ class ObservabilityTest {
     }
 
     @Test
-    void jfrRecordsLifeCycleAndLongParks() throws Exception {
+    void jfrRecordsLifeCycleAndLongParks(Supervisor.Attachment a) throws Exception {
         Path file = Files.createTempFile("lwp4j", ".jfr");
         try (Recording rec = new Recording()) {
             rec.enable("org.lwp4j.LwpCreate");
             rec.enable("org.lwp4j.LwpExit");
             rec.enable("org.lwp4j.Park").withThreshold(Duration.ZERO);
             rec.start();
-            try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-                CountDownLatch parked = new CountDownLatch(1);
-                int lid = Lwp.create(() -> {
-                    parked.countDown();
-                    Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20), "jfr-hint");
-                });
-                assertTrue(parked.await(10, TimeUnit.SECONDS));
-                assertEquals(lid, Lwp.waitFor(lid));
-            }
+            CountDownLatch parked = new CountDownLatch(1);
+            int lid = Lwp.create(() -> {
+                parked.countDown();
+                Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20), "jfr-hint");
+            });
+            assertTrue(parked.await(10, TimeUnit.SECONDS));
+            assertEquals(lid, Lwp.waitFor(lid));
             rec.stop();
             rec.dump(file);
         }

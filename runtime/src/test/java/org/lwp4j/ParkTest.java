@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.lwp4j.LwpTestSupport.ForeignParker;
 
 /** {@code _lwp_park} and {@code _lwp_unpark}: each outcome, the hand-off, each error. */
 @Timeout(60)
@@ -183,27 +184,11 @@ class ParkTest {
 
     @Test
     void unparkOfAnLwpOfAnotherProcessIsEsrchAndDoesNotWakeIt(Supervisor s, Supervisor.Attachment a) throws Exception {
-        AtomicInteger otherLid = new AtomicInteger();
-        AtomicReference<ParkResult> otherResult = new AtomicReference<>();
-        CountDownLatch tried = new CountDownLatch(1);
-        Thread other = new Thread(() -> {
-            try (var b = s.attachNewProcess()) {
-                int parker = Lwp.create(() -> otherResult.set(
-                        Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), HINT)));
-                otherLid.set(parker);
-                awaitLatch(tried, "the foreign unpark");
-                Lwp.waitFor(parker);
-            }
-        });
-        other.start();
-        await(() -> otherLid.get() != 0, "the other process's LWP");
-        int lid = otherLid.get();
+        ForeignParker other = new ForeignParker(s, HINT, "the foreign unpark");
+        int lid = other.lid();
         assertNotEquals(Lwp.self(), lid, "ids differ from ours, so ESRCH is not about self");
         expectErrno(Errno.ESRCH, () -> Lwp.unpark(lid, HINT));
-        tried.countDown();
-        other.join(TimeUnit.SECONDS.toMillis(20));
-        assertFalse(other.isAlive(), "the other process finished");
-        assertEquals(ParkResult.TIMED_OUT, otherResult.get(), "the foreign LWP was not woken");
+        assertEquals(ParkResult.TIMED_OUT, other.finish(), "the foreign LWP was not woken");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.lwp4j.LwpTestSupport.ForeignParker;
 
 /** {@code _lwp_unpark_all}: waking many, skipping unknown ids, the limits and the query form. */
 @Timeout(60)
@@ -135,24 +136,8 @@ class UnparkAllTest {
 
     @Test
     void unparkAllSkipsLwpsOfAnotherProcess(Supervisor s, Supervisor.Attachment a) throws Exception {
-        AtomicInteger foreign = new AtomicInteger();
-        AtomicReference<ParkResult> foreignResult = new AtomicReference<>();
-        CountDownLatch sent = new CountDownLatch(1);
-        Thread other = new Thread(() -> {
-            try (var b = s.attachNewProcess()) {
-                int p = Lwp.create(() -> foreignResult.set(
-                        Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), HINT)));
-                foreign.set(p);
-                awaitLatch(sent, "the foreign unparkAll");
-                Lwp.waitFor(p);
-            }
-        });
-        other.start();
-        await(() -> foreign.get() != 0, "the other process's LWP");
-        assertEquals(0, Lwp.unparkAll(new int[] {foreign.get()}, HINT));
-        sent.countDown();
-        other.join(TimeUnit.SECONDS.toMillis(20));
-        assertFalse(other.isAlive());
-        assertEquals(ParkResult.TIMED_OUT, foreignResult.get(), "the foreign LWP was not woken");
+        ForeignParker other = new ForeignParker(s, HINT, "the foreign unparkAll");
+        assertEquals(0, Lwp.unparkAll(new int[] {other.lid()}, HINT));
+        assertEquals(ParkResult.TIMED_OUT, other.finish(), "the foreign LWP was not woken");
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.lwp4j.LwpTestSupport.ForeignParker;
 
 /** {@code _lwp_wakeup}: INTERRUPTED, ENODEV with the marks left pending, EBUSY, ESRCH. */
 @Timeout(60)
@@ -89,25 +90,9 @@ class WakeupTest {
     void wakeupOfAnUnknownLwpOrOneOfAnotherProcessIsEsrch(Supervisor s, Supervisor.Attachment a) throws Exception {
         expectErrno(Errno.ESRCH, () -> Lwp.wakeup(9_999));
         expectErrno(Errno.ESRCH, () -> Lwp.wakeup(0));
-        AtomicInteger foreign = new AtomicInteger();
-        AtomicReference<ParkResult> foreignResult = new AtomicReference<>();
-        CountDownLatch tried = new CountDownLatch(1);
-        Thread other = new Thread(() -> {
-            try (var b = s.attachNewProcess()) {
-                int p = Lwp.create(() -> foreignResult.set(
-                        Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), HINT)));
-                foreign.set(p);
-                awaitLatch(tried, "the foreign wakeup");
-                Lwp.waitFor(p);
-            }
-        });
-        other.start();
-        await(() -> foreign.get() != 0, "the other process's LWP");
-        expectErrno(Errno.ESRCH, () -> Lwp.wakeup(foreign.get()));
-        tried.countDown();
-        other.join(TimeUnit.SECONDS.toMillis(20));
-        assertFalse(other.isAlive());
-        assertEquals(ParkResult.TIMED_OUT, foreignResult.get(), "the foreign LWP was not woken");
+        ForeignParker other = new ForeignParker(s, HINT, "the foreign wakeup");
+        expectErrno(Errno.ESRCH, () -> Lwp.wakeup(other.lid()));
+        assertEquals(ParkResult.TIMED_OUT, other.finish(), "the foreign LWP was not woken");
     }
 
     @Test
