@@ -122,6 +122,20 @@ public final class Supervisor implements AutoCloseable {
         return procLayer;
     }
 
+    /**
+     * Internal, for tests at quiescence (no LWP of theirs still running), before {@link #close()}:
+     * the sleep table's queue audit, then every process group's job-control count. Answers null
+     * when both hold, else what is wrong.
+     */
+    String audit() {
+        String sleep = kernel.sleep.audit();
+        if (sleep != null) {
+            return "sleep table: " + sleep;
+        }
+        String jobc = procLayer.auditJobc();
+        return jobc == null ? null : "job control: " + jobc;
+    }
+
     /** Internal: the kernel (not exported from the module). */
     Kernel kernel() {
         return kernel;

@@ -165,7 +165,7 @@ public class PingPongBench {
         Court.Side side;
 
         @Setup(Level.Trial)
-        public void enter(Table table, AttachedLwp me) throws InterruptedException {
+        public void enter(Table table, Attached.Init me) throws InterruptedException {
             side = table.court.enter(table.impl, me.lid, JOIN_NANOS);
         }
     }

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code process}: {@code Proc.fork(body)} (a new process, child of the caller's,
  *       whose first LWP runs the body); the body returns, so the process exits with status 0;
  *       {@code Proc.waitpid(pid, 0)} reaps the zombie. The caller is the first LWP of a
- *       process of its own ({@link AttachedProcess}), as init reaps its children by itself.</li>
+ *       process of its own ({@link Attached.Process}), as init reaps its children by itself.</li>
  *   <li>{@code thread} (baseline): {@code new Thread(body).start()}, then {@code join()};</li>
  *   <li>{@code cachedPool} (baseline): {@code submit(body).get()} on
  *       {@code Executors.newCachedThreadPool()}: after the first, every task runs on a thread
@@ -122,13 +122,13 @@ public class ThreadStartBench {
     }
 
     @Benchmark
-    public int lwp(AttachedLwp me) {
+    public int lwp(Attached.Init me) {
         int lid = Lwp.create(NOTHING);
         return Lwp.waitFor(lid);
     }
 
     @Benchmark
-    public WaitResult process(AttachedProcess me) {
+    public WaitResult process(Attached.Process me) {
         int pid = Proc.fork(NOTHING);
         return Proc.waitpid(pid, 0);
     }

@@ -61,7 +61,7 @@ public class WaitAnyBench {
         Supervisor sup;
 
         @Setup(Level.Trial)
-        public void enter(AttachedProcess me) {
+        public void enter(Attached.Process me) {
             pids = new int[n];
             sup = me.supervisor();
         }

@@ -17,8 +17,8 @@
  * </ul>
  *
  * <p>Shared states: {@link org.lwp4j.bench.SupervisorState} (one supervisor per trial),
- * {@link org.lwp4j.bench.AttachedLwp} (the benchmark thread as an LWP of init),
- * {@link org.lwp4j.bench.AttachedProcess} (the benchmark thread as a process of its own),
+ * {@link org.lwp4j.bench.Attached} (the benchmark thread as an LWP of init, or as a process of
+ * its own),
  * {@link org.lwp4j.bench.Wakeups} (early wake-up counters). Helpers: {@code Court} (the
  * ping-pong protocol and its escape hatch), {@code PolicyPark} (lwp4j's park policy on bare
  * LockSupport), {@code Sleepers} (crowds of parked threads).

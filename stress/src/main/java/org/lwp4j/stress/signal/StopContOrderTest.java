@@ -3,12 +3,13 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import org.lwp4j.Wait;
-import org.lwp4j.Sig;
 import org.lwp4j.IdType;
 import org.lwp4j.Proc;
+import org.lwp4j.Sig;
 import org.lwp4j.Signals;
+import org.lwp4j.Wait;
 import org.lwp4j.WaitResult;
+import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -48,11 +49,11 @@ public class StopContOrderTest {
     @Outcome(expect = FORBIDDEN, desc = "stuck, or any other outcome")
     @State
     public static class Race {
-        final int child = SigActors.forkSleeper();
+        final int child = Actors.forkSleeper();
 
         @Actor
         public void stop() {
-            SigActors.inParent(() -> {
+            Actors.inParent(() -> {
                 Signals.kill(child, Sig.SIGSTOP);
                 return null;
             });
@@ -60,7 +61,7 @@ public class StopContOrderTest {
 
         @Actor
         public void cont() {
-            SigActors.inParent(() -> {
+            Actors.inParent(() -> {
                 Signals.kill(child, Sig.SIGCONT);
                 return null;
             });
@@ -68,13 +69,13 @@ public class StopContOrderTest {
 
         @Arbiter
         public void arbiter(LL_Result r) {
-            SigActors.inParent(() -> {
+            Actors.inParent(() -> {
                 Signals.kill(child, Sig.SIGUSR1);
                 StringBuilder reports = new StringBuilder();
                 String state = "STUCK";
-                long giveUp = SigActors.stuckAfter();
+                long giveUp = Actors.stuckAfter();
                 while (System.nanoTime() - giveUp < 0) {
-                    boolean probed = SigActors.PROBED.contains(child);
+                    boolean probed = Actors.PROBED.contains(child);
                     WaitResult w = poll();
                     if (w != null) {
                         reports.append(w.stopped() ? "S" : w.continued() ? "C" : "?");
@@ -87,7 +88,7 @@ public class StopContOrderTest {
                         state = "RUNNING";
                         break;
                     }
-                    SigActors.pause();
+                    Actors.pause();
                 }
                 for (WaitResult w; (w = poll()) != null; ) {
                     reports.append(w.stopped() ? "S" : w.continued() ? "C" : "?");
@@ -96,7 +97,7 @@ public class StopContOrderTest {
                 r.r2 = reports.length() == 0 ? "-" : reports.toString();
                 Signals.kill(child, Sig.SIGKILL);
                 Proc.waitpid(child, 0);
-                SigActors.PROBED.remove(child);
+                Actors.PROBED.remove(child);
                 return null;
             });
         }
