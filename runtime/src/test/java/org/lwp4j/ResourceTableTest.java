@@ -66,6 +66,40 @@ class ResourceTableTest {
     }
 
     @Test
+    void aResourceOpenedTwiceIsClosedOnceWhenItsLastHandleGoes() throws Exception {
+        try (var a = sup.attachNewProcess()) {
+            Res r = new Res();
+            int h1 = Proc.open(r);
+            int h2 = Proc.open(r);
+            assertNotEquals(h1, h2, "two handles");
+            Proc.close(h1);
+            assertEquals(0, r.closes.get(), "still held by the other handle");
+            assertSame(r, Proc.get(h2));
+            Proc.close(h2);
+            assertEquals(1, r.closes.get(), "closed once, with its last handle");
+            Res q = new Res();
+            Proc.open(q);
+            Proc.open(q);
+            int child = Proc.fork(() -> { }, Proc.FDG);
+            assertTrue(Proc.waitpid(child, 0).exited());
+            assertEquals(0, q.closes.get(), "the parent still holds it");
+        }
+    }
+
+    @Test
+    void aResourceOpenedTwiceAndLeftOpenIsClosedOnceAtExit() {
+        Res r = new Res();
+        try (var a = sup.attachNewProcess()) {
+            int child = Proc.fork(() -> {
+                Proc.open(r);
+                Proc.open(r);
+            });
+            assertTrue(Proc.waitpid(child, 0).exited());
+        }
+        assertEquals(1, r.closes.get(), "closed once by the exit");
+    }
+
+    @Test
     void closeRethrowsWhatTheResourceThrowsAndTheHandleIsGone() {
         try (var a = sup.attachNewProcess()) {
             int h = Proc.open(() -> {
