@@ -35,7 +35,13 @@ public final class Lwp {
     public static final int SUSPENDED = LwpCalls.LWP_SUSPENDED;
     /** {@code LWP_UNPARK_MAX}: most ids one {@link #unparkAll} takes. */
     public static final int UNPARK_MAX = SleepCalls.UNPARK_MAX;
-    /** A deadline that never passes. */
+    /**
+     * A deadline that never passes. Deadlines are absolute {@link System#nanoTime()} values,
+     * compared by difference ({@code deadline - now <= 0} has passed), except at the ends:
+     * {@code FOREVER} never passes, and {@code Long.MIN_VALUE} and {@code Long.MIN_VALUE + 1}
+     * ({@code -FOREVER}) have always passed, so a sleep given them returns TIMED_OUT at once
+     * (and a parking-lot wait does not run its validate).
+     */
     public static final long FOREVER = Long.MAX_VALUE;
 
     /** An LWP's state, as a control block or a ps view shows it. */
@@ -179,7 +185,9 @@ public final class Lwp {
      * {@code _lwp_park}: optionally unpark {@code unparkLid} first (a hand-off), then sleep on
      * (process, {@code hint}) until unparked, woken, interrupted or the deadline passes.
      *
-     * @param deadline   absolute, in {@link System#nanoTime()} terms, or {@link #FOREVER}
+     * @param deadline   absolute, in {@link System#nanoTime()} terms, or {@link #FOREVER};
+     *                   {@code Long.MIN_VALUE} and {@code Long.MIN_VALUE + 1} have passed (see
+     *                   {@link #FOREVER})
      * @param unparkLid  0 for none
      * @param hint       the wait channel (may be null); shown in thread dumps as the blocker
      * @param unparkHint the hint {@code unparkLid} is expected to park on (advisory)
@@ -198,7 +206,10 @@ public final class Lwp {
         return SleepCalls.park(false, 0, 0, hint, null);
     }
 
-    /** Park on {@code hint} until the absolute {@link System#nanoTime()} deadline. */
+    /**
+     * Park on {@code hint} until the absolute {@link System#nanoTime()} deadline (the rules of
+     * {@link #FOREVER} apply: {@code Long.MIN_VALUE} and {@code Long.MIN_VALUE + 1} have passed).
+     */
     public static ParkResult parkUntil(long deadline, Object hint) {
         return SleepCalls.park(deadline != FOREVER, deadline, 0, hint, null);
     }

@@ -34,7 +34,8 @@ public final class ParkingLot {
      *
      * @param hint     the queue (may be null); also the blocker a thread dump shows
      * @param validate run once, under the queue lock; false means do not sleep
-     * @param deadline absolute {@link System#nanoTime()} deadline or {@link Lwp#FOREVER}
+     * @param deadline absolute {@link System#nanoTime()} deadline or {@link Lwp#FOREVER};
+     *                 {@code Long.MIN_VALUE} and {@code Long.MIN_VALUE + 1} have passed
      * @return TIMED_OUT at once if the deadline has passed (validate is not run); INVALID if
      *         validate answered false (no sleep); ALREADY if an unpark or wakeup was pending
      *         (consumed, no sleep); UNPARKED by wake, requeue-wake or unpark; TIMED_OUT;
@@ -49,7 +50,8 @@ public final class ParkingLot {
     /**
      * As {@link #wait}, but a sleep that wakeups, signals, safe-point requests and interrupts do
      * not end ({@link Lwp#wakeup} answers EBUSY; an interrupt stays set for the caller to see).
-     * Only wake, requeue-wake, unpark or the deadline end it, so a process exit waits for it.
+     * Only wake, requeue-wake, unpark, the deadline, or the end of the caller's process (exit,
+     * SIGKILL, supervisor close: the wait then ends and the LWP exits at once) end it.
      */
     public static ParkResult waitUninterruptibly(Object hint, BooleanSupplier validate, long deadline) {
         return Lwp.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, false);

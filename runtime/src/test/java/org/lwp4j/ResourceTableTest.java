@@ -55,6 +55,38 @@ class ResourceTableTest {
     }
 
     @Test
+    void aResourceOpenedTwiceIsClosedOnceWhenItsLastHandleGoes(Supervisor.Attachment a) throws Exception {
+        Res r = new Res();
+        int h1 = Proc.open(r);
+        int h2 = Proc.open(r);
+        assertNotEquals(h1, h2, "two handles");
+        Proc.close(h1);
+        assertEquals(0, r.closes.get(), "still held by the other handle");
+        assertSame(r, Proc.get(h2));
+        Proc.close(h2);
+        assertEquals(1, r.closes.get(), "closed once, with its last handle");
+        Res q = new Res();
+        Proc.open(q);
+        Proc.open(q);
+        int child = Proc.fork(() -> { }, ProcFlags.FDG);
+        assertTrue(Proc.waitpid(child, 0).exited());
+        assertEquals(0, q.closes.get(), "the parent still holds it");
+    }
+
+    @Test
+    void aResourceOpenedTwiceAndLeftOpenIsClosedOnceAtExit() {
+        Res r = new Res();
+        try (var a = sup.attachNewProcess()) {
+            int child = Proc.fork(() -> {
+                Proc.open(r);
+                Proc.open(r);
+            });
+            assertTrue(Proc.waitpid(child, 0).exited());
+        }
+        assertEquals(1, r.closes.get(), "closed once by the exit");
+    }
+
+    @Test
     void closeRethrowsWhatTheResourceThrowsAndTheHandleIsGone(Supervisor.Attachment a) {
         int h = Proc.open(() -> {
             throw new java.io.IOException("disk gone");

@@ -117,6 +117,11 @@ public final class KLwp extends Waiter {
         return ast != 0;
     }
 
+    @Override
+    protected boolean exitPending() {
+        return (ast & (AST_EXIT | AST_KILL)) != 0;
+    }
+
     public Thread thread() {
         return thread;
     }
@@ -152,7 +157,11 @@ public final class KLwp extends Waiter {
     /** Post safe-point request bits and kick the LWP out of an interruptible sleep. */
     public void post(int bits) {
         AST.getAndBitwiseOr(this, bits);
-        kick();
+        if ((bits & (AST_EXIT | AST_KILL)) != 0) {
+            kickExit(); // also out of an uninterruptible parking-lot wait
+        } else {
+            kick();
+        }
     }
 
     void clearAst(int bits) {

@@ -55,6 +55,17 @@ public final class SleepTable {
      * null, and the final unlink stores null with release after clearing the links, so a
      * waiter that reads null is unlinked for good and may at once link itself again.
      *
+     * User code. A hint's hashCode runs once per sleep or wake, before any lock is taken, and
+     * the waiter keeps the result (Waiter.hash): a resize, which holds every bucket lock, never
+     * calls it, and a hashCode that throws leaves the waiter as it was (not SLEEPING, not
+     * linked). A hint's equals and a lot's validate run under one bucket lock, released by a
+     * finally whatever they throw (issue 10).
+     *
+     * Deadlines. Absolute, compared by difference (deadline - now), as System.nanoTime()
+     * wants. FOREVER (Long.MAX_VALUE) is untimed; its mirror images Long.MIN_VALUE and
+     * Long.MIN_VALUE + 1 (= -FOREVER) count as passed, whatever the clock says (by difference
+     * they would lie 292 years ahead of a positive clock). See hasPassed.
+     *
      * Spinning. Before blocking, a sleeper spins briefly on its own park word when the LWPs that
      * are not blocked do not outnumber the processors; otherwise it blocks at once, so that
      * oversubscribed machines do not burn CPU on sleepers that cannot be woken soon. The spin is
@@ -138,6 +149,14 @@ public final class SleepTable {
         return keyHash * 31 + (hint == null ? 0 : hint.hashCode());
     }
 
+    /**
+     * Whether an absolute deadline has passed at {@code now}: Long.MIN_VALUE and
+     * Long.MIN_VALUE + 1 always have (see the overview), others when {@code deadline - now <= 0}.
+     */
+    public static boolean hasPassed(long deadline, long now) {
+        return deadline <= Long.MIN_VALUE + 1 || deadline - now <= 0;
+    }
+
     /** Number of buckets now. */
     public int bucketCount() {
         return table.length;
@@ -175,7 +194,7 @@ public final class SleepTable {
                     if (w.prev != prev || w.bucket != b) {
                         return "bucket " + i + ": waiter " + n + " has broken back links";
                     }
-                    if (spread(hash(w.keyHash, w.hint), t.length) != i) {
+                    if (spread(w.hash, t.length) != i) {
                         return "bucket " + i + ": waiter " + n + " hashes elsewhere";
                     }
                 }
@@ -224,7 +243,7 @@ public final class SleepTable {
                 }
                 for (Waiter w = tail; w != null; ) {
                     Waiter prev = w.prev;
-                    b.moveTo(w, fresh[spread(hash(w.keyHash, w.hint), n)]);
+                    b.moveTo(w, fresh[spread(w.hash, n)]);
                     w = prev;
                 }
             }
@@ -268,7 +287,7 @@ public final class SleepTable {
     }
 
     private void enqueue(Waiter w) {
-        Bucket b = lockBucket(hash(w.keyHash, w.hint));
+        Bucket b = lockBucket(w.hash);
         b.link(w);
         b.unlock();
     }
@@ -281,10 +300,11 @@ public final class SleepTable {
      * @param deadline absolute, in the clock's nanoseconds
      */
     public ParkResult park(Waiter w, Object key, int keyHash, Object hint, boolean timed, long deadline) {
-        if (timed && deadline - clock.getAsLong() <= 0) {
+        if (timed && hasPassed(deadline, clock.getAsLong())) {
             return ParkResult.TIMED_OUT;
         }
-        w.prepare(key, keyHash, hint, Waiter.KIND_PARK);
+        int h = hash(keyHash, hint); // user code: before anything changes
+        w.prepare(key, keyHash, hint, Waiter.KIND_PARK, h);
         w.setWchanRelease(channelOf(hint));
         if (!beginSleep(w, false)) {
             w.setWchanRelease(null);
@@ -299,11 +319,12 @@ public final class SleepTable {
      */
     public ParkResult lotWait(Waiter w, Object key, int keyHash, Object hint, BooleanSupplier validate,
                               boolean timed, long deadline, boolean interruptible) {
-        if (timed && deadline - clock.getAsLong() <= 0) {
+        if (timed && hasPassed(deadline, clock.getAsLong())) {
             return ParkResult.TIMED_OUT;
         }
-        w.prepare(key, keyHash, hint, Waiter.KIND_LOT);
-        Bucket b = lockBucket(hash(keyHash, hint));
+        int h = hash(keyHash, hint); // user code: before anything changes
+        w.prepare(key, keyHash, hint, Waiter.KIND_LOT, h);
+        Bucket b = lockBucket(h);
         try {
             if (!validate.getAsBoolean()) {
                 return ParkResult.INVALID;
@@ -398,7 +419,7 @@ public final class SleepTable {
         w.parkCount = w.parkCount + 1;
         (kernel ? w.kwaitSpin : w.parkSpin).countSleep();
         Thread me = Thread.currentThread();
-        if (interruptible && (w.safePointPending() || me.isInterrupted())) {
+        if (interruptible ? (w.safePointPending() || me.isInterrupted()) : exitEnds(w)) {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
         if ((w.pw & Waiter.WOKEN) == 0) {
@@ -452,7 +473,7 @@ public final class SleepTable {
                 if ((w.pw & Waiter.WOKEN) != 0) {
                     return finish(w, null, me);
                 }
-                if (interruptible && (me.isInterrupted() || w.safePointPending())) {
+                if (interruptible ? (me.isInterrupted() || w.safePointPending()) : exitEnds(w)) {
                     return finish(w, ParkResult.INTERRUPTED, me);
                 }
             }
@@ -462,6 +483,11 @@ public final class SleepTable {
                 me.interrupt();
             }
         }
+    }
+
+    /** An uninterruptible parking-lot wait still ends when its owner must exit (Waiter.exitPending). */
+    private static boolean exitEnds(Waiter w) {
+        return w.kind == Waiter.KIND_LOT && w.exitPending();
     }
 
     /**
@@ -544,8 +570,9 @@ public final class SleepTable {
     /** The kernel wait the three above name; every combination, for the tests of this package. */
     ParkResult cvSleep(Waiter w, Object key, int keyHash, Object channel, Lock lock,
                        boolean interruptible, boolean timed, long deadline) {
-        w.prepare(key, keyHash, channel, Waiter.KIND_KERNEL);
-        Bucket b = lockBucket(hash(keyHash, channel));
+        int h = hash(keyHash, channel);
+        w.prepare(key, keyHash, channel, Waiter.KIND_KERNEL, h);
+        Bucket b = lockBucket(h);
         w.setWchanRelease(channelOf(channel));
         int bits = Waiter.SLEEPING | Waiter.KWAIT | (interruptible ? 0 : Waiter.NOINTR);
         for (;;) {
