@@ -271,6 +271,12 @@ public final class Kernel {
             throw new LwpException(Errno.EBUSY, "close: LWPs never reached a safe point within "
                     + cfg.closeTimeout() + ": " + stuck);
         }
+        // Attached threads are the user's: close does not join them, but one it killed in a
+        // sleep of the runtime leaves the sleep table when it wakes (it was kicked): wait for
+        // that too, within the same bound, so that close leaves the tables empty.
+        while (sleep.linkedWaiters() > 0 && deadline - System.nanoTime() > 0) {
+            Thread.yield();
+        }
         lifecycle.deadlwp.shutdown(deadline);
         if (lifecycle.deadlwp.isAlive()) {
             throw new LwpException(Errno.EBUSY, "close: the dead-LWP reaper did not finish");
