@@ -3,7 +3,6 @@ package org.lwp4j.stress.proc;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import org.lwp4j.Proc;
 import org.lwp4j.Wait;
 import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
