@@ -66,36 +66,72 @@ public final class Signals {
     /** Number of signal numbers: valid signals are 1 .. NSIG - 1 (0 is the existence check). */
     public static final int NSIG = 64;
 
+    /**
+     * Hangup; default: terminate. Also sent, with SIGCONT, to a newly orphaned group with a stopped
+     * member.
+     */
     public static final int SIGHUP = 1;
+    /** Interrupt; default: terminate. */
     public static final int SIGINT = 2;
+    /** Quit; default: terminate. */
     public static final int SIGQUIT = 3;
+    /** Illegal instruction; default: terminate. */
     public static final int SIGILL = 4;
+    /** Trace trap; default: terminate. */
     public static final int SIGTRAP = 5;
+    /** Abort; default: terminate. An uncaught Throwable in an LWP body ends its process with it. */
     public static final int SIGABRT = 6;
+    /** Emulator trap; default: terminate. */
     public static final int SIGEMT = 7;
+    /** Arithmetic exception; default: terminate. */
     public static final int SIGFPE = 8;
+    /** Kill; always terminates: cannot be caught, ignored or masked. */
     public static final int SIGKILL = 9;
+    /** Bus error; default: terminate. */
     public static final int SIGBUS = 10;
+    /** Segmentation violation; default: terminate. */
     public static final int SIGSEGV = 11;
+    /** Bad system call; default: terminate. */
     public static final int SIGSYS = 12;
+    /** Write on a pipe with no reader; default: terminate. */
     public static final int SIGPIPE = 13;
+    /** Alarm clock; default: terminate. */
     public static final int SIGALRM = 14;
+    /** Termination request; default: terminate. */
     public static final int SIGTERM = 15;
+    /** Urgent condition; default: ignore. */
     public static final int SIGURG = 16;
+    /** Stop; always stops the process: cannot be caught, ignored or masked. */
     public static final int SIGSTOP = 17;
+    /** Stop from the terminal; default: stop. */
     public static final int SIGTSTP = 18;
+    /** Continue a stopped process; default: continue (whatever the disposition, it continues). */
     public static final int SIGCONT = 19;
+    /** A child exited, stopped or continued; default: ignore (still generated, so wait works). */
     public static final int SIGCHLD = 20;
+    /** Background read from the terminal; default: stop. */
     public static final int SIGTTIN = 21;
+    /** Background write to the terminal; default: stop. */
     public static final int SIGTTOU = 22;
+    /** I/O possible; default: ignore. */
     public static final int SIGIO = 23;
+    /** CPU time limit exceeded; default: terminate. */
     public static final int SIGXCPU = 24;
+    /** File size limit exceeded; default: terminate. */
     public static final int SIGXFSZ = 25;
+    /** Virtual time alarm; default: terminate. */
     public static final int SIGVTALRM = 26;
+    /** Profiling time alarm; default: terminate. */
     public static final int SIGPROF = 27;
+    /** Window size change; default: ignore. */
     public static final int SIGWINCH = 28;
+    /** Status request from the terminal; default: ignore. */
     public static final int SIGINFO = 29;
+    /**
+     * User-defined signal 1; default: terminate. A LINUXTHPN child's exit sends it to the parent.
+     */
     public static final int SIGUSR1 = 30;
+    /** User-defined signal 2; default: terminate. */
     public static final int SIGUSR2 = 31;
     /** DragonFly's SIGTHR; default terminate, as signals 33 .. 63. */
     public static final int SIGTHR = 32;
@@ -138,6 +174,8 @@ public final class Signals {
      * signal can be taken by the caller, it is delivered before this call returns (a handler
      * runs first; a terminating signal ends the caller with {@link LwpExit}).
      *
+     * @param pid the target: a pid, 0, -1 or minus a process group id
+     * @param sig the signal, or 0 to check only
      * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG); ESRCH if no process
      *                      matches; EPERM if processes match but the caller may signal none of
      *                      them
@@ -150,6 +188,8 @@ public final class Signals {
      * {@code killpg(3)}: send {@code sig} to every process of group {@code pgid} (0: the
      * caller's group). As {@link #kill} with {@code -pgid}.
      *
+     * @param pgid a process group id, or 0 for the caller's
+     * @param sig  the signal, or 0 to check only
      * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG) or {@code pgid < 0};
      *                      ESRCH if the group has no process (and for {@code pgid == 1});
      *                      EPERM if the caller may signal none of its processes
@@ -163,6 +203,8 @@ public final class Signals {
      * that LWP only (unless its action is process-wide: SIGKILL ends the process, stop signals
      * stop it, SIGCONT continues it). Signal 0 only checks that the LWP exists.
      *
+     * @param lid an LWP of the caller's process
+     * @param sig the signal, or 0 to check only
      * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG); ESRCH if there is no
      *                      such live LWP in the caller's process (an LWP of another process,
      *                      0, a zombie)
@@ -180,6 +222,9 @@ public final class Signals {
      * SIGSHARE the change is seen by every process sharing the dispositions. The change
      * happens-before any delivery that reads it.
      *
+     * @param sig the signal
+     * @param d   the new disposition
+     * @return the previous disposition
      * @throws LwpException EINVAL if {@code sig} is outside [1, NSIG), if it is SIGKILL or
      *                      SIGSTOP and {@code d} is not the default, or for unknown flags
      * @throws NullPointerException if {@code d} is null
@@ -192,6 +237,8 @@ public final class Signals {
     /**
      * {@code sigaction(2)} with no new action: the caller's process's disposition of {@code sig}.
      *
+     * @param sig the signal
+     * @return its disposition now
      * @throws LwpException EINVAL if {@code sig} is outside [1, NSIG)
      */
     public static Disposition sigaction(int sig) {
@@ -206,6 +253,7 @@ public final class Signals {
      *
      * @param how {@link #SIG_BLOCK}, {@link #SIG_UNBLOCK} or {@link #SIG_SETMASK}
      * @param set a signal set, bit {@code n - 1} for signal {@code n} (see {@link #sigmask})
+     * @return the calling LWP's previous mask
      * @throws LwpException EINVAL for an unknown {@code how}
      */
     public static long sigprocmask(int how, long set) {
@@ -215,6 +263,8 @@ public final class Signals {
     /**
      * {@code sigpending(2)}: the signals pending on the calling LWP or its process that the
      * calling LWP masks.
+     *
+     * @return the set of those signals
      */
     public static long sigpending() {
         return SignalCalls.sigpending();
@@ -225,6 +275,8 @@ public final class Signals {
     /**
      * The set holding only {@code sig} (bit {@code sig - 1}).
      *
+     * @param sig a signal, 1 to NSIG - 1
+     * @return the set
      * @throws IllegalArgumentException if {@code sig} is outside [1, NSIG)
      */
     public static long sigmask(int sig) {
@@ -234,7 +286,13 @@ public final class Signals {
         return 1L << (sig - 1);
     }
 
-    /** The set of the given signals. @throws IllegalArgumentException for a non-signal */
+    /**
+     * The set of the given signals.
+     *
+     * @param sigs signals, each 1 to NSIG - 1
+     * @return the set holding each of them
+     * @throws IllegalArgumentException for a non-signal
+     */
     public static long sigset(int... sigs) {
         long s = 0;
         for (int sig : sigs) {
@@ -243,7 +301,13 @@ public final class Signals {
         return s;
     }
 
-    /** Whether {@code set} holds {@code sig} (false for a non-signal). */
+    /**
+     * Whether {@code set} holds {@code sig} (false for a non-signal).
+     *
+     * @param set a signal set
+     * @param sig a signal number
+     * @return whether bit {@code sig - 1} is set
+     */
     public static boolean sigismember(long set, int sig) {
         return sig >= 1 && sig < NSIG && (set & (1L << (sig - 1))) != 0;
     }
@@ -254,7 +318,13 @@ public final class Signals {
         "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGINFO", "SIGUSR1", "SIGUSR2",
         "SIGTHR"};
 
-    /** The name of a signal ("SIGTERM"), "SIG" + number past SIGTHR, or "signal n" for a non-signal. */
+    /**
+     * The name of a signal: the one table of signal names, used by every message and report.
+     *
+     * @param sig a signal number
+     * @return {@code "SIGTERM"} and the like, {@code "SIG" + sig} past SIGTHR, or
+     *         {@code "signal " + sig} for a non-signal
+     */
     public static String name(int sig) {
         if (sig >= 1 && sig < NAMES.length) {
             return NAMES[sig];
@@ -271,6 +341,8 @@ public final class Signals {
          * Handle one signal. May call into the runtime (more signals may then be delivered,
          * nested, unless masked). A Throwable it throws propagates out of the call at whose safe
          * point it ran; the LWP's mask is restored first.
+         *
+         * @param info the signal delivered, its code and sender
          */
         void handle(SigInfo info);
     }
@@ -279,6 +351,11 @@ public final class Signals {
      * What was delivered: the signal, a code ({@link #SI_USER}, {@link #SI_LWP}, CLD_* for
      * SIGCHLD, or the kernel's code), and the sending process and its uid (0 and 0 when the
      * runtime itself sent it).
+     *
+     * @param signo the signal
+     * @param code  why it was sent: SI_USER, SI_LWP or a CLD_* code
+     * @param pid   the sending process (for SIGCHLD: the child), or 0
+     * @param uid   that process's uid, or 0
      */
     public record SigInfo(int signo, int code, int pid, int uid) {
     }
@@ -316,38 +393,79 @@ public final class Signals {
             this.flags = flags;
         }
 
-        /** Run {@code h} on delivery. @throws NullPointerException if {@code h} is null */
+        /**
+         * Run {@code h} on delivery.
+         *
+         * @param h the handler
+         * @return a HANDLER disposition with no mask and no flags
+         * @throws NullPointerException if {@code h} is null
+         */
         public static Disposition handler(Handler h) {
             return new Disposition(Kind.HANDLER, Objects.requireNonNull(h, "h"), 0, 0);
         }
 
-        /** This disposition with {@code mask} as the extra signals masked while a handler runs. */
+        /**
+         * This disposition with {@code mask} as the extra signals masked while a handler runs.
+         *
+         * @param mask a signal set
+         * @return a new disposition, otherwise equal to this one
+         */
         public Disposition withMask(long mask) {
             return new Disposition(kind, handler, mask, flags);
         }
 
-        /** This disposition with the SA_* {@code flags} (checked by {@link Signals#sigaction}). */
+        /**
+         * This disposition with the SA_* {@code flags} (checked by {@link Signals#sigaction}).
+         *
+         * @param flags SA_RESETHAND, SA_NOCLDSTOP, SA_NODEFER, SA_NOCLDWAIT, or'd
+         * @return a new disposition, otherwise equal to this one
+         */
         public Disposition withFlags(int flags) {
             return new Disposition(kind, handler, mask, flags);
         }
 
+        /**
+         * What the disposition does.
+         *
+         * @return DEFAULT, IGNORE or HANDLER
+         */
         public Kind kind() {
             return kind;
         }
 
-        /** The handler, or null unless {@link #kind()} is HANDLER. */
+        /**
+         * The handler, or null unless {@link #kind()} is HANDLER.
+         *
+         * @return the handler or null
+         */
         public Handler handler() {
             return handler;
         }
 
+        /**
+         * The extra signals masked while the handler runs.
+         *
+         * @return a signal set
+         */
         public long mask() {
             return mask;
         }
 
+        /**
+         * The SA_* flags.
+         *
+         * @return the flags, or'd
+         */
         public int flags() {
             return flags;
         }
 
+        /**
+         * Equal when kind, handler (the same object), mask and flags are.
+         *
+         * @param o any object
+         * @return whether {@code o} is an equal disposition
+         */
         @Override
         public boolean equals(Object o) {
             if (!(o instanceof Disposition)) {
@@ -357,11 +475,21 @@ public final class Signals {
             return kind == d.kind && handler == d.handler && mask == d.mask && flags == d.flags;
         }
 
+        /**
+         * A hash consistent with {@link #equals}.
+         *
+         * @return the hash code
+         */
         @Override
         public int hashCode() {
             return Objects.hash(kind, System.identityHashCode(handler), mask, flags);
         }
 
+        /**
+         * The disposition for people, such as {@code Disposition[HANDLER, flags=0x4]}.
+         *
+         * @return a one-line description
+         */
         @Override
         public String toString() {
             return "Disposition[" + kind + (mask != 0 ? ", mask=0x" + Long.toHexString(mask) : "")
