@@ -52,6 +52,14 @@ public final class ParkingLot {
      * not end ({@link Lwp#wakeup} answers EBUSY; an interrupt stays set for the caller to see).
      * Only wake, requeue-wake, unpark, the deadline, or the end of the caller's process (exit,
      * SIGKILL, supervisor close: the wait then ends and the LWP exits at once) end it.
+     *
+     * @param hint     the queue (may be null); also the blocker a thread dump shows
+     * @param validate run once, under the queue lock; false means do not sleep
+     * @param deadline absolute {@link System#nanoTime()} deadline or {@link Lwp#FOREVER}
+     * @return TIMED_OUT at once if the deadline has passed; INVALID if validate answered false;
+     *         ALREADY if an unpark was pending; UNPARKED by wake, requeue-wake or unpark;
+     *         TIMED_OUT (never INTERRUPTED: the end of its process unwinds it with LwpExit)
+     * @throws NullPointerException if validate is null
      */
     public static ParkResult waitUninterruptibly(Object hint, BooleanSupplier validate, long deadline) {
         return Lwp.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, false);
@@ -60,6 +68,8 @@ public final class ParkingLot {
     /**
      * Wake up to {@code n} sleepers of {@code hint}, newest first.
      *
+     * @param hint the queue
+     * @param n    the most sleepers to wake (0 wakes none)
      * @return how many were woken
      * @throws LwpException EINVAL if n is negative
      */
@@ -67,12 +77,22 @@ public final class ParkingLot {
         return SleepCalls.lotWake(hint, n);
     }
 
-    /** Wake every sleeper of {@code hint}; answers how many were woken. */
+    /**
+     * Wake every sleeper of {@code hint}.
+     *
+     * @param hint the queue
+     * @return how many were woken
+     */
     public static int wakeAll(Object hint) {
         return SleepCalls.lotWake(hint, Integer.MAX_VALUE);
     }
 
-    /** The answer of {@link #requeue}: how many sleepers were woken and how many moved. */
+    /**
+     * The answer of {@link #requeue}: how many sleepers were woken and how many moved.
+     *
+     * @param woken sleepers of {@code from} woken
+     * @param moved sleepers moved from {@code from} to {@code to}
+     */
     public record Requeued(int woken, int moved) {
     }
 
@@ -80,6 +100,11 @@ public final class ParkingLot {
      * Wake up to {@code nWake} sleepers of {@code from}, then move up to {@code nMove} more to
      * {@code to} (where a later wake of {@code to} finds them), as futex FUTEX_REQUEUE.
      *
+     * @param from  the queue to wake and move from
+     * @param to    the queue the moved sleepers join
+     * @param nWake the most sleepers of {@code from} to wake
+     * @param nMove the most further sleepers of {@code from} to move to {@code to}
+     * @return how many were woken and how many moved
      * @throws LwpException EINVAL if a count is negative
      */
     public static Requeued requeue(Object from, Object to, int nWake, int nMove) {

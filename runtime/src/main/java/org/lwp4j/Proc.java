@@ -36,6 +36,11 @@ public final class Proc {
     /**
      * {@code fork(2)}: {@link #fork(Runnable, int) fork(body, ProcFlags.FDG)}: a new process with a copy of
      * the resource table and of process-local storage.
+     *
+     * @param body what the child's first LWP runs
+     * @return the child's pid
+     * @throws LwpException as {@link #fork(Runnable, int)}
+     * @throws NullPointerException if body is null
      */
     public static int fork(Runnable body) {
         return Fork.fork(body, ProcFlags.FDG);
@@ -56,7 +61,8 @@ public final class Proc {
      * <p>Pids are allocated upward, wrapping around, skipping pids in use by a process (zombies
      * included), a process group or a session.
      *
-     * @param flags any of FDG, CFDG, MEM, NOWAIT, THREAD, SIGSHARE, PPWAIT
+     * @param body  what the child's first LWP runs
+     * @param flags any of FDG, CFDG, MEM, NOWAIT, THREAD, SIGSHARE, PPWAIT, LINUXTHPN
      * @return the child's pid (with PPWAIT, once the child has exited)
      * @throws LwpException EINVAL for unknown flags or FDG with CFDG; EAGAIN over the
      *                      supervisor's process limit or the per-uid limit (uid 0 is exempt), or
@@ -89,6 +95,8 @@ public final class Proc {
      * ends only the calling LWP, unless it is the last one, which exits the process with
      * {@code status}. Never returns.
      *
+     * @param how    {@link ProcFlags#EXTEXIT_PROC} or {@link ProcFlags#EXTEXIT_LWP}
+     * @param status the exit code of the process, if it exits (the low 8 bits are kept)
      * @throws LwpException EINVAL for any other {@code how}; EPERM in init (for a process exit)
      */
     public static void extexit(int how, int status) {
@@ -107,8 +115,12 @@ public final class Proc {
      * nothing to report. Waiting for any child costs O(1) per reaped child, whatever the
      * number of children.
      *
-     * @param idtype which children: {@code P_PID} / {@code P_PGID} with {@code id == 0} mean the
-     *               caller's own group
+     * @param idtype  which children: {@code P_PID} / {@code P_PGID} with {@code id == 0} mean the
+     *                caller's own group
+     * @param id      the pid, group, session, uid or gid that {@code idtype} selects on (ignored
+     *                for {@code P_ALL})
+     * @param options WEXITED, WSTOPPED (WUNTRACED), WCONTINUED, at least one of them, with any of
+     *                WNOHANG, WNOWAIT, WLINUXCLONE
      * @return the report (pid, status word, code, uid, rusage, children's rusage, the fault)
      * @throws LwpException EINVAL for unknown option bits or none of WEXITED, WSTOPPED,
      *                      WCONTINUED; ECHILD if no child matches (WNOHANG included); EINTR if
@@ -124,6 +136,9 @@ public final class Proc {
      * group, {@code < -1} any child in group {@code -pid}, {@code > 0} that child. WEXITED is
      * implied; {@code options} may add WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT.
      *
+     * @param pid     -1, 0, minus a group id, or a child's pid
+     * @param options WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT (WEXITED is added)
+     * @return the report, or {@link WaitResult#none()} under WNOHANG
      * @throws LwpException as {@link #wait(IdType, int, int)}
      */
     public static WaitResult waitpid(int pid, int options) {
@@ -137,19 +152,32 @@ public final class Proc {
         return KernWait.wait(IdType.P_PID, pid, options);
     }
 
-    /** {@code wait()}: {@code waitpid(-1, 0)}. @throws LwpException ECHILD, EINTR */
+    /**
+     * {@code wait()}: {@code waitpid(-1, 0)}, reap any one exited child.
+     *
+     * @return the report of the child reaped
+     * @throws LwpException ECHILD if the caller has no child; EINTR if woken or interrupted
+     */
     public static WaitResult waitAny() {
         return waitpid(-1, 0);
     }
 
     // ------------------------------------------------------------------ ids, groups, sessions
 
-    /** The caller's pid. */
+    /**
+     * The caller's pid.
+     *
+     * @return the calling process's pid
+     */
     public static int getpid() {
         return ProcCalls.getpid();
     }
 
-    /** The pid of the caller's parent (which changes if the parent exits); 0 for init. */
+    /**
+     * The pid of the caller's parent (which changes if the parent exits).
+     *
+     * @return the parent's pid, or 0 for init
+     */
     public static int getppid() {
         return ProcCalls.getppid();
     }
@@ -159,6 +187,8 @@ public final class Proc {
      * its children) into group {@code pgid} (0 = a group of its own, id = its pid), which must be
      * the target's own pid or an existing group in the caller's session.
      *
+     * @param pid  0, the caller's pid or a child's
+     * @param pgid 0, the target's pid, or a group of the caller's session
      * @throws LwpException EINVAL if pgid &lt; 0; ESRCH if pid is neither the caller nor a live
      *                      child of it; EPERM if the target is in another session or is a
      *                      session leader, or the group does not exist in the caller's session
@@ -167,7 +197,13 @@ public final class Proc {
         Groups.setpgid(pid, pgid);
     }
 
-    /** {@code getpgid}: the process group of {@code pid} (0 = the caller). @throws LwpException ESRCH */
+    /**
+     * {@code getpgid}: the process group of {@code pid}.
+     *
+     * @param pid a process, or 0 for the caller
+     * @return its process group id
+     * @throws LwpException ESRCH if there is no such process
+     */
     public static int getpgid(int pid) {
         return Groups.getpgid(pid);
     }
@@ -184,19 +220,33 @@ public final class Proc {
         return Groups.setsid();
     }
 
-    /** {@code getsid}: the session of {@code pid} (0 = the caller). @throws LwpException ESRCH */
+    /**
+     * {@code getsid}: the session of {@code pid}.
+     *
+     * @param pid a process, or 0 for the caller
+     * @return its session id
+     * @throws LwpException ESRCH if there is no such process
+     */
     public static int getsid(int pid) {
         return Groups.getsid(pid);
     }
 
     // ------------------------------------------------------------------ credentials
 
-    /** The caller's uid (inherited by fork; used by the per-uid limit and signal permissions). */
+    /**
+     * The caller's uid (inherited by fork; used by the per-uid limit and signal permissions).
+     *
+     * @return the calling process's uid
+     */
     public static int getuid() {
         return Groups.getuid();
     }
 
-    /** The caller's gid. */
+    /**
+     * The caller's gid.
+     *
+     * @return the calling process's gid
+     */
     public static int getgid() {
         return Groups.getgid();
     }
@@ -205,6 +255,7 @@ public final class Proc {
      * {@code setuid}: change the process's uid. A process of uid 0 may take any uid (to fork
      * children with other credentials: fork, then setuid in the child); others only their own.
      *
+     * @param uid the new uid, 0 or more
      * @throws LwpException EINVAL for a negative uid; EPERM otherwise refused
      */
     public static void setuid(int uid) {
@@ -214,6 +265,7 @@ public final class Proc {
     /**
      * {@code setgid}: change the process's gid; uid 0 may take any, others only their own.
      *
+     * @param gid the new gid, 0 or more
      * @throws LwpException EINVAL for a negative gid; EPERM otherwise refused
      */
     public static void setgid(int gid) {
@@ -237,6 +289,7 @@ public final class Proc {
     /**
      * {@code PROC_REAP_RELEASE}: stop being a reaper; its processes fall back to the reaper above.
      *
+     * @param pid the caller's own pid
      * @throws LwpException EINVAL if pid is not the caller's, or for init; ENOTCONN if the caller
      *                      is not a reaper
      */
@@ -248,6 +301,8 @@ public final class Proc {
      * {@code PROC_REAP_STATUS}: figures about the caller's reaper (the caller itself if it is one,
      * else its nearest live reaper). See {@link ReaperStatus}.
      *
+     * @param pid the caller's own pid
+     * @return the reaper's figures
      * @throws LwpException EINVAL if pid is not the caller's
      */
     public static ReaperStatus reapStatus(int pid) {
@@ -258,6 +313,8 @@ public final class Proc {
      * {@code PROC_REAP_GETPIDS}: the descendants of the caller's reaper that belong to it (not
      * those below another reaper), depth first, oldest child first. See {@link ReaperPid}.
      *
+     * @param pid the caller's own pid
+     * @return one entry per descendant
      * @throws LwpException EINVAL if pid is not the caller's
      */
     public static List<ReaperPid> reapGetPids(int pid) {
@@ -272,6 +329,10 @@ public final class Proc {
      * only processes of its own uid. Delivery is the signal layer's (a supervisor without it
      * counts the targets but delivers nothing).
      *
+     * @param pid     the caller's own pid
+     * @param sig     the signal, 1 to NSIG - 1
+     * @param flags   0, {@link ProcFlags#REAPER_KILL_CHILDREN} or {@link ProcFlags#REAPER_KILL_SUBTREE}
+     * @param subtree with REAPER_KILL_SUBTREE, the reaper's child whose subtree is signalled
      * @return how many processes were signalled
      * @throws LwpException EINVAL if pid is not the caller's, for signal 0 or one outside
      *                      [1, NSIG), or for unknown or contradictory flags; ESRCH when no
@@ -288,6 +349,7 @@ public final class Proc {
      * resource is closed when the last table slot referring to it goes away: by {@link #close},
      * or by the exit of the last process holding a table (shared or copied by fork) that has it.
      *
+     * @param resource what the handle stands for
      * @return the handle (0, 1, 2, ...)
      * @throws NullPointerException if resource is null
      */
@@ -295,7 +357,13 @@ public final class Proc {
         return ProcCalls.open(resource);
     }
 
-    /** The resource under {@code handle}. @throws LwpException EBADF if the handle is not open */
+    /**
+     * The resource under {@code handle}.
+     *
+     * @param handle a handle of the calling process's table
+     * @return the resource
+     * @throws LwpException EBADF if the handle is not open
+     */
     public static AutoCloseable get(int handle) {
         return ProcCalls.get(handle);
     }
@@ -303,6 +371,7 @@ public final class Proc {
     /**
      * Remove {@code handle}; if no other table slot refers to its resource, close it now.
      *
+     * @param handle a handle of the calling process's table
      * @throws LwpException EBADF if the handle is not open
      * @throws Exception    what the resource's close() throws (the handle is gone regardless)
      */
@@ -310,14 +379,23 @@ public final class Proc {
         ProcCalls.close(handle);
     }
 
-    /** The handles open in the process's table, ascending. */
+    /**
+     * The handles open in the process's table, ascending.
+     *
+     * @return a new array of the open handles
+     */
     public static int[] handles() {
         return ProcCalls.handles();
     }
 
     // ------------------------------------------------------------------ process-local storage
 
-    /** The process-local value under {@code key}, or null. */
+    /**
+     * The process-local value under {@code key}, or null.
+     *
+     * @param key the key (compared with equals)
+     * @return the value, or null if there is none
+     */
     public static Object getLocal(Object key) {
         return ProcCalls.getLocal(key);
     }
@@ -326,6 +404,8 @@ public final class Proc {
      * Set the process-local value under {@code key} (null removes it). Fork copies the map (a
      * shallow copy at fork time) or, with {@link ProcFlags#MEM}, shares it.
      *
+     * @param key   the key (compared with equals)
+     * @param value the new value, or null to remove the key
      * @return the previous value, or null
      */
     public static Object setLocal(Object key, Object value) {
@@ -337,22 +417,38 @@ public final class Proc {
     /**
      * {@code at_fork}: run {@code hook} at every fork in this supervisor. Adding a hook that is
      * already there moves it to the end (it is never listed twice).
+     *
+     * @param hook the hook
      */
     public static void atFork(ForkHook hook) {
         ProcCalls.atFork(hook);
     }
 
-    /** {@code rm_at_fork}: answers whether it was there. */
+    /**
+     * {@code rm_at_fork}: remove an at-fork hook.
+     *
+     * @param hook the hook
+     * @return whether it was there
+     */
     public static boolean removeAtFork(ForkHook hook) {
         return ProcCalls.removeAtFork(hook);
     }
 
-    /** {@code at_exit}: run {@code hook} at every process exit in this supervisor (once per hook). */
+    /**
+     * {@code at_exit}: run {@code hook} at every process exit in this supervisor (once per hook).
+     *
+     * @param hook the hook
+     */
     public static void atExit(ExitHook hook) {
         ProcCalls.atExit(hook);
     }
 
-    /** {@code rm_at_exit}: answers whether it was there. */
+    /**
+     * {@code rm_at_exit}: remove an at-exit hook.
+     *
+     * @param hook the hook
+     * @return whether it was there
+     */
     public static boolean removeAtExit(ExitHook hook) {
         return ProcCalls.removeAtExit(hook);
     }

@@ -13,36 +13,72 @@ public final class Sig {
     /** Number of signal numbers: valid signals are 1 .. NSIG - 1 (0 is the existence check). */
     public static final int NSIG = 64;
 
+    /**
+     * Hangup; default: terminate. Also sent, with SIGCONT, to a newly orphaned group with a stopped
+     * member.
+     */
     public static final int SIGHUP = 1;
+    /** Interrupt; default: terminate. */
     public static final int SIGINT = 2;
+    /** Quit; default: terminate. */
     public static final int SIGQUIT = 3;
+    /** Illegal instruction; default: terminate. */
     public static final int SIGILL = 4;
+    /** Trace trap; default: terminate. */
     public static final int SIGTRAP = 5;
+    /** Abort; default: terminate. An uncaught Throwable in an LWP body ends its process with it. */
     public static final int SIGABRT = 6;
+    /** Emulator trap; default: terminate. */
     public static final int SIGEMT = 7;
+    /** Arithmetic exception; default: terminate. */
     public static final int SIGFPE = 8;
+    /** Kill; always terminates: cannot be caught, ignored or masked. */
     public static final int SIGKILL = 9;
+    /** Bus error; default: terminate. */
     public static final int SIGBUS = 10;
+    /** Segmentation violation; default: terminate. */
     public static final int SIGSEGV = 11;
+    /** Bad system call; default: terminate. */
     public static final int SIGSYS = 12;
+    /** Write on a pipe with no reader; default: terminate. */
     public static final int SIGPIPE = 13;
+    /** Alarm clock; default: terminate. */
     public static final int SIGALRM = 14;
+    /** Termination request; default: terminate. */
     public static final int SIGTERM = 15;
+    /** Urgent condition; default: ignore. */
     public static final int SIGURG = 16;
+    /** Stop; always stops the process: cannot be caught, ignored or masked. */
     public static final int SIGSTOP = 17;
+    /** Stop from the terminal; default: stop. */
     public static final int SIGTSTP = 18;
+    /** Continue a stopped process; default: continue (whatever the disposition, it continues). */
     public static final int SIGCONT = 19;
+    /** A child exited, stopped or continued; default: ignore (still generated, so wait works). */
     public static final int SIGCHLD = 20;
+    /** Background read from the terminal; default: stop. */
     public static final int SIGTTIN = 21;
+    /** Background write to the terminal; default: stop. */
     public static final int SIGTTOU = 22;
+    /** I/O possible; default: ignore. */
     public static final int SIGIO = 23;
+    /** CPU time limit exceeded; default: terminate. */
     public static final int SIGXCPU = 24;
+    /** File size limit exceeded; default: terminate. */
     public static final int SIGXFSZ = 25;
+    /** Virtual time alarm; default: terminate. */
     public static final int SIGVTALRM = 26;
+    /** Profiling time alarm; default: terminate. */
     public static final int SIGPROF = 27;
+    /** Window size change; default: ignore. */
     public static final int SIGWINCH = 28;
+    /** Status request from the terminal; default: ignore. */
     public static final int SIGINFO = 29;
+    /**
+     * User-defined signal 1; default: terminate. A LINUXTHPN child's exit sends it to the parent.
+     */
     public static final int SIGUSR1 = 30;
+    /** User-defined signal 2; default: terminate. */
     public static final int SIGUSR2 = 31;
     /** DragonFly's SIGTHR; default terminate, as signals 33 .. 63. */
     public static final int SIGTHR = 32;
@@ -86,7 +122,12 @@ public final class Sig {
         "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGINFO", "SIGUSR1", "SIGUSR2",
         "SIGTHR"};
 
-    /** The name of a signal ("SIGTERM"), "SIG" + number past SIGTHR, or "signal n" for a non-signal. */
+    /**
+     * The name of a signal: "SIGTERM", "SIG" + number past SIGTHR, or "signal n" for a non-signal.
+     *
+     * @param sig a signal number
+     * @return its name
+     */
     public static String name(int sig) {
         if (sig >= 1 && sig < NAMES.length) {
             return NAMES[sig];

@@ -75,6 +75,8 @@ public final class Signals {
      * signal can be taken by the caller, it is delivered before this call returns (a handler
      * runs first; a terminating signal ends the caller with {@link LwpExit}).
      *
+     * @param pid the target: a pid, 0, -1 or minus a process group id
+     * @param sig the signal, or 0 to check only
      * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG); ESRCH if no process
      *                      matches; EPERM if processes match but the caller may signal none of
      *                      them
@@ -87,6 +89,8 @@ public final class Signals {
      * {@code killpg(3)}: send {@code sig} to every process of group {@code pgid} (0: the
      * caller's group). As {@link #kill} with {@code -pgid}.
      *
+     * @param pgid a process group id, or 0 for the caller's
+     * @param sig  the signal, or 0 to check only
      * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG) or {@code pgid < 0};
      *                      ESRCH if the group has no process (and for {@code pgid == 1});
      *                      EPERM if the caller may signal none of its processes
@@ -100,6 +104,8 @@ public final class Signals {
      * that LWP only (unless its action is process-wide: SIGKILL ends the process, stop signals
      * stop it, SIGCONT continues it). Signal 0 only checks that the LWP exists.
      *
+     * @param lid an LWP of the caller's process
+     * @param sig the signal, or 0 to check only
      * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG); ESRCH if there is no
      *                      such live LWP in the caller's process (an LWP of another process,
      *                      0, a zombie)
@@ -117,6 +123,9 @@ public final class Signals {
      * SIGSHARE the change is seen by every process sharing the dispositions. The change
      * happens-before any delivery that reads it.
      *
+     * @param sig the signal
+     * @param d   the new disposition
+     * @return the previous disposition
      * @throws LwpException EINVAL if {@code sig} is outside [1, NSIG), if it is SIGKILL or
      *                      SIGSTOP and {@code d} is not the default, or for unknown flags
      * @throws NullPointerException if {@code d} is null
@@ -129,6 +138,8 @@ public final class Signals {
     /**
      * {@code sigaction(2)} with no new action: the caller's process's disposition of {@code sig}.
      *
+     * @param sig the signal
+     * @return its disposition now
      * @throws LwpException EINVAL if {@code sig} is outside [1, NSIG)
      */
     public static Disposition sigaction(int sig) {
@@ -143,6 +154,7 @@ public final class Signals {
      *
      * @param how {@link Sig#SIG_BLOCK}, {@link Sig#SIG_UNBLOCK} or {@link Sig#SIG_SETMASK}
      * @param set a signal set, bit {@code n - 1} for signal {@code n} (see {@link #sigmask})
+     * @return the calling LWP's previous mask
      * @throws LwpException EINVAL for an unknown {@code how}
      */
     public static long sigprocmask(int how, long set) {
@@ -152,6 +164,8 @@ public final class Signals {
     /**
      * {@code sigpending(2)}: the signals pending on the calling LWP or its process that the
      * calling LWP masks.
+     *
+     * @return the set of those signals
      */
     public static long sigpending() {
         return SignalCalls.sigpending();
@@ -162,6 +176,8 @@ public final class Signals {
     /**
      * The set holding only {@code sig} (bit {@code sig - 1}).
      *
+     * @param sig a signal, 1 to NSIG - 1
+     * @return the set
      * @throws IllegalArgumentException if {@code sig} is outside [1, NSIG)
      */
     public static long sigmask(int sig) {
@@ -171,7 +187,13 @@ public final class Signals {
         return 1L << (sig - 1);
     }
 
-    /** The set of the given signals. @throws IllegalArgumentException for a non-signal */
+    /**
+     * The set of the given signals.
+     *
+     * @param sigs signals, each 1 to NSIG - 1
+     * @return the set holding each of them
+     * @throws IllegalArgumentException for a non-signal
+     */
     public static long sigset(int... sigs) {
         long s = 0;
         for (int sig : sigs) {
@@ -180,7 +202,13 @@ public final class Signals {
         return s;
     }
 
-    /** Whether {@code set} holds {@code sig} (false for a non-signal). */
+    /**
+     * Whether {@code set} holds {@code sig} (false for a non-signal).
+     *
+     * @param set a signal set
+     * @param sig a signal number
+     * @return whether bit {@code sig - 1} is set
+     */
     public static boolean sigismember(long set, int sig) {
         return sig >= 1 && sig < NSIG && (set & (1L << (sig - 1))) != 0;
     }

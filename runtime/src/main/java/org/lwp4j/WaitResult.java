@@ -25,44 +25,93 @@ public record WaitResult(int pid, int status, int code, int uid, Rusage rusage, 
                          Throwable fault) {
     private static final WaitResult NONE = new WaitResult(0, 0, 0, 0, Rusage.ZERO, Rusage.ZERO, null);
 
-    /** The WNOHANG "none yet" answer. */
+    /**
+     * The WNOHANG "none yet" answer.
+     *
+     * @return the one result with pid 0 and every other field zero
+     */
     public static WaitResult none() {
         return NONE;
     }
 
-    /** True for the WNOHANG answer "no child has anything to report yet". */
+    /**
+     * True for the WNOHANG answer "no child has anything to report yet".
+     *
+     * @return whether {@code pid == 0}
+     */
     public boolean isNone() {
         return pid == 0;
     }
 
+    /**
+     * {@link Wait#WIFEXITED} of this result (false for the "none yet" answer).
+     *
+     * @return whether the child exited normally
+     */
     public boolean exited() {
         return !isNone() && Wait.WIFEXITED(status);
     }
 
+    /**
+     * {@link Wait#WEXITSTATUS} of this result.
+     *
+     * @return the exit code, meaningful when {@link #exited()}
+     */
     public int exitStatus() {
         return Wait.WEXITSTATUS(status);
     }
 
+    /**
+     * {@link Wait#WIFSIGNALED} of this result.
+     *
+     * @return whether the child was terminated by a signal
+     */
     public boolean signaled() {
         return Wait.WIFSIGNALED(status);
     }
 
+    /**
+     * {@link Wait#WTERMSIG} of this result.
+     *
+     * @return the terminating signal, meaningful when {@link #signaled()}
+     */
     public int termSig() {
         return Wait.WTERMSIG(status);
     }
 
+    /**
+     * {@link Wait#WIFSTOPPED} of this result.
+     *
+     * @return whether this reports a stop
+     */
     public boolean stopped() {
         return Wait.WIFSTOPPED(status);
     }
 
+    /**
+     * {@link Wait#WSTOPSIG} of this result.
+     *
+     * @return the stopping signal, meaningful when {@link #stopped()}
+     */
     public int stopSig() {
         return Wait.WSTOPSIG(status);
     }
 
+    /**
+     * {@link Wait#WIFCONTINUED} of this result.
+     *
+     * @return whether this reports a continue
+     */
     public boolean continued() {
         return Wait.WIFCONTINUED(status);
     }
 
+    /**
+     * The result for people: {@code WaitResult[pid=4, stopped by SIGSTOP, code=5, ...]}, signals
+     * by name ({@link Sig#name}).
+     *
+     * @return a one-line description
+     */
     @Override
     public String toString() {
         if (isNone()) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.*;
 import static org.lwp4j.ProcTestSupport.*;
 
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,8 @@ class ReadableNamesTest {
     @Test
     void aWaitReportNamesTheSignalThatStoppedOrKilledTheChild() {
         try (var a = sup.attachNewProcess()) {
-            CountDownLatch never = new CountDownLatch(1);
-            int pid = Proc.fork(waitFor(never));
+            // the child sleeps in lwp4j, a safe point, where the stop takes effect
+            int pid = Proc.fork(ProcTestSupport::parkForever);
             Signals.kill(pid, Sig.SIGSTOP);
             WaitResult stopped = awaitReport(pid, Wait.WSTOPPED);
             assertTrue(stopped.stopped(), stopped.toString());
@@ -66,7 +65,6 @@ class ReadableNamesTest {
             WaitResult killed = Proc.waitpid(pid, 0);
             assertTrue(killed.signaled(), killed.toString());
             assertTrue(killed.toString().contains("killed by SIGKILL"), killed.toString());
-            never.countDown();
         }
     }
 
