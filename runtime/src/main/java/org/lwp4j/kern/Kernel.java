@@ -64,6 +64,8 @@ public final class Kernel {
     public final KProc init;
     /** Guarded by tree. */
     int lastPid = 1;
+    /** lastPid before the last newProc, to give its pid back (freePid); guarded by tree. */
+    private int pidBefore = 1;
     private final AtomicInteger population = new AtomicInteger();
     /** LWPs made by newLwp whose thread is not started yet; close waits for them. */
     private final AtomicInteger starting = new AtomicInteger();
@@ -534,10 +536,15 @@ public final class Kernel {
             throw err(Errno.EAGAIN, call);
         }
         int lid = p.lastLid;
-        do {
+        // Every id in [1, maxLid] is tried at most once: the loop ends even if the count above
+        // was wrong (records leaving meanwhile); no free id is EAGAIN.
+        for (long tries = 0; tries < cfg.maxLid(); tries++) {
             lid = lid >= cfg.maxLid() || lid < 0 ? 1 : lid + 1;
-        } while (p.lwps.containsKey(lid));
-        return lid;
+            if (!p.lwps.containsKey(lid)) {
+                return lid;
+            }
+        }
+        throw err(Errno.EAGAIN, call + ": no free LWP id");
     }
 
     /**
@@ -697,9 +704,18 @@ public final class Kernel {
             }
         }
         int pid = lastPid;
-        do {
+        // Each pid in [2, maxPid] is tried at most once: ids held by processes, or by process
+        // groups and sessions that outlive their leader, may leave none free: EAGAIN.
+        for (int tries = 0; ; tries++) {
+            if (tries >= cfg.maxPid()) {
+                throw err(Errno.EAGAIN, call + ": no free pid");
+            }
             pid = pid >= cfg.maxPid() ? 2 : pid + 1;
-        } while (procs.containsKey(pid) || pgrpOrSessionInUse(pid));
+            if (!procs.containsKey(pid) && !pgrpOrSessionInUse(pid)) {
+                break;
+            }
+        }
+        pidBefore = lastPid;
         lastPid = pid;
         KProc p = new KProc(this, pid);
         p.parent = parent;
@@ -753,6 +769,17 @@ public final class Kernel {
 
     public void removeProc(KProc p) {
         procs.remove(p.pid, p);
+    }
+
+    /**
+     * Give back the pid of p, made by the last {@link #newProc} and now removed because the call
+     * that made it failed (caller holds the tree lock, as it has since newProc): the next
+     * process gets the same pid, as if the failed call had never been made.
+     */
+    public void freePid(KProc p) {
+        if (lastPid == p.pid) {
+            lastPid = pidBefore;
+        }
     }
 
     /**
