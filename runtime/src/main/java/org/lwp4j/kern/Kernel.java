@@ -597,9 +597,20 @@ public final class Kernel {
      * first safe point, as for a suspended LWP.
      */
     public void startLwp(KLwp l, int flags, String call) {
+        LwpThread t = (LwpThread) l.thread;
         try {
-            cfg.threadStarter().accept(l.thread);
+            cfg.threadStarter().accept(t);
+            if (t.getState() == Thread.State.NEW) {
+                throw new IllegalStateException("the thread starter returned without starting " + t.getName());
+            }
+            t.open();
         } catch (Throwable e) {
+            // The starter is user code: it may have started the thread and then thrown. Such a
+            // thread is held at its start gate and told to end without running (LwpThread).
+            if (t.getState() != Thread.State.NEW) {
+                t.abandon();
+                joinUntil(t, System.nanoTime() + cfg.closeTimeout().toNanos());
+            }
             unstart(l);
             LwpException x = err(Errno.EAGAIN, call);
             x.initCause(e);
@@ -614,7 +625,9 @@ public final class Kernel {
         KProc p = l.proc;
         p.lock.lock();
         try {
-            threads.remove(l.thread);
+            if (!l.thread.isAlive()) {
+                threads.remove(l.thread); // else close still joins it
+            }
             l.setStat(KLwp.LSDEAD);
             p.lwps.remove(l.lid, l);
             p.nlive--;
