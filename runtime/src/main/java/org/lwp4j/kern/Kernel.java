@@ -73,6 +73,8 @@ public final class Kernel {
     final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     final DeadLwpReaper deadlwp;
     private volatile boolean closed;
+    /** Whether close's kill round has been done (a close that timed out before it does it again). */
+    private volatile boolean killedAll;
 
     public Kernel(KernelConfig cfg) {
         this.cfg = Objects.requireNonNull(cfg, "cfg");
@@ -875,23 +877,11 @@ public final class Kernel {
      * reached a safe point, if the timeout passes first.
      */
     public void close() {
-        if (!closed) {
-            closed = true;
-            tree.lock(); // a fork in progress finishes (its child is in the list below); later
-            tree.unlock(); // forks see closed
-            for (KProc p : procList()) {
-                p.lock.lock();
-                try {
-                    if (p.pstat == KProc.SACTIVE) {
-                        p.pstat = KProc.SEXITING;
-                    }
-                    killOthers(p, null);
-                } finally {
-                    p.lock.unlock();
-                }
-            }
-        }
         long deadline = System.nanoTime() + cfg.closeTimeout().toNanos();
+        closed = true;
+        if (!killedAll) {
+            killAll(deadline);
+        }
         while (starting.get() > 0 && deadline - System.nanoTime() > 0) {
             Thread.yield(); // a creator between newLwp and startLwp: its thread joins the list below
         }
@@ -914,6 +904,55 @@ public final class Kernel {
             p.pstat = KProc.SDEAD;
         }
         procs.clear();
+    }
+
+    /**
+     * close's kill round: every process exiting, every LWP told. The tree lock is taken so that
+     * a fork in progress finishes first (its child is then in the list; later forks see
+     * closed), but only until the deadline: the fork may be running user code (an at-fork
+     * hook, the thread starter) that does not return. Then EBUSY says what close waited for,
+     * and a later close tries again.
+     */
+    private void killAll(long deadline) {
+        String held = "close: a fork in progress (an at-fork hook or thread starter that has not returned?)"
+                + " held the process tree lock for the whole close timeout " + cfg.closeTimeout();
+        if (!tryLockUntil(tree, deadline)) {
+            throw new LwpException(Errno.EBUSY, held);
+        }
+        tree.unlock();
+        for (KProc p : procList()) {
+            if (!tryLockUntil(p.lock, deadline)) {
+                throw new LwpException(Errno.EBUSY, "close: the lock of process " + p.pid
+                        + " was held for the whole close timeout " + cfg.closeTimeout());
+            }
+            try {
+                if (p.pstat == KProc.SACTIVE) {
+                    p.pstat = KProc.SEXITING;
+                }
+                killOthers(p, null);
+            } finally {
+                p.lock.unlock();
+            }
+        }
+        killedAll = true;
+    }
+
+    /** Take lock, waiting at most until deadline; false if it did not come free. */
+    private static boolean tryLockUntil(ReentrantLock lock, long deadline) {
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    return lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // close is not interruptible; the interrupt is kept
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static boolean joinUntil(Thread t, long deadline) {
