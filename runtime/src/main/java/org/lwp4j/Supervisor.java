@@ -48,7 +48,11 @@ public final class Supervisor implements AutoCloseable {
     /**
      * Enter the calling thread as a new LWP of init.
      *
-     * @throws IllegalStateException if the thread is already an LWP
+     * <p>A thread whose attachment no longer counts (its supervisor closed, or its process's
+     * exit ended the LWP) may attach again. A thread that ends without closing its attachment
+     * is noticed by the supervisor (within about 100 ms) and its LWP exits.
+     *
+     * @throws IllegalStateException if the thread is already a live LWP
      * @throws LwpException          ESRCH after {@link #close()}
      */
     public Attachment attach() {
@@ -65,10 +69,15 @@ public final class Supervisor implements AutoCloseable {
         return attachNewProcess(0);
     }
 
-    /** As {@link #attachNewProcess()} with the given uid (and gid). */
+    /**
+     * As {@link #attachNewProcess()} with the given uid (and gid).
+     *
+     * @throws LwpException EINVAL if uid is negative (as {@code setuid}); EAGAIN, ESRCH as above
+     */
     public Attachment attachNewProcess(int uid) {
-        if (Kernel.current() != null) {
-            throw new IllegalStateException("attach: the calling thread is already an LWP");
+        Kernel.checkNotAttached();
+        if (uid < 0) {
+            throw new LwpException(Errno.EINVAL, "attachNewProcess(uid=" + uid + ")");
         }
         KProc p;
         kernel.tree.lock();

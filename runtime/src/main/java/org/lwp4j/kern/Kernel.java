@@ -72,6 +72,8 @@ public final class Kernel {
     /** Platform threads started for LWPs and not yet joined. */
     final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     final DeadLwpReaper deadlwp;
+    /** LWPs of attached threads that are live; the dead-LWP reaper checks their threads. */
+    private final Set<KLwp> attachedLwps = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     /** Whether close's kill round has been done (a close that timed out before it does it again). */
     private volatile boolean killedAll;
@@ -409,6 +411,8 @@ public final class Kernel {
         sleep.setPopulation(population.decrementAndGet());
         if (!l.attachedThread) {
             deadlwp.enqueue(l);
+        } else {
+            attachedLwps.remove(l);
         }
     }
 
@@ -665,9 +669,7 @@ public final class Kernel {
 
     /** Enter the calling thread as a new LWP of p. */
     public KLwp attach(KProc p) {
-        if (current() != null) {
-            throw new IllegalStateException("attach: the calling thread is already an LWP");
-        }
+        checkNotAttached();
         if (closed) {
             throw err(Errno.ESRCH, "attach: supervisor closed");
         }
@@ -682,7 +684,46 @@ public final class Kernel {
             p.lock.unlock();
         }
         ATTACHED.set(l);
+        attachedLwps.add(l);
         return l;
+    }
+
+    /**
+     * Throw IllegalStateException if the calling thread is a live LWP. An attachment that no
+     * longer counts (its supervisor closed, or its process's exit ended the LWP) is forgotten,
+     * so the thread may attach again, to this supervisor or another.
+     */
+    public static void checkNotAttached() {
+        KLwp l = current();
+        if (l == null) {
+            return;
+        }
+        if (l.attachedThread && (l.kernel.closed || l.stat == KLwp.LSDEAD)) {
+            ATTACHED.remove();
+            return;
+        }
+        throw new IllegalStateException("attach: the calling thread is already an LWP");
+    }
+
+    /**
+     * Called by the dead-LWP reaper now and then: an attached thread that ended without closing
+     * its Attachment is noticed here, and its LWP exits on a thread of ours (the exit may run
+     * at-exit hooks, user code that must not hold up the reaper), which close joins.
+     */
+    void checkAttached() {
+        for (KLwp l : attachedLwps) {
+            Thread t = l.thread;
+            if (!t.isAlive() && attachedLwps.remove(l) && l.isLive() && !closed) {
+                Thread u = new Thread(null, () -> lwpExit(l), "lwp4j-undertaker " + l, 0, false);
+                u.setDaemon(true);
+                threads.add(u);
+                u.start();
+            }
+        }
+    }
+
+    boolean hasAttached() {
+        return !attachedLwps.isEmpty();
     }
 
     /** Leave: the attached LWP ends as if it had exited (its process exits if it was the last). */
