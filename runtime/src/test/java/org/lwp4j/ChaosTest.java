@@ -106,6 +106,7 @@ class ChaosTest {
             case 1: { // a fork tree, killed at the top or as a group
                 int k = 1 + rnd.nextInt(4); // drawn here, so the sequence depends on the seed only
                 int child = Proc.fork(() -> {
+                    Proc.setpgid(0, 0); // before its children, so that they are in its group
                     for (int i = 0; i < k; i++) {
                         Proc.fork(ChaosTest::stay);
                     }
