@@ -57,7 +57,11 @@ public final class Supervisor implements AutoCloseable {
      * Enter the calling thread as a new LWP of init.
      *
      * @return the attachment; closing it (from this thread) ends the LWP
-     * @throws IllegalStateException if the thread is already an LWP
+     * <p>A thread whose attachment no longer counts (its supervisor closed, or its process's
+     * exit ended the LWP) may attach again. A thread that ends without closing its attachment
+     * is noticed by the supervisor (within about 100 ms) and its LWP exits.
+     *
+     * @throws IllegalStateException if the thread is already a live LWP
      * @throws LwpException          ESRCH after {@link #close()}
      */
     public Attachment attach() {
@@ -80,12 +84,14 @@ public final class Supervisor implements AutoCloseable {
      *
      * @param uid the new process's uid and gid
      * @return the attachment; closing it (from this thread) ends the LWP
-     * @throws IllegalStateException if the thread is already an LWP
-     * @throws LwpException          EAGAIN over the process limit; ESRCH after {@link #close()}
+     * @throws IllegalStateException if the thread is already a live LWP
+     * @throws LwpException          EINVAL if uid is negative (as {@code setuid}); EAGAIN over
+     *                               the process limit; ESRCH after {@link #close()}
      */
     public Attachment attachNewProcess(int uid) {
-        if (SafePoints.current() != null) {
-            throw new IllegalStateException("attach: the calling thread is already an LWP");
+        SafePoints.checkNotAttached();
+        if (uid < 0) {
+            throw new LwpException(Errno.EINVAL, "attachNewProcess(uid=" + uid + ")");
         }
         return new Attachment(kernel.attach(procLayer.newProcess(uid)));
     }

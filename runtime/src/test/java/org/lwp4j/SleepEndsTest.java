@@ -29,19 +29,18 @@ class SleepEndsTest {
     private static ParkResult onLwp(String what, Supplier<ParkResult> call) {
         CompletableFuture<ParkResult> f = new CompletableFuture<>();
         int lid = Lwp.create(() -> f.complete(call.get()));
+        ParkResult r;
         try {
-            return f.get(10, TimeUnit.SECONDS);
+            r = f.get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            Lwp.unpark(lid, null);
+            Lwp.unpark(lid, null); // rescue the sleeper, then fail
             Lwp.waitFor(lid);
             return fail(what + " still sleeping after 10 s");
         } catch (Exception e) {
             throw new AssertionError(what, e);
-        } finally {
-            if (f.isDone()) {
-                Lwp.waitFor(lid);
-            }
         }
+        Lwp.waitFor(lid);
+        return r;
     }
 
     @Test

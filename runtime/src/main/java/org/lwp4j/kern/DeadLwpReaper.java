@@ -28,6 +28,13 @@ final class DeadLwpReaper extends Thread {
      * call waits for it: _lwp_wait and wait collect zombies, which exist before the reaper runs.
      */
     static final long NAP_NANOS = 1_000_000;
+    /**
+     * How often, at most, the reaper looks for attached threads that ended without closing
+     * their Attachment (Kernel.checkAttached); while there are attached LWPs, its idle sleep
+     * ends this often.
+     */
+    static final long ATTACHED_POLL_NANOS = 100_000_000;
+    private long lastAttachedCheck = System.nanoTime();
     private final Kernel kernel;
     private final ExitQueue<KLwp> queue = new ExitQueue<>();
     private volatile boolean idle;
@@ -72,13 +79,28 @@ final class DeadLwpReaper extends Thread {
             if (!napped) {
                 napped = true;
                 LockSupport.parkNanos(this, NAP_NANOS);
+                checkAttached();
                 continue;
             }
             idle = true;
             if (queue.isEmpty() && !stopping) {
-                LockSupport.park(this);
+                if (kernel.hasAttached()) {
+                    LockSupport.parkNanos(this, ATTACHED_POLL_NANOS);
+                } else {
+                    LockSupport.park(this);
+                }
             }
             idle = false;
+            checkAttached();
+        }
+    }
+
+    /** Kernel.checkAttached, at most once per ATTACHED_POLL_NANOS. */
+    private void checkAttached() {
+        long now = System.nanoTime();
+        if (now - lastAttachedCheck >= ATTACHED_POLL_NANOS && kernel.hasAttached()) {
+            lastAttachedCheck = now;
+            kernel.checkAttached();
         }
     }
 

@@ -3,6 +3,7 @@ package org.lwp4j.kern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +52,13 @@ public final class Kernel {
     public final KProc init;
     /** Guarded by tree. */
     private int lastPid = 1;
+    /** lastPid before the last newProc, to give its pid back (freePid); guarded by tree. */
+    private int pidBefore = 1;
+    /** LWPs of attached threads that are live; the dead-LWP reaper checks their threads. */
+    private final Set<KLwp> attachedLwps = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Whether close's kill round has been done (a close that timed out before it does it again). */
+    private volatile boolean killedAll;
 
     /**
      * A kernel with its init process.
@@ -91,9 +98,7 @@ public final class Kernel {
      * @throws LwpException          ESRCH after close or when p is exiting; EAGAIN over the limits
      */
     public KLwp attach(KProc p) {
-        if (SafePoints.current() != null) {
-            throw new IllegalStateException("attach: the calling thread is already an LWP");
-        }
+        SafePoints.checkNotAttached();
         if (closed) {
             throw new LwpException(Errno.ESRCH, "attach: supervisor closed");
         }
@@ -108,7 +113,34 @@ public final class Kernel {
             p.lock.unlock();
         }
         SafePoints.setAttached(l);
+        attachedLwps.add(l);
         return l;
+    }
+
+    /** An attached LWP ended (LwpLifecycle.lwpExit): no longer watched. */
+    void attachedEnded(KLwp l) {
+        attachedLwps.remove(l);
+    }
+
+    /**
+     * Called by the dead-LWP reaper now and then: an attached thread that ended without closing
+     * its Attachment is noticed here, and its LWP exits on a thread of ours (the exit may run
+     * at-exit hooks, user code that must not hold up the reaper), which close joins.
+     */
+    void checkAttached() {
+        for (KLwp l : attachedLwps) {
+            Thread t = l.thread;
+            if (!t.isAlive() && attachedLwps.remove(l) && l.isLive() && !closed) {
+                Thread u = new Thread(null, () -> lifecycle.lwpExit(l), "lwp4j-undertaker " + l, 0, false);
+                u.setDaemon(true);
+                lifecycle.threads.add(u);
+                u.start();
+            }
+        }
+    }
+
+    boolean hasAttached() {
+        return !attachedLwps.isEmpty();
     }
 
     /**
@@ -153,9 +185,18 @@ public final class Kernel {
             }
         }
         int pid = lastPid;
-        do {
+        // Each pid in [2, maxPid] is tried at most once: ids held by processes, or by process
+        // groups and sessions that outlive their leader, may leave none free: EAGAIN.
+        for (int tries = 0; ; tries++) {
+            if (tries >= cfg.maxPid()) {
+                throw new LwpException(Errno.EAGAIN, call + ": no free pid");
+            }
             pid = pid >= cfg.maxPid() ? 2 : pid + 1;
-        } while (procs.containsKey(pid) || up.pidInUse(pid));
+            if (!procs.containsKey(pid) && !up.pidInUse(pid)) {
+                break;
+            }
+        }
+        pidBefore = lastPid;
         lastPid = pid;
         KProc p = new KProc(this, pid, parent, uid);
         parent.children.add(p);
@@ -189,6 +230,19 @@ public final class Kernel {
      */
     public void removeProc(KProc p) {
         procs.remove(p.pid, p);
+    }
+
+    /**
+     * Give back the pid of p, made by the last {@link #newProc} and now removed because the call
+     * that made it failed (caller holds the tree lock, as it has since newProc): the next
+     * process gets the same pid, as if the failed call had never been made.
+     *
+     * @param p the record of the failed call
+     */
+    public void freePid(KProc p) {
+        if (lastPid == p.pid) {
+            lastPid = pidBefore;
+        }
     }
 
     /**
@@ -241,23 +295,11 @@ public final class Kernel {
      *                      passes first (close may be called again)
      */
     public void close() {
-        if (!closed) {
-            closed = true;
-            tree.lock(); // a fork in progress finishes (its child is in the list below); later
-            tree.unlock(); // forks see closed
-            for (KProc p : procList()) {
-                p.lock.lock();
-                try {
-                    if (p.pstat == KProc.SACTIVE) {
-                        p.pstat = KProc.SEXITING;
-                    }
-                    exits.killOthers(p, null);
-                } finally {
-                    p.lock.unlock();
-                }
-            }
-        }
         long deadline = System.nanoTime() + cfg.closeTimeout().toNanos();
+        closed = true;
+        if (!killedAll) {
+            killAll(deadline);
+        }
         while (lifecycle.starting.get() > 0 && deadline - System.nanoTime() > 0) {
             Thread.yield(); // a creator between newLwp and startLwp: its thread joins the list below
         }
@@ -286,6 +328,55 @@ public final class Kernel {
             p.pstat = KProc.SDEAD;
         }
         procs.clear();
+    }
+
+    /**
+     * close's kill round: every process exiting, every LWP told. The tree lock is taken so that
+     * a fork in progress finishes first (its child is then in the list; later forks see
+     * closed), but only until the deadline: the fork may be running user code (an at-fork
+     * hook, the thread starter) that does not return. Then EBUSY says what close waited for,
+     * and a later close tries again.
+     */
+    private void killAll(long deadline) {
+        if (!tryLockUntil(tree, deadline)) {
+            throw new LwpException(Errno.EBUSY, "close: a fork in progress (an at-fork hook or thread starter"
+                    + " that has not returned?) held the process tree lock for the whole close timeout "
+                    + cfg.closeTimeout());
+        }
+        tree.unlock();
+        for (KProc p : procList()) {
+            if (!tryLockUntil(p.lock, deadline)) {
+                throw new LwpException(Errno.EBUSY, "close: the lock of process " + p.pid
+                        + " was held for the whole close timeout " + cfg.closeTimeout());
+            }
+            try {
+                if (p.pstat == KProc.SACTIVE) {
+                    p.pstat = KProc.SEXITING;
+                }
+                exits.killOthers(p, null);
+            } finally {
+                p.lock.unlock();
+            }
+        }
+        killedAll = true;
+    }
+
+    /** Take lock, waiting at most until deadline; false if it did not come free. */
+    private static boolean tryLockUntil(ReentrantLock lock, long deadline) {
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    return lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // close is not interruptible; the interrupt is kept
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static boolean joinUntil(Thread t, long deadline) {

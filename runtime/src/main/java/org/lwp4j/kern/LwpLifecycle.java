@@ -75,10 +75,15 @@ public final class LwpLifecycle {
             throw new LwpException(Errno.EAGAIN, call);
         }
         int lid = p.lastLid;
-        do {
+        // Every id in [1, maxLid] is tried at most once: the loop ends even if the count above
+        // was wrong (records leaving meanwhile); no free id is EAGAIN.
+        for (long tries = 0; tries < k.cfg.maxLid(); tries++) {
             lid = lid >= k.cfg.maxLid() || lid < 0 ? 1 : lid + 1;
-        } while (p.lwps.containsKey(lid));
-        return lid;
+            if (!p.lwps.containsKey(lid)) {
+                return lid;
+            }
+        }
+        throw new LwpException(Errno.EAGAIN, call + ": no free LWP id");
     }
 
     /**
@@ -145,9 +150,20 @@ public final class LwpLifecycle {
      * @throws LwpException EAGAIN when the thread starter fails (its Throwable is the cause)
      */
     public void startLwp(KLwp l, int flags, String call) {
+        LwpThread t = (LwpThread) l.thread;
         try {
-            k.cfg.threadStarter().accept(l.thread);
+            k.cfg.threadStarter().accept(t);
+            if (t.getState() == Thread.State.NEW) {
+                throw new IllegalStateException("the thread starter returned without starting " + t.getName());
+            }
+            t.open();
         } catch (Throwable e) {
+            // The starter is user code: it may have started the thread and then thrown. Such a
+            // thread is held at its start gate and told to end without running (LwpThread).
+            if (t.getState() != Thread.State.NEW) {
+                t.abandon();
+                Kernel.joinUntil(t, System.nanoTime() + k.cfg.closeTimeout().toNanos());
+            }
             unstart(l);
             LwpException x = new LwpException(Errno.EAGAIN, call);
             x.initCause(e);
@@ -162,7 +178,9 @@ public final class LwpLifecycle {
         KProc p = l.proc;
         p.lock.lock();
         try {
-            threads.remove(l.thread);
+            if (!l.thread.isAlive()) {
+                threads.remove(l.thread); // else close still joins it
+            }
             l.setStat(KLwp.LSDEAD);
             p.lwps.remove(l.lid, l);
             p.nlive--;
@@ -259,6 +277,8 @@ public final class LwpLifecycle {
         }
         if (!l.attachedThread) {
             deadlwp.enqueue(l);
+        } else {
+            k.attachedEnded(l);
         }
     }
 

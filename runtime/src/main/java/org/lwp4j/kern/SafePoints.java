@@ -69,6 +69,25 @@ public final class SafePoints {
         return l;
     }
 
+    /**
+     * Throw IllegalStateException if the calling thread is a live LWP. An attachment that no
+     * longer counts (its supervisor closed, or its process's exit ended the LWP) is forgotten,
+     * so the thread may attach again, to this supervisor or another.
+     *
+     * @throws IllegalStateException if the calling thread is a live LWP
+     */
+    public static void checkNotAttached() {
+        KLwp l = current();
+        if (l == null) {
+            return;
+        }
+        if (l.attachedThread && (l.kernel.isClosed() || l.stat == KLwp.LSDEAD)) {
+            ATTACHED.remove();
+            return;
+        }
+        throw new IllegalStateException("attach: the calling thread is already an LWP");
+    }
+
     static void setAttached(KLwp l) {
         ATTACHED.set(l);
     }

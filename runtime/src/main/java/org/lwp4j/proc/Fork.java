@@ -145,6 +145,7 @@ public final class Fork {
             Groups.fixjobc(p2, s2.pgrp, false, new Orphans()); // it never ran: nothing to signal
         }
         k.removeProc(p2);
+        k.freePid(p2); // a failed fork leaves no id behind
         p2.setPstat(KProc.SDEAD);
         Groups.leave(L, p2, s2);
         if (s2.reaper != null) {

@@ -53,6 +53,11 @@ public final class KernWait {
      *
      * The sleep is interruptible: a safe-point request (signal, stop, exit) is acted on and the
      * wait goes on, or the LWP exits; a wakeup or Thread.interrupt answers EINTR.
+     *
+     * WNOHANG never sleeps (issue 10): a zombie whose last LWP still unwinds (a killed child's
+     * body in a long finally, or one that swallows LwpExit) is not ready for it, so WNOHANG
+     * neither claims it nor waits for that LWP; it answers "none yet" for it, or reaps another
+     * zombie that is done.
      */
     private static final int ALL = WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED | WLINUXCLONE;
     private static final int EVENTS = WEXITED | WSTOPPED | WCONTINUED;
@@ -82,7 +87,8 @@ public final class KernWait {
             boolean clones = (options & WLINUXCLONE) != 0;
             for (;;) {
                 if ((options & WEXITED) != 0) {
-                    z = findZombie(k, q, clones ? qs.cloneZombies : qs.zombies, idtype, id);
+                    z = findZombie(k, q, clones ? qs.cloneZombies : qs.zombies, idtype, id,
+                            (options & WNOHANG) != 0);
                     if (z != null) {
                         if ((options & WNOWAIT) == 0) {
                             qs.dropChild(z); // claimed: from now on nobody else can find it
@@ -145,24 +151,38 @@ public final class KernWait {
         }
     }
 
-    /** The first zombie child in {@code zombies} (one kind's queue) that matches, or null (tree lock held). */
-    private static KProc findZombie(Kernel k, KProc q, Set<KProc> zombies, IdType idtype, int id) {
+    /**
+     * The first zombie child in {@code zombies} (one kind's queue) that matches, or null (tree
+     * lock held). With {@code doneOnly} (WNOHANG), only a zombie whose LWPs have all left.
+     */
+    private static KProc findZombie(Kernel k, KProc q, Set<KProc> zombies, IdType idtype, int id,
+                                    boolean doneOnly) {
         if (zombies.isEmpty()) {
             return null;
         }
-        if (idtype == IdType.P_ALL) {
+        if (idtype == IdType.P_ALL && !doneOnly) {
             return zombies.iterator().next();
         }
         if (idtype == IdType.P_PID) {
             KProc c = k.findProc(id);
-            return c != null && c.parent == q && zombies.contains(c) ? c : null;
+            return c != null && c.parent == q && zombies.contains(c) && (!doneOnly || lwpsGone(c)) ? c : null;
         }
         for (KProc c : zombies) {
-            if (matches(c, idtype, id)) {
+            if (matches(c, idtype, id) && (!doneOnly || lwpsGone(c))) {
                 return c;
             }
         }
         return null;
+    }
+
+    /** Whether zombie z has no live LWP left (tree lock held; takes z.lock, the next in order). */
+    private static boolean lwpsGone(KProc z) {
+        z.lock.lock();
+        try {
+            return z.nlive() == 0;
+        } finally {
+            z.lock.unlock();
+        }
     }
 
     private static boolean matches(KProc c, IdType idtype, int id) {
