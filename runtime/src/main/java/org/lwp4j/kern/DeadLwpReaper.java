@@ -30,7 +30,7 @@ final class DeadLwpReaper extends Thread {
     static final long NAP_NANOS = 1_000_000;
     /**
      * How often, at most, the reaper looks for attached threads that ended without closing
-     * their Attachment (Kernel.checkAttached); while there are attached LWPs, its idle sleep
+     * their Attachment (LwpLifecycle.checkAttached); while there are attached LWPs, its idle sleep
      * ends this often.
      */
     static final long ATTACHED_POLL_NANOS = 100_000_000;
@@ -84,7 +84,7 @@ final class DeadLwpReaper extends Thread {
             }
             idle = true;
             if (queue.isEmpty() && !stopping) {
-                if (kernel.hasAttached()) {
+                if (kernel.lifecycle.hasAttached()) {
                     LockSupport.parkNanos(this, ATTACHED_POLL_NANOS);
                 } else {
                     LockSupport.park(this);
@@ -95,12 +95,12 @@ final class DeadLwpReaper extends Thread {
         }
     }
 
-    /** Kernel.checkAttached, at most once per ATTACHED_POLL_NANOS. */
+    /** LwpLifecycle.checkAttached, at most once per ATTACHED_POLL_NANOS. */
     private void checkAttached() {
         long now = System.nanoTime();
-        if (now - lastAttachedCheck >= ATTACHED_POLL_NANOS && kernel.hasAttached()) {
+        if (now - lastAttachedCheck >= ATTACHED_POLL_NANOS && kernel.lifecycle.hasAttached()) {
             lastAttachedCheck = now;
-            kernel.checkAttached();
+            kernel.lifecycle.checkAttached();
         }
     }
 

@@ -3,7 +3,6 @@ package org.lwp4j.kern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,8 +53,6 @@ public final class Kernel {
     private int lastPid = 1;
     /** lastPid before the last newProc, to give its pid back (freePid); guarded by tree. */
     private int pidBefore = 1;
-    /** LWPs of attached threads that are live; the dead-LWP reaper checks their threads. */
-    private final Set<KLwp> attachedLwps = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     /** Whether close's kill round has been done (a close that timed out before it does it again). */
     private volatile boolean killedAll;
@@ -113,35 +110,10 @@ public final class Kernel {
             p.lock.unlock();
         }
         SafePoints.setAttached(l);
-        attachedLwps.add(l);
+        lifecycle.watchAttached(l);
         return l;
     }
 
-    /** An attached LWP ended (LwpLifecycle.lwpExit): no longer watched. */
-    void attachedEnded(KLwp l) {
-        attachedLwps.remove(l);
-    }
-
-    /**
-     * Called by the dead-LWP reaper now and then: an attached thread that ended without closing
-     * its Attachment is noticed here, and its LWP exits on a thread of ours (the exit may run
-     * at-exit hooks, user code that must not hold up the reaper), which close joins.
-     */
-    void checkAttached() {
-        for (KLwp l : attachedLwps) {
-            Thread t = l.thread;
-            if (!t.isAlive() && attachedLwps.remove(l) && l.isLive() && !closed) {
-                Thread u = new Thread(null, () -> lifecycle.lwpExit(l), "lwp4j-undertaker " + l, 0, false);
-                u.setDaemon(true);
-                lifecycle.threads.add(u);
-                u.start();
-            }
-        }
-    }
-
-    boolean hasAttached() {
-        return !attachedLwps.isEmpty();
-    }
 
     /**
      * Leave: the attached LWP ends as if it had exited (its process exits if it was the last).

@@ -48,6 +48,8 @@ public final class LwpLifecycle {
     /** Platform threads started for LWPs and not yet joined. */
     final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     final DeadLwpReaper deadlwp;
+    /** LWPs of attached threads that are live; the dead-LWP reaper checks their threads. */
+    private final Set<KLwp> attachedLwps = ConcurrentHashMap.newKeySet();
 
     LwpLifecycle(Kernel k) {
         this.k = k;
@@ -278,7 +280,7 @@ public final class LwpLifecycle {
         if (!l.attachedThread) {
             deadlwp.enqueue(l);
         } else {
-            k.attachedEnded(l);
+            attachedLwps.remove(l);
         }
     }
 
@@ -297,6 +299,32 @@ public final class LwpLifecycle {
             p.lwps.remove(l.lid, l);
         }
         return p.stopping && p.pstat == KProc.SACTIVE;
+    }
+
+    /** An LWP entered with attach: its thread is watched until the LWP ends. */
+    void watchAttached(KLwp l) {
+        attachedLwps.add(l);
+    }
+
+    /**
+     * Called by the dead-LWP reaper now and then: an attached thread that ended without closing
+     * its Attachment is noticed here, and its LWP exits on a thread of ours (the exit may run
+     * at-exit hooks, user code that must not hold up the reaper), which close joins.
+     */
+    void checkAttached() {
+        for (KLwp l : attachedLwps) {
+            Thread t = l.thread;
+            if (!t.isAlive() && attachedLwps.remove(l) && l.isLive() && !k.isClosed()) {
+                Thread u = new Thread(null, () -> lwpExit(l), "lwp4j-undertaker " + l, 0, false);
+                u.setDaemon(true);
+                threads.add(u);
+                u.start();
+            }
+        }
+    }
+
+    boolean hasAttached() {
+        return !attachedLwps.isEmpty();
     }
 
     /** Called by the dead-LWP reaper after the platform thread has terminated. */
