@@ -295,7 +295,7 @@ public final class SleepTable {
             w.setWchanRelease(null);
             return ParkResult.ALREADY;
         }
-        return sleep(w, true, timed, deadline, false, false);
+        return sleep(w, true, timed, deadline, false, false, true);
     }
 
     /**
@@ -325,7 +325,112 @@ public final class SleepTable {
         } finally {
             b.unlock();
         }
-        return sleep(w, interruptible, timed, deadline, true, false);
+        return sleep(w, interruptible, timed, deadline, true, false, true);
+    }
+
+    /**
+     * Synchronizer wait (org.lwp4j.sync): a parking-lot wait on (key, hint) that, like a kernel
+     * wait, neither consumes nor is ended by the caller's pending unpark and wakeup marks (KWAIT:
+     * a targeted unpark stays pending for the next park), so an LWP's park permit survives a
+     * contended lock. Always interruptible by wakeups and safe-point kicks, so that an exit ends
+     * it; {@code byInterrupt} says whether Thread.interrupt ends it too (else the interrupt
+     * status is kept). Records when it was linked and clears its token for {@link #wakeOne}.
+     *
+     * @return TIMED_OUT (at once if the deadline has passed), INVALID, UNPARKED or INTERRUPTED
+     */
+    public ParkResult syncWait(Waiter w, Object key, int keyHash, Object hint, BooleanSupplier validate,
+                               boolean timed, long deadline, boolean byInterrupt) {
+        if (timed && deadline - clock.getAsLong() <= 0) {
+            return ParkResult.TIMED_OUT;
+        }
+        w.key = key;
+        w.keyHash = keyHash;
+        w.hint = hint;
+        w.kind = Waiter.KIND_LOT;
+        Bucket b = lockBucket(hash(keyHash, hint));
+        try {
+            if (!validate.getAsBoolean()) {
+                return ParkResult.INVALID;
+            }
+            w.lotToken = 0;
+            w.lotSince = clock.getAsLong();
+            w.setWchanRelease(channelOf(hint));
+            for (;;) {
+                int s = w.pw;
+                if (w.casPw(s, (s & ~Waiter.SLEEP_BITS) | Waiter.SLEEPING | Waiter.KWAIT)) {
+                    break;
+                }
+            }
+            b.link(w);
+        } finally {
+            b.unlock();
+        }
+        return sleep(w, true, timed, deadline, true, false, byInterrupt);
+    }
+
+    /** What {@link #wakeOne} asks of its caller, under the bucket lock. */
+    public interface WakeOne {
+        /**
+         * Called once, with the bucket locked: {@code woken} is the thread just woken (null if no
+         * sleeper was found), {@code waitedNanos} how long it slept, {@code more} whether other
+         * sleepers remain on the hint. Must be short and must not call into the table.
+         *
+         * @return the token the woken thread reads ({@link Waiter#lotToken()}); ignored if none
+         */
+        int woken(Thread woken, long waitedNanos, boolean more);
+    }
+
+    /**
+     * Wake the longest-sleeping {@link #syncWait} waiter on (key, hint), FIFO whatever the list
+     * order (WebKit's ParkingLot::unparkOne): the callback decides, under the bucket lock, what
+     * the woken thread finds (e.g. a lock handed to it), and its answer is left as the waiter's
+     * token before the waiter can see its wake.
+     *
+     * @return true if a sleeper was woken
+     */
+    public boolean wakeOne(Object key, int keyHash, Object hint, WakeOne cb) {
+        Bucket b = lockBucket(hash(keyHash, hint));
+        try {
+            for (;;) {
+                Waiter oldest = null;
+                int n = 0;
+                for (Waiter w = b.head; w != null; w = w.next) {
+                    if (matches(w, Waiter.KIND_LOT, key, hint) && (w.pw & (Waiter.SLEEPING | Waiter.WOKEN)) == Waiter.SLEEPING) {
+                        n++;
+                        if (oldest == null || w.lotSince - oldest.lotSince <= 0) {
+                            oldest = w;
+                        }
+                    }
+                }
+                if (oldest == null) {
+                    cb.woken(null, 0, false);
+                    return false;
+                }
+                if (claimWithToken(oldest, b, cb, n > 1)) {
+                    return true;
+                }
+            }
+        } finally {
+            b.unlock();
+        }
+    }
+
+    /** As claim, but the callback's token is left in the waiter before it is unlinked. */
+    private boolean claimWithToken(Waiter w, Bucket b, WakeOne cb, boolean more) {
+        for (;;) {
+            int s = w.pw;
+            if ((s & (Waiter.SLEEPING | Waiter.WOKEN)) != Waiter.SLEEPING) {
+                return false;
+            }
+            if (w.casPw(s, s | Waiter.WOKEN_UNPARK)) {
+                w.lotToken = cb.woken(w.sleeperThread(), clock.getAsLong() - w.lotSince, more);
+                b.unlink(w);
+                if ((s & Waiter.BLOCKED) != 0) {
+                    LockSupport.unpark(w.sleeperThread());
+                }
+                return true;
+            }
+        }
     }
 
     /** Set SLEEPING unless a pending mark is there (then consume it and answer false). */
@@ -416,23 +521,29 @@ public final class SleepTable {
         }
     }
 
-    /** @param kernel a kernel wait (cvWait): spins by yielding (see the overview) */
+    /**
+     * @param kernel      a kernel wait (cvWait): spins by yielding (see the overview)
+     * @param byInterrupt whether Thread.interrupt ends an interruptible sleep; when false only
+     *                    wakeups and safe-point kicks do, and an interrupt is kept for the caller
+     *                    (synchronizer waits whose j.u.c. form is not interruptible)
+     */
     private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline,
-                             boolean linked, boolean kernel) {
+                             boolean linked, boolean kernel, boolean byInterrupt) {
         w.parkCount = w.parkCount + 1;
         if (kernel) {
             w.kwaitCount++;
         }
         Thread me = Thread.currentThread();
-        if (interruptible && (w.safePointPending() || me.isInterrupted())) {
+        boolean intr = interruptible && byInterrupt;
+        if (interruptible && (w.safePointPending() || (intr && me.isInterrupted()))) {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
         if ((w.pw & Waiter.WOKEN) == 0) {
             if (!kernel && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
-                spin(w, false, interruptible, timed, deadline, me);
+                spin(w, false, intr, timed, deadline, me);
             } else {
                 if (kernel && KWAIT_SPIN_NANOS > 0) {
-                    spin(w, true, interruptible, timed, deadline, me);
+                    spin(w, true, intr, timed, deadline, me);
                 }
                 for (int i = 0; i < YIELDS && (w.pw & Waiter.WOKEN) == 0; i++) {
                     Thread.yield(); // let a runnable partner on this CPU answer before we block
@@ -445,10 +556,11 @@ public final class SleepTable {
         if (!linked) {
             enqueue(w);
         }
-        return block(w, interruptible, timed, deadline, me);
+        return block(w, interruptible, byInterrupt, timed, deadline, me);
     }
 
-    private ParkResult block(Waiter w, boolean interruptible, boolean timed, long deadline, Thread me) {
+    private ParkResult block(Waiter w, boolean interruptible, boolean byInterrupt, boolean timed, long deadline,
+                             Thread me) {
         for (;;) {
             int s = w.pw;
             if ((s & Waiter.WOKEN) != 0) {
@@ -463,7 +575,7 @@ public final class SleepTable {
         blocked.incrementAndGet();
         try {
             for (;;) {
-                if (!interruptible && Thread.interrupted()) {
+                if ((!interruptible || !byInterrupt) && Thread.interrupted()) {
                     deferredInterrupt = true; // else LockSupport.park would return at once, forever
                 }
                 if (timed) {
@@ -478,7 +590,7 @@ public final class SleepTable {
                 if ((w.pw & Waiter.WOKEN) != 0) {
                     return finish(w, null, me);
                 }
-                if (interruptible && (me.isInterrupted() || w.safePointPending())) {
+                if (interruptible && ((byInterrupt && me.isInterrupted()) || w.safePointPending())) {
                     return finish(w, ParkResult.INTERRUPTED, me);
                 }
             }
@@ -547,7 +659,7 @@ public final class SleepTable {
         b.unlock();
         lock.unlock();
         try {
-            return sleep(w, interruptible, timed, deadline, true, true);
+            return sleep(w, interruptible, timed, deadline, true, true, true);
         } finally {
             lock.lock();
         }
