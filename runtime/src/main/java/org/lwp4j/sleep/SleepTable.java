@@ -371,13 +371,14 @@ public final class SleepTable {
     /** What {@link #wakeOne} asks of its caller, under the bucket lock. */
     public interface WakeOne {
         /**
-         * Called once, with the bucket locked: {@code woken} is the thread just woken (null if no
+         * Called once, with the bucket locked: {@code hint} is the hint woken on (so that one
+         * callback object can serve every synchronizer), {@code woken} the thread just woken (null if no
          * sleeper was found), {@code waitedNanos} how long it slept, {@code more} whether other
          * sleepers remain on the hint. Must be short and must not call into the table.
          *
          * @return the token the woken thread reads ({@link Waiter#lotToken()}); ignored if none
          */
-        int woken(Thread woken, long waitedNanos, boolean more);
+        int woken(Object hint, Thread woken, long waitedNanos, boolean more);
     }
 
     /**
@@ -403,10 +404,10 @@ public final class SleepTable {
                     }
                 }
                 if (oldest == null) {
-                    cb.woken(null, 0, false);
+                    cb.woken(hint, null, 0, false);
                     return false;
                 }
-                if (claimWithToken(oldest, b, cb, n > 1)) {
+                if (claimWithToken(oldest, b, hint, cb, n > 1)) {
                     return true;
                 }
             }
@@ -416,14 +417,14 @@ public final class SleepTable {
     }
 
     /** As claim, but the callback's token is left in the waiter before it is unlinked. */
-    private boolean claimWithToken(Waiter w, Bucket b, WakeOne cb, boolean more) {
+    private boolean claimWithToken(Waiter w, Bucket b, Object hint, WakeOne cb, boolean more) {
         for (;;) {
             int s = w.pw;
             if ((s & (Waiter.SLEEPING | Waiter.WOKEN)) != Waiter.SLEEPING) {
                 return false;
             }
             if (w.casPw(s, s | Waiter.WOKEN_UNPARK)) {
-                w.lotToken = cb.woken(w.sleeperThread(), clock.getAsLong() - w.lotSince, more);
+                w.lotToken = cb.woken(hint, w.sleeperThread(), clock.getAsLong() - w.lotSince, more);
                 b.unlink(w);
                 if ((s & Waiter.BLOCKED) != 0) {
                     LockSupport.unpark(w.sleeperThread());

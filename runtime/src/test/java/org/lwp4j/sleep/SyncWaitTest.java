@@ -61,7 +61,7 @@ class SyncWaitTest {
         awaitBlocked(second.w);
         AtomicReference<Thread> seen = new AtomicReference<>();
         AtomicBoolean more = new AtomicBoolean();
-        assertTrue(t.wakeOne(KEY, 0, "h", (th, waited, m) -> {
+        assertTrue(t.wakeOne(KEY, 0, "h", (h, th, waited, m) -> {
             seen.set(th);
             more.set(m);
             assertTrue(waited >= 0, "a sleep lasts a non-negative time");
@@ -70,7 +70,7 @@ class SyncWaitTest {
         assertSame(first.thread, seen.get(), "the longest sleeper goes first, whatever the list order");
         assertTrue(more.get(), "the second sleeper remains");
         assertEquals(List.of(ParkResult.UNPARKED, 42, false), first.join());
-        assertTrue(t.wakeOne(KEY, 0, "h", (th, waited, m) -> {
+        assertTrue(t.wakeOne(KEY, 0, "h", (h, th, waited, m) -> {
             more.set(m);
             return 0;
         }));
@@ -83,7 +83,7 @@ class SyncWaitTest {
     void wakeOneWithNoSleeperStillCallsBackWithNull() {
         SleepTable t = new SleepTable(System::nanoTime);
         AtomicReference<Object> seen = new AtomicReference<>("not called");
-        assertFalse(t.wakeOne(KEY, 0, "nobody", (th, waited, m) -> {
+        assertFalse(t.wakeOne(KEY, 0, "nobody", (h, th, waited, m) -> {
             seen.set(th);
             return 1;
         }));
@@ -104,7 +104,7 @@ class SyncWaitTest {
         assertTrue(pre.get());
         assertFalse(s.w.unpark(), "a targeted unpark does not end a synchronizer wait");
         assertNotEquals(0, s.w.pw & Waiter.PEND_UNPARK, "the permit stays pending");
-        assertTrue(t.wakeOne(KEY, 0, "h", (th, waited, m) -> 0));
+        assertTrue(t.wakeOne(KEY, 0, "h", (h, th, waited, m) -> 0));
         assertEquals(List.of(ParkResult.UNPARKED, ParkResult.ALREADY), s.join(),
                 "the next park consumes the permit");
     }
@@ -117,7 +117,7 @@ class SyncWaitTest {
         kept.thread.interrupt();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         assertTrue(kept.w.isSleeping(), "Thread.interrupt does not end a lock()-style wait");
-        assertTrue(t.wakeOne(KEY, 0, "k", (th, waited, m) -> 0));
+        assertTrue(t.wakeOne(KEY, 0, "k", (h, th, waited, m) -> 0));
         assertEquals(List.of(ParkResult.UNPARKED, 0, true), kept.join(), "the interrupt is kept for the caller");
 
         Sleeper ended = syncSleeper(t, "e", true);
@@ -158,7 +158,7 @@ class SyncWaitTest {
         Sleeper s = syncSleeper(t, "cond", false);
         awaitBlocked(s.w);
         assertEquals(1L, t.requeue(KEY, 0, "cond", "mutex", 0, 1));
-        assertTrue(t.wakeOne(KEY, 0, "mutex", (th, waited, m) -> 7));
+        assertTrue(t.wakeOne(KEY, 0, "mutex", (h, th, waited, m) -> 7));
         assertEquals(List.of(ParkResult.UNPARKED, 7, false), s.join());
     }
 }
