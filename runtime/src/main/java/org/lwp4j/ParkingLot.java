@@ -7,9 +7,9 @@ import org.lwp4j.kern.LwpCalls;
 /**
  * A keyed parking lot on the sleep table, for building synchronizers: sleep on a hint only if a
  * condition still holds, wake some or all sleepers of a hint, move sleepers from one hint to
- * another. Hints are keyed per process (like park: an LWP never wakes a sleeper of another
- * process) and compared with {@code equals}. Every method must be called from an LWP and is a
- * safe point.
+ * another. Hints are compared with {@code equals} and, by default, keyed per process (like
+ * park: an LWP never wakes a sleeper of another process); those private-key methods must be
+ * called from an LWP and are safe points. The {@code *Shared} methods (below) take any thread.
  *
  * <p>No lost wake-up: {@code validate} runs under the lock of the hint's sleep queue, and if it
  * answers true the caller is linked in that queue before the lock is released; {@link #wake}
