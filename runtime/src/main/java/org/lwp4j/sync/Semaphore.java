@@ -8,6 +8,7 @@ import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
 import org.lwp4j.ParkResult;
 import org.lwp4j.kern.GlobalLot;
+import org.lwp4j.sleep.SleepTable;
 import org.lwp4j.sleep.Waiter;
 
 /**
@@ -18,7 +19,7 @@ import org.lwp4j.sleep.Waiter;
  * SIGKILL ends them with {@link LwpExit}); {@link org.lwp4j.Lwp#wakeup} acts as an interrupt on
  * the interruptible forms.
  *
- * <p>Permits range from -2^30 to 2^30 - 1. A release that would pass the top fails with
+ * <p>Permits range from -2^29 to 2^29 - 1. A release that would pass the top fails with
  * {@link LwpException} EINVAL and changes nothing; a negative count of permits in any method
  * is an {@link IllegalArgumentException}, as in j.u.c.
  *
@@ -28,16 +29,26 @@ import org.lwp4j.sleep.Waiter;
 public final class Semaphore {
     /*
      * Implementation overview. The word: bit 0 PARKED (acquirers may sleep on the lot under
-     * this object), bits 1..31 the signed permit count. acquire(n) CASes n permits away when at
-     * least n are there; else it spins briefly while nobody sleeps, sets PARKED and sleeps,
-     * validated under the bucket lock against "PARKED and fewer than n permits". A release
-     * that finds PARKED clears it in the same CAS that adds the permits and wakes every
-     * sleeper: they want different counts, so waking one could pick one that the new permits
-     * do not satisfy while another they would satisfy sleeps on. Those that still find too few
-     * set PARKED again and sleep.
+     * this object), bit 1 BIG (one of them may want more than one permit), bits 2..31 the
+     * signed permit count. acquire(n) CASes n permits away when at least n are there; else it
+     * spins briefly while nobody sleeps, sets PARKED (and BIG for n > 1) and sleeps, validated
+     * under the bucket lock against "those bits set and fewer than n permits".
+     *
+     * Releases. While no sleeper wants more than one permit, release(n) wakes the n
+     * longest sleepers one by one (the lot's wakeOne; the callback clears PARKED with the last
+     * sleeper), so a contended Semaphore(1) wakes one thread per release, not a herd. When BIG
+     * is set, the release clears PARKED and BIG in the CAS that adds the permits and wakes every
+     * sleeper: they want different counts, and waking one could pick one that the new permits
+     * do not satisfy. A sleeper woken one by one (token PASS) that finds permits but too few for
+     * it passes the wake on the same way (wakes everyone) before it sleeps again; those woken
+     * so (token 0) do not pass on, so two big waiters cannot wake each other forever. A woken
+     * sleeper always retries before it may give up; if it fails, someone else took the permits
+     * and will release them, or there are none.
      */
-    private static final int PARKED = 1, SHIFT = 1;
-    private static final int MAX = (1 << 30) - 1, MIN = -(1 << 30);
+    private static final int PARKED = 1, BIG = 2, SHIFT = 2;
+    private static final int MAX = (1 << 29) - 1, MIN = -(1 << 29);
+    /** The token of a sleeper woken one by one by a release. */
+    private static final int PASS = 1;
     private static final int SPINS = 10;
 
     private volatile int state;
@@ -46,11 +57,11 @@ public final class Semaphore {
      * A semaphore with {@code permits} permits.
      *
      * @param permits the initial count; may be negative (releases must come first)
-     * @throws IllegalArgumentException if outside [-2^30, 2^30 - 1]
+     * @throws IllegalArgumentException if outside [-2^29, 2^29 - 1]
      */
     public Semaphore(int permits) {
         if (permits < MIN || permits > MAX) {
-            throw new IllegalArgumentException("Semaphore(" + permits + "): outside [-2^30, 2^30 - 1]");
+            throw new IllegalArgumentException("Semaphore(" + permits + "): outside [-2^29, 2^29 - 1]");
         }
         this.state = permits << SHIFT;
     }
@@ -188,20 +199,57 @@ public final class Semaphore {
      *
      * @param n how many
      * @throws IllegalArgumentException if n is negative
-     * @throws LwpException             EINVAL if the count would pass 2^30 - 1 (nothing changes)
+     * @throws LwpException             EINVAL if the count would pass 2^29 - 1 (nothing changes)
      */
     public void release(int n) {
         check(n, "Semaphore.release");
+        int s;
         for (;;) {
-            int s = state;
+            s = state;
             if ((long) permits(s) + n > MAX) {
                 throw new LwpException(Errno.EINVAL, "Semaphore.release(" + n + "): " + permits(s)
-                        + " permits, at most 2^30 - 1");
+                        + " permits, at most 2^29 - 1");
             }
-            if (STATE.compareAndSet(this, s, (s + (n << SHIFT)) & ~PARKED)) {
-                if ((s & PARKED) != 0) {
-                    GlobalLot.syncWake(this, Integer.MAX_VALUE);
+            int next = s + (n << SHIFT);
+            if ((s & BIG) != 0) {
+                next &= ~(PARKED | BIG);
+            }
+            if (STATE.compareAndSet(this, s, next)) {
+                break;
+            }
+        }
+        if ((s & BIG) != 0) {
+            GlobalLot.syncWake(this, Integer.MAX_VALUE);
+        } else if ((s & PARKED) != 0) {
+            for (int i = 0; i < n && GlobalLot.syncWakeOne(this, WOKEN_ONE); i++) {
+                // one sleeper per permit, longest first
+            }
+        }
+    }
+
+    /** A sleeper woken one by one: PARKED goes with the last one; the sleeper may pass it on. */
+    private static final SleepTable.WakeOne WOKEN_ONE = (hint, woken, waited, more) -> {
+        if (!more) {
+            Semaphore sem = (Semaphore) hint;
+            for (;;) {
+                int s = sem.state;
+                if ((s & (PARKED | BIG)) != PARKED || Semaphore.STATE.compareAndSet(sem, s, s & ~PARKED)) {
+                    break;
                 }
+            }
+        }
+        return PASS;
+    };
+
+    /** Wake every sleeper (a woken one that cannot use the permits it was woken for). */
+    private void passOn() {
+        for (;;) {
+            int s = state;
+            if ((s & PARKED) == 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, s, s & ~(PARKED | BIG))) {
+                GlobalLot.syncWake(this, Integer.MAX_VALUE);
                 return;
             }
         }
@@ -228,7 +276,7 @@ public final class Semaphore {
             if (p <= 0) {
                 return 0;
             }
-            if (STATE.compareAndSet(this, s, s & PARKED)) {
+            if (STATE.compareAndSet(this, s, s & (PARKED | BIG))) {
                 return p;
             }
         }
@@ -261,6 +309,8 @@ public final class Semaphore {
     private int acquire(int n, boolean interruptible, boolean timed, long deadline) {
         Waiter w = null;
         int spins = 0;
+        int bits = n > 1 ? PARKED | BIG : PARKED;
+        boolean passed = false;
         for (;;) {
             int s = state;
             if (permits(s) >= n) {
@@ -269,12 +319,19 @@ public final class Semaphore {
                 }
                 continue;
             }
-            if ((s & PARKED) == 0) {
-                if (spins < SPINS) {
+            if (passed) {
+                passed = false;
+                if (permits(s) > 0) {
+                    passOn(); // woken for permits that are too few for us: maybe not for others
+                    continue;
+                }
+            }
+            if ((s & bits) != bits) {
+                if ((s & PARKED) == 0 && spins < SPINS) {
                     Mutex.spin(spins++);
                     continue;
                 }
-                if (!STATE.compareAndSet(this, s, s | PARKED)) {
+                if (!STATE.compareAndSet(this, s, s | bits)) {
                     continue;
                 }
             }
@@ -283,9 +340,10 @@ public final class Semaphore {
             }
             ParkResult r = GlobalLot.syncWait(w, this, () -> {
                 int v = state;
-                return (v & PARKED) != 0 && permits(v) < n;
+                return (v & bits) == bits && permits(v) < n;
             }, timed, deadline, interruptible);
             if (r == ParkResult.UNPARKED) {
+                passed = w.lotToken() == PASS;
                 spins = 0;
             } else if (r == ParkResult.TIMED_OUT) {
                 return Mutex.TIMED_OUT;

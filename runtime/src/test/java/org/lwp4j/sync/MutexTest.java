@@ -236,4 +236,34 @@ class MutexTest {
         after.join();
         assertEquals(0, org.lwp4j.kern.GlobalLot.table().linkedWaiters());
     }
+
+    @Test
+    void aSleeperIsNotStarvedByTwoThreadsHammeringTheLock() throws Exception {
+        Mutex m = new Mutex();
+        AtomicBoolean stop = new AtomicBoolean();
+        long[] counter = new long[1];
+        Runner[] hammers = new Runner[2];
+        for (int i = 0; i < hammers.length; i++) {
+            hammers[i] = run("hammer " + i, () -> {
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SyncTestSupport.WAIT_MILLIS);
+                while (!stop.get() && System.nanoTime() - end < 0) {
+                    m.lock();
+                    counter[0]++;
+                    m.unlock();
+                }
+            });
+        }
+        AtomicBoolean got = new AtomicBoolean();
+        Runner late = run("late", () -> {
+            m.lock();
+            got.set(true);
+            stop.set(true);
+            m.unlock();
+        });
+        late.join();
+        for (Runner r : hammers) {
+            r.join();
+        }
+        assertTrue(got.get(), "the late locker got the lock while the others kept taking it");
+    }
 }

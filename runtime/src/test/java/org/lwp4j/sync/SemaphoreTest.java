@@ -49,17 +49,21 @@ class SemaphoreTest {
 
     @Test
     void negativeCountsAndOverflowAreRefusedAndChangeNothing() {
-        assertThrows(IllegalArgumentException.class, () -> new Semaphore(1 << 30));
-        assertThrows(IllegalArgumentException.class, () -> new Semaphore(-(1 << 30) - 1));
+        assertThrows(IllegalArgumentException.class, () -> new Semaphore(1 << 29));
+        assertThrows(IllegalArgumentException.class, () -> new Semaphore(-(1 << 29) - 1));
         Semaphore s = new Semaphore(1);
         assertThrows(IllegalArgumentException.class, () -> s.acquire(-1));
         assertThrows(IllegalArgumentException.class, () -> s.acquireUninterruptibly(-1));
         assertThrows(IllegalArgumentException.class, () -> s.tryAcquire(-1));
         assertThrows(IllegalArgumentException.class, () -> s.tryAcquire(-1, 1, TimeUnit.SECONDS));
         assertThrows(IllegalArgumentException.class, () -> s.release(-1));
-        expectErrno(Errno.EINVAL, () -> s.release(1 << 30));
+        expectErrno(Errno.EINVAL, () -> s.release((1 << 29) - 1));
         expectErrno(Errno.EINVAL, () -> s.release(Integer.MAX_VALUE));
         assertEquals(1, s.availablePermits(), "nothing changed");
+        s.release((1 << 29) - 2);
+        assertEquals((1 << 29) - 1, s.availablePermits(), "the top itself is allowed");
+        assertEquals((1 << 29) - 1, new Semaphore((1 << 29) - 1).availablePermits());
+        assertEquals(-(1 << 29), new Semaphore(-(1 << 29)).availablePermits());
         assertThrows(NullPointerException.class, () -> s.tryAcquire(1, null));
     }
 
@@ -126,5 +130,29 @@ class SemaphoreTest {
         unint.join();
         assertTrue(kept.get(), "acquired, the interrupt status kept");
         assertEquals(0, s.availablePermits(), "the interrupted waiter took nothing");
+    }
+
+    @Test
+    void aReleaseWakesOneSleeperPerPermit() throws Exception {
+        Semaphore s = new Semaphore(0);
+        java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger();
+        Runner[] rs = new Runner[3];
+        for (int i = 0; i < rs.length; i++) {
+            rs[i] = run("acquire " + i, () -> {
+                s.acquire();
+                got.incrementAndGet();
+            });
+            awaitBlockedOn(rs[i].thread, s);
+        }
+        s.release(2);
+        SyncTestSupport.await(() -> got.get() == 2, () -> "two acquired, " + got.get() + " did");
+        Thread.sleep(10); // give a third, wrongly woken, time to show (not synchronisation)
+        assertEquals(2, got.get(), "the third still waits");
+        assertEquals(0, s.availablePermits());
+        s.release();
+        for (Runner r : rs) {
+            r.join();
+        }
+        assertEquals(3, got.get());
     }
 }

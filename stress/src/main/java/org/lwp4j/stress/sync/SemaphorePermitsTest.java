@@ -98,4 +98,35 @@ public class SemaphorePermitsTest {
             r.r2 = s.availablePermits();
         }
     }
+
+    /** acquire() against release(): the release wakes the one sleeper. Reported: acquired, permits left. */
+    @JCStressTest
+    @Description("acquire() racing release() from zero (the wake-one path)")
+    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "the acquirer got the permit")
+    @Outcome(expect = FORBIDDEN, desc = "the wake was lost, or permits miscounted")
+    @State
+    public static class OneRelease {
+        final Semaphore s = new Semaphore(0);
+        int got;
+
+        @Actor
+        public void acquirer() {
+            try {
+                got = s.tryAcquire(Lost.after(), Lost.UNIT) ? 1 : 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Actor
+        public void releaser() {
+            s.release();
+        }
+
+        @Arbiter
+        public void check(II_Result r) {
+            r.r1 = got;
+            r.r2 = s.availablePermits();
+        }
+    }
 }
