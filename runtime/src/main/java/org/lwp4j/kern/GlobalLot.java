@@ -112,7 +112,9 @@ public final class GlobalLot {
     /**
      * A synchronizer wait on {@code hint} (see {@link SleepTable#syncWait}), with the safe
      * points of an LWP: one before sleeping, and one when a safe-point request ended the sleep.
-     * Either may throw LwpExit (its process exits, it was killed).
+     * Either may throw LwpExit (its process exits, it was killed). {@code since}: when the
+     * caller's acquisition began (System.nanoTime, 0 = now), kept across its sleeps so that it
+     * keeps its FIFO place and its claim to a fair hand-off after losing a race.
      *
      * @return TIMED_OUT, INVALID, UNPARKED (the token is in {@link Waiter#lotToken()}),
      *         INTERRUPTED (Thread.interrupt when {@code byInterrupt}, or Lwp.wakeup), or ALREADY:
@@ -120,9 +122,10 @@ public final class GlobalLot {
      *         ran, a stop ended): the caller re-checks and may wait again
      */
     public static ParkResult syncWait(Waiter w, Object hint, BooleanSupplier validate, boolean timed,
-                                      long deadline, boolean byInterrupt) {
+                                      long deadline, boolean byInterrupt, long since) {
         safePoint(w);
-        ParkResult r = Holder.TABLE.syncWait(w, SYNC, SYNC_HASH, hint, validate, timed, deadline, byInterrupt);
+        ParkResult r = Holder.TABLE.syncWait(w, SYNC, SYNC_HASH, hint, validate, timed, deadline, byInterrupt,
+                since);
         if (r == ParkResult.INTERRUPTED && w instanceof KLwp && ((KLwp) w).ast != 0) {
             safePoint(w);
             return ParkResult.ALREADY;

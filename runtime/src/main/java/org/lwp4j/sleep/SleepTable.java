@@ -334,12 +334,15 @@ public final class SleepTable {
      * a targeted unpark stays pending for the next park), so an LWP's park permit survives a
      * contended lock. Always interruptible by wakeups and safe-point kicks, so that an exit ends
      * it; {@code byInterrupt} says whether Thread.interrupt ends it too (else the interrupt
-     * status is kept). Records when it was linked and clears its token for {@link #wakeOne}.
+     * status is kept). Records since when it waits and clears its token for {@link #wakeOne}.
      *
+     * @param since when the caller began waiting (the table's clock), for wakeOne's order and
+     *              its callback's waited time: a caller that sleeps again after losing a race
+     *              keeps its place; 0 means now
      * @return TIMED_OUT (at once if the deadline has passed), INVALID, UNPARKED or INTERRUPTED
      */
     public ParkResult syncWait(Waiter w, Object key, int keyHash, Object hint, BooleanSupplier validate,
-                               boolean timed, long deadline, boolean byInterrupt) {
+                               boolean timed, long deadline, boolean byInterrupt, long since) {
         if (timed && deadline - clock.getAsLong() <= 0) {
             return ParkResult.TIMED_OUT;
         }
@@ -347,13 +350,13 @@ public final class SleepTable {
         w.keyHash = keyHash;
         w.hint = hint;
         w.kind = Waiter.KIND_LOT;
+        w.lotSince = since != 0 ? since : clock.getAsLong(); // unlinked: the owner's alone
         Bucket b = lockBucket(hash(keyHash, hint));
         try {
             if (!validate.getAsBoolean()) {
                 return ParkResult.INVALID;
             }
             w.lotToken = 0;
-            w.lotSince = clock.getAsLong();
             w.setWchanRelease(channelOf(hint));
             for (;;) {
                 int s = w.pw;

@@ -110,6 +110,14 @@ public abstract class Waiter {
         return lotToken;
     }
 
+    /**
+     * When this waiter's last {@link SleepTable#syncWait} counts its wait from (the table's
+     * clock): what its caller passed, or when it was linked. Owner only, after the sleep.
+     */
+    public final long lotSince() {
+        return lotSince;
+    }
+
     /** The hint this waiter sleeps on, or null. */
     public final Object waitChannel() {
         return wchan;

@@ -125,7 +125,7 @@ public final class Latch {
             if (w == null) {
                 w = GlobalLot.waiter();
             }
-            ParkResult r = GlobalLot.syncWait(w, this, this::closedAndParked, timed, deadline, true);
+            ParkResult r = GlobalLot.syncWait(w, this, this::closedAndParked, timed, deadline, true, 0L);
             if (r == ParkResult.TIMED_OUT) {
                 return (state >>> SHIFT) == 0 ? Mutex.ACQUIRED : Mutex.TIMED_OUT;
             }

@@ -264,6 +264,9 @@ public final class Mutex implements Lock {
             }
             if ((s & PARKED) == 0) {
                 if (spins < SPINS) {
+                    if (timed && System.nanoTime() - deadline >= 0) {
+                        return TIMED_OUT; // a zero or past time does not spin
+                    }
                     spin(spins++);
                     continue;
                 }
@@ -274,7 +277,7 @@ public final class Mutex implements Lock {
             if (w == null) {
                 w = GlobalLot.waiter();
             }
-            ParkResult r = GlobalLot.syncWait(w, this, this::lockedAndParked, timed, deadline, interruptible);
+            ParkResult r = GlobalLot.syncWait(w, this, this::lockedAndParked, timed, deadline, interruptible, 0L);
             if (r == ParkResult.UNPARKED) {
                 if (w.lotToken() == HANDOFF) {
                     return ACQUIRED;

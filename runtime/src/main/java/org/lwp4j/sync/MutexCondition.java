@@ -108,7 +108,7 @@ final class MutexCondition implements Condition {
         mutex.release(me);
         ParkResult r;
         try {
-            r = GlobalLot.syncWait(w, this, () -> seq == seen, timed, deadline, interruptible);
+            r = GlobalLot.syncWait(w, this, () -> seq == seen, timed, deadline, interruptible, 0L);
         } catch (LwpExit e) {
             Unwound.mark(mutex);
             throw e;

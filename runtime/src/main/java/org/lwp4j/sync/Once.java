@@ -92,7 +92,7 @@ public final class Once {
             if (w == null) {
                 w = GlobalLot.waiter();
             }
-            GlobalLot.syncWait(w, this, this::runningAndParked, false, 0L, false);
+            GlobalLot.syncWait(w, this, this::runningAndParked, false, 0L, false, 0L);
         }
     }
 

@@ -26,8 +26,9 @@ import org.lwp4j.sleep.Waiter;
  * unlock when no reader holds the lock throws {@link IllegalMonitorStateException}, but a read
  * unlock by a thread that holds no read lock while others do is not detected, and a thread
  * that takes the read lock twice while a writer waits deadlocks. A write unlock by a thread
- * other than the writer throws {@link IllegalMonitorStateException}. Neither lock supports
- * {@link Lock#newCondition()} (UnsupportedOperationException).
+ * other than the writer throws {@link IllegalMonitorStateException}. A read acquisition beyond
+ * 2^29 - 1 concurrent readers fails with {@link LwpException} EAGAIN ({@code pthread_rwlock_rdlock}).
+ * Neither lock supports {@link Lock#newCondition()} (UnsupportedOperationException).
  *
  * <p>Memory effects: as for {@link ReadWriteLock}: a release happens-before every later
  * acquisition that excludes it.
@@ -158,6 +159,9 @@ public final class RwLock implements ReadWriteLock {
             }
             if ((s & RPARKED) == 0) {
                 if (spins < SPINS) {
+                    if (timed && System.nanoTime() - deadline >= 0) {
+                        return Mutex.TIMED_OUT; // a zero or past time does not spin
+                    }
                     Mutex.spin(spins++);
                     continue;
                 }
@@ -168,7 +172,7 @@ public final class RwLock implements ReadWriteLock {
             if (w == null) {
                 w = GlobalLot.waiter();
             }
-            ParkResult r = GlobalLot.syncWait(w, key, this::readerMustSleep, timed, deadline, interruptible);
+            ParkResult r = GlobalLot.syncWait(w, key, this::readerMustSleep, timed, deadline, interruptible, 0L);
             if (r == ParkResult.UNPARKED) {
                 spins = 0;
             } else if (r == ParkResult.TIMED_OUT) {
@@ -241,6 +245,9 @@ public final class RwLock implements ReadWriteLock {
             }
             if ((s & WPARKED) == 0) {
                 if (spins < SPINS) {
+                    if (timed && System.nanoTime() - deadline >= 0) {
+                        return Mutex.TIMED_OUT; // a zero or past time does not spin
+                    }
                     Mutex.spin(spins++);
                     continue;
                 }
@@ -251,7 +258,7 @@ public final class RwLock implements ReadWriteLock {
             if (w == null) {
                 w = GlobalLot.waiter();
             }
-            ParkResult r = GlobalLot.syncWait(w, this, this::writerMustSleep, timed, deadline, interruptible);
+            ParkResult r = GlobalLot.syncWait(w, this, this::writerMustSleep, timed, deadline, interruptible, 0L);
             if (r == ParkResult.UNPARKED) {
                 spins = 0;
             } else if (r == ParkResult.TIMED_OUT) {

@@ -328,6 +328,9 @@ public final class Semaphore {
             }
             if ((s & bits) != bits) {
                 if ((s & PARKED) == 0 && spins < SPINS) {
+                    if (timed && System.nanoTime() - deadline >= 0) {
+                        return Mutex.TIMED_OUT; // a zero or past time does not spin
+                    }
                     Mutex.spin(spins++);
                     continue;
                 }
@@ -341,7 +344,7 @@ public final class Semaphore {
             ParkResult r = GlobalLot.syncWait(w, this, () -> {
                 int v = state;
                 return (v & bits) == bits && permits(v) < n;
-            }, timed, deadline, interruptible);
+            }, timed, deadline, interruptible, 0L);
             if (r == ParkResult.UNPARKED) {
                 passed = w.lotToken() == PASS;
                 spins = 0;

@@ -47,7 +47,7 @@ class SyncWaitTest {
 
     private static Sleeper syncSleeper(SleepTable t, Object hint, boolean byInterrupt) {
         return new Sleeper(w -> {
-            ParkResult r = t.syncWait(w, KEY, 0, hint, () -> true, true, later(), byInterrupt);
+            ParkResult r = t.syncWait(w, KEY, 0, hint, () -> true, true, later(), byInterrupt, 0L);
             return List.of(r, w.lotToken(), Thread.currentThread().isInterrupted());
         });
     }
@@ -97,7 +97,7 @@ class SyncWaitTest {
         Sleeper s = new Sleeper(w -> {
             w.unpark(); // a permit pending before the wait
             pre.set(true);
-            ParkResult sync = t.syncWait(w, KEY, 0, "h", () -> true, true, later(), false);
+            ParkResult sync = t.syncWait(w, KEY, 0, "h", () -> true, true, later(), false, 0L);
             return List.of(sync, t.park(w, KEY, 0, "p", true, later()));
         });
         awaitBlocked(s.w);
@@ -142,13 +142,13 @@ class SyncWaitTest {
     void aFalseValidateOrAPastDeadlineDoesNotSleep() {
         SleepTable t = new SleepTable(System::nanoTime);
         TestWaiter w = new TestWaiter(Thread.currentThread());
-        assertEquals(ParkResult.INVALID, t.syncWait(w, KEY, 0, "v", () -> false, false, 0, false));
+        assertEquals(ParkResult.INVALID, t.syncWait(w, KEY, 0, "v", () -> false, false, 0, false, 0L));
         AtomicBoolean ran = new AtomicBoolean();
         assertEquals(ParkResult.TIMED_OUT, t.syncWait(w, KEY, 0, "v", () -> ran.getAndSet(true), true,
-                System.nanoTime() - 1, false));
+                System.nanoTime() - 1, false, 0L));
         assertFalse(ran.get(), "validate is not run past the deadline");
         assertEquals(ParkResult.TIMED_OUT, t.syncWait(w, KEY, 0, "v", () -> true, true,
-                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5), false));
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5), false, 0L));
         assertEquals(0, t.linkedWaiters());
     }
 
@@ -160,5 +160,28 @@ class SyncWaitTest {
         assertEquals(1L, t.requeue(KEY, 0, "cond", "mutex", 0, 1));
         assertTrue(t.wakeOne(KEY, 0, "mutex", (h, th, waited, m) -> 7));
         assertEquals(List.of(ParkResult.UNPARKED, 7, false), s.join());
+    }
+
+    @Test
+    void aSleeperThatPassesWhenItBeganWaitingKeepsItsPlaceAndItsWaitedTime() throws Exception {
+        SleepTable t = new SleepTable(System::nanoTime);
+        Sleeper first = syncSleeper(t, "f", false);
+        awaitBlocked(first.w);
+        long earlier = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        Sleeper again = new Sleeper(w -> List.of(t.syncWait(w, KEY, 0, "f", () -> true, true, later(), false, earlier),
+                w.lotToken(), w.lotSince() == earlier));
+        awaitBlocked(again.w);
+        AtomicReference<Thread> seen = new AtomicReference<>();
+        AtomicReference<Long> waited = new AtomicReference<>();
+        assertTrue(t.wakeOne(KEY, 0, "f", (h, th, w, m) -> {
+            seen.set(th);
+            waited.set(w);
+            return 3;
+        }));
+        assertSame(again.thread, seen.get(), "the one that began waiting first goes first");
+        assertTrue(waited.get() >= TimeUnit.SECONDS.toNanos(1), "its wait counts from when it began: " + waited.get());
+        assertEquals(List.of(ParkResult.UNPARKED, 3, true), again.join());
+        assertTrue(t.wakeOne(KEY, 0, "f", (h, th, w, m) -> 0));
+        first.join();
     }
 }
