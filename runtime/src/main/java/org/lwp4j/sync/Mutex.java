@@ -251,6 +251,7 @@ public final class Mutex implements Lock {
     int acquire(int me, boolean interruptible, boolean timed, long deadline, String call) {
         Waiter w = null;
         int spins = 0;
+        long since = 0;
         for (;;) {
             int s = state;
             if ((s & LOCKED) == 0) {
@@ -277,7 +278,8 @@ public final class Mutex implements Lock {
             if (w == null) {
                 w = GlobalLot.waiter();
             }
-            ParkResult r = GlobalLot.syncWait(w, this, this::lockedAndParked, timed, deadline, interruptible, 0L);
+            ParkResult r = GlobalLot.syncWait(w, this, this::lockedAndParked, timed, deadline, interruptible, since);
+            since = w.lotSince();
             if (r == ParkResult.UNPARKED) {
                 if (w.lotToken() == HANDOFF) {
                     return ACQUIRED;

@@ -146,6 +146,7 @@ public final class RwLock implements ReadWriteLock {
         int me = self();
         Waiter w = null;
         int spins = 0;
+        long since = 0;
         for (;;) {
             int s = state;
             if (readerMayEnter(s)) {
@@ -172,7 +173,8 @@ public final class RwLock implements ReadWriteLock {
             if (w == null) {
                 w = GlobalLot.waiter();
             }
-            ParkResult r = GlobalLot.syncWait(w, key, this::readerMustSleep, timed, deadline, interruptible, 0L);
+            ParkResult r = GlobalLot.syncWait(w, key, this::readerMustSleep, timed, deadline, interruptible, since);
+            since = w.lotSince();
             if (r == ParkResult.UNPARKED) {
                 spins = 0;
             } else if (r == ParkResult.TIMED_OUT) {
@@ -232,6 +234,7 @@ public final class RwLock implements ReadWriteLock {
         int me = self();
         Waiter w = null;
         int spins = 0;
+        long since = 0;
         for (;;) {
             int s = state;
             if ((s & WRITER) == 0 && (s >>> SHIFT) == 0) {
@@ -258,7 +261,8 @@ public final class RwLock implements ReadWriteLock {
             if (w == null) {
                 w = GlobalLot.waiter();
             }
-            ParkResult r = GlobalLot.syncWait(w, this, this::writerMustSleep, timed, deadline, interruptible, 0L);
+            ParkResult r = GlobalLot.syncWait(w, this, this::writerMustSleep, timed, deadline, interruptible, since);
+            since = w.lotSince();
             if (r == ParkResult.UNPARKED) {
                 spins = 0;
             } else if (r == ParkResult.TIMED_OUT) {

@@ -309,6 +309,7 @@ public final class Semaphore {
     private int acquire(int n, boolean interruptible, boolean timed, long deadline) {
         Waiter w = null;
         int spins = 0;
+        long since = 0;
         int bits = n > 1 ? PARKED | BIG : PARKED;
         boolean passed = false;
         for (;;) {
@@ -344,7 +345,8 @@ public final class Semaphore {
             ParkResult r = GlobalLot.syncWait(w, this, () -> {
                 int v = state;
                 return (v & bits) == bits && permits(v) < n;
-            }, timed, deadline, interruptible, 0L);
+            }, timed, deadline, interruptible, since);
+            since = w.lotSince();
             if (r == ParkResult.UNPARKED) {
                 passed = w.lotToken() == PASS;
                 spins = 0;
