@@ -12,5 +12,10 @@
  * kick of the target's park word, and acted on by the owner at its next safe point. Kernel waits
  * are condition waits in the sleep table (cvWait/cvBroadcast) keyed by the process and a channel
  * object, so a wakeup, a kick and Thread.interrupt reach them as they reach park.
+ *
+ * <p>{@code GlobalLot} is the one JVM-wide sleep table, outside every supervisor: process-shared
+ * ParkingLot keys and the {@code org.lwp4j.sync} synchronizers sleep there, LWPs with their own
+ * record (so kicks reach them), plain threads with a waiter of their own. Its waits take no kernel
+ * lock; its safe points run with none held.
  */
 package org.lwp4j.kern;
