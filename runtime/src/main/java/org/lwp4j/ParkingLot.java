@@ -1,14 +1,15 @@
 package org.lwp4j;
 
 import java.util.function.BooleanSupplier;
+import org.lwp4j.kern.GlobalLot;
 import org.lwp4j.kern.SleepCalls;
 
 /**
  * A keyed parking lot on the sleep table, for building synchronizers: sleep on a hint only if a
  * condition still holds, wake some or all sleepers of a hint, move sleepers from one hint to
- * another. Hints are keyed per process (like park: an LWP never wakes a sleeper of another
- * process) and compared with {@code equals}. Every method must be called from an LWP and is a
- * safe point.
+ * another. Hints are compared with {@code equals} and, by default, keyed per process (like
+ * park: an LWP never wakes a sleeper of another process); those private-key methods must be
+ * called from an LWP and are safe points. The {@code *Shared} methods (below) take any thread.
  *
  * <p>No lost wake-up: {@code validate} runs under the lock of the hint's sleep queue, and if it
  * answers true the caller is linked in that queue before the lock is released; {@link #wake}
@@ -24,6 +25,15 @@ import org.lwp4j.kern.SleepCalls;
  * n most recent sleepers. A pending unpark or wakeup mark of the caller (see {@link Lwp#park})
  * makes a wait return ALREADY, and {@link Lwp#unpark} of a waiter wakes it (UNPARKED): callers
  * re-check their condition after every return, as with any park.
+ *
+ * <p>Process-shared keys (a futex without {@code FUTEX_PRIVATE_FLAG}): the {@code *Shared}
+ * methods key a sleep by the hint object alone, so that an LWP of one process wakes an LWP of
+ * another on the same object, across supervisors too, and plain threads (not LWPs) may call
+ * them. They sleep in one JVM-wide table, apart from every supervisor's own: a shared key never
+ * meets a private one, even on an equal hint. On an LWP they are safe points like the private
+ * forms (its exit or SIGKILL ends the wait); a plain thread's wait ends only by wake, requeue,
+ * deadline and, for {@link #waitShared}, {@link Thread#interrupt()}. Private keys stay the
+ * default.
  */
 public final class ParkingLot {
     private ParkingLot() {
@@ -109,6 +119,72 @@ public final class ParkingLot {
      */
     public static Requeued requeue(Object from, Object to, int nWake, int nMove) {
         long r = SleepCalls.lotRequeue(from, to, nWake, nMove);
+        return new Requeued((int) (r >>> 32), (int) r);
+    }
+
+    /**
+     * As {@link #wait}, on a process-shared key: sleeps on {@code hint} as keyed by the object
+     * alone, from any thread.
+     *
+     * @param hint     the shared queue (may be null); also the blocker a thread dump shows
+     * @param validate run once, under the queue lock; false means do not sleep
+     * @param deadline absolute {@link System#nanoTime()} deadline or {@link Lwp#FOREVER}
+     * @return as {@link #wait}: TIMED_OUT, INVALID, ALREADY (an LWP's pending unpark or wakeup),
+     *         UNPARKED or INTERRUPTED
+     * @throws NullPointerException if validate is null
+     */
+    public static ParkResult waitShared(Object hint, BooleanSupplier validate, long deadline) {
+        return GlobalLot.sharedWait(hint, validate, deadline != Lwp.FOREVER, deadline, true);
+    }
+
+    /**
+     * As {@link #waitUninterruptibly}, on a process-shared key, from any thread.
+     *
+     * @param hint     the shared queue (may be null)
+     * @param validate run once, under the queue lock; false means do not sleep
+     * @param deadline absolute {@link System#nanoTime()} deadline or {@link Lwp#FOREVER}
+     * @return TIMED_OUT, INVALID, ALREADY or UNPARKED
+     * @throws NullPointerException if validate is null
+     */
+    public static ParkResult waitSharedUninterruptibly(Object hint, BooleanSupplier validate, long deadline) {
+        return GlobalLot.sharedWait(hint, validate, deadline != Lwp.FOREVER, deadline, false);
+    }
+
+    /**
+     * Wake up to {@code n} sleepers of the process-shared key {@code hint}, newest first, whatever
+     * their process or supervisor; from any thread.
+     *
+     * @param hint the shared queue (may be null)
+     * @param n    how many to wake at most
+     * @return how many were woken
+     * @throws LwpException EINVAL if n is negative
+     */
+    public static int wakeShared(Object hint, int n) {
+        return GlobalLot.sharedWake(hint, n);
+    }
+
+    /**
+     * Wake every sleeper of the process-shared key {@code hint}; from any thread.
+     *
+     * @param hint the shared queue (may be null)
+     * @return how many were woken
+     */
+    public static int wakeAllShared(Object hint) {
+        return GlobalLot.sharedWake(hint, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #requeue}, between process-shared keys; from any thread.
+     *
+     * @param from  the shared queue to take sleepers from
+     * @param to    the shared queue to move them to
+     * @param nWake how many to wake at most
+     * @param nMove how many more to move at most
+     * @return how many were woken and moved
+     * @throws LwpException EINVAL if a count is negative
+     */
+    public static Requeued requeueShared(Object from, Object to, int nWake, int nMove) {
+        long r = GlobalLot.sharedRequeue(from, to, nWake, nMove);
         return new Requeued((int) (r >>> 32), (int) r);
     }
 }

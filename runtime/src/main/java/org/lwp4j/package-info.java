@@ -7,6 +7,10 @@
  * sleep table. Errors are {@link org.lwp4j.LwpException}s carrying a BSD {@link org.lwp4j.Errno};
  * normal outcomes are return values ({@link org.lwp4j.ParkResult}).
  *
+ * <p>{@code org.lwp4j.sync} has synchronizers (Mutex, RwLock, Semaphore, Latch, Once) on the
+ * parking lot, usable from any thread; like ParkingLot's process-shared methods they are the
+ * exception to the rule below: they need no LWP, and on an LWP their waits are safe points.
+ *
  * <p>Concurrency rules: every call acts for the calling LWP on its own process and is a safe
  * point, where suspension, stop, signals and exit take effect. Java cannot stop a thread from
  * outside: an LWP that neither calls in nor blocks cannot be stopped; long computations call

@@ -14,7 +14,7 @@
  * <p>Concurrency rules. {@code Kernel.tree} (DragonFly's proc_token) guards the process tree,
  * groups, sessions and pid allocation; {@code KProc.lock} (NetBSD p_lock) guards a process's LWP
  * membership and counts, every LWP's life-cycle fields and the exit election. The LWP table of a
- * process is a non-blocking map so that park/unpark find targets without locks; it changes only
+ * process is a concurrent map so that park/unpark find targets without locks; it changes only
  * under the process lock. {@code KLwp.stat} and {@code KLwp.ast} are volatile: stat is written
  * under the process lock and read anywhere; ast bits are posted by anyone with an atomic OR
  * followed by a kick of the target's park word, and acted on by the owner at its next safe point.
@@ -28,5 +28,10 @@
  * documented exception: a condition wait releases its interlock while asleep and takes it back
  * before it returns, as {@code Condition.await} does. Upcalls are made with the locks each names
  * (most with none); a safe point runs with no lock held.
+ *
+ * <p>{@code GlobalLot} is the one JVM-wide sleep table, outside every supervisor: process-shared
+ * ParkingLot keys and the {@code org.lwp4j.sync} synchronizers sleep there, LWPs with their own
+ * record (so kicks reach them), plain threads with a waiter of their own. Its waits take no kernel
+ * lock; its safe points run with none held.
  */
 package org.lwp4j.kern;

@@ -310,7 +310,7 @@ public final class SleepTable {
             w.setWchanRelease(null);
             return ParkResult.ALREADY;
         }
-        return sleep(w, true, timed, deadline);
+        return sleep(w, true, timed, deadline, true);
     }
 
     /**
@@ -338,7 +338,114 @@ public final class SleepTable {
         } finally {
             b.unlock();
         }
-        return sleep(w, interruptible, timed, deadline);
+        return sleep(w, interruptible, timed, deadline, true);
+    }
+
+    /**
+     * Synchronizer wait (org.lwp4j.sync): a parking-lot wait on (key, hint) that, like a kernel
+     * wait, neither consumes nor is ended by the caller's pending unpark and wakeup marks (KWAIT:
+     * a targeted unpark stays pending for the next park), so an LWP's park permit survives a
+     * contended lock. Always interruptible by wakeups and safe-point kicks, so that an exit ends
+     * it; {@code byInterrupt} says whether Thread.interrupt ends it too (else the interrupt
+     * status is kept). Records since when it waits and clears its token for {@link #wakeOne}.
+     *
+     * @param since when the caller began waiting (the table's clock), for wakeOne's order and
+     *              its callback's waited time: a caller that sleeps again after losing a race
+     *              keeps its place; 0 means now
+     * @return TIMED_OUT (at once if the deadline has passed), INVALID, UNPARKED or INTERRUPTED
+     */
+    public ParkResult syncWait(Waiter w, Object key, int keyHash, Object hint, BooleanSupplier validate,
+                               boolean timed, long deadline, boolean byInterrupt, long since) {
+        if (timed && deadline - clock.getAsLong() <= 0) {
+            return ParkResult.TIMED_OUT;
+        }
+        int h = hash(keyHash, hint); // user code: before anything changes
+        w.prepare(key, keyHash, hint, Waiter.KIND_LOT, h);
+        w.lotSince = since != 0 ? since : clock.getAsLong(); // unlinked: the owner's alone
+        Bucket b = lockBucket(h);
+        try {
+            if (!validate.getAsBoolean()) {
+                return ParkResult.INVALID;
+            }
+            w.lotToken = 0;
+            w.setWchanRelease(channelOf(hint));
+            for (;;) {
+                int s = w.pw;
+                if (w.casPw(s, (s & ~Waiter.SLEEP_BITS) | Waiter.SLEEPING | Waiter.KWAIT)) {
+                    break;
+                }
+            }
+            b.link(w);
+        } finally {
+            b.unlock();
+        }
+        return sleep(w, true, timed, deadline, byInterrupt);
+    }
+
+    /** What {@link #wakeOne} asks of its caller, under the bucket lock. */
+    public interface WakeOne {
+        /**
+         * Called once, with the bucket locked: {@code hint} is the hint woken on (so that one
+         * callback object can serve every synchronizer), {@code woken} the thread just woken (null if no
+         * sleeper was found), {@code waitedNanos} how long it slept, {@code more} whether other
+         * sleepers remain on the hint. Must be short and must not call into the table.
+         *
+         * @return the token the woken thread reads ({@link Waiter#lotToken()}); ignored if none
+         */
+        int woken(Object hint, Thread woken, long waitedNanos, boolean more);
+    }
+
+    /**
+     * Wake the longest-sleeping {@link #syncWait} waiter on (key, hint), FIFO whatever the list
+     * order (WebKit's ParkingLot::unparkOne): the callback decides, under the bucket lock, what
+     * the woken thread finds (e.g. a lock handed to it), and its answer is left as the waiter's
+     * token before the waiter can see its wake.
+     *
+     * @return true if a sleeper was woken
+     */
+    public boolean wakeOne(Object key, int keyHash, Object hint, WakeOne cb) {
+        Bucket b = lockBucket(hash(keyHash, hint));
+        try {
+            for (;;) {
+                Waiter oldest = null;
+                int n = 0;
+                for (Waiter w = b.head; w != null; w = w.next) {
+                    if (matches(w, Waiter.KIND_LOT, key, hint) && (w.pw & (Waiter.SLEEPING | Waiter.WOKEN)) == Waiter.SLEEPING) {
+                        n++;
+                        if (oldest == null || w.lotSince - oldest.lotSince <= 0) {
+                            oldest = w;
+                        }
+                    }
+                }
+                if (oldest == null) {
+                    cb.woken(hint, null, 0, false);
+                    return false;
+                }
+                if (claimWithToken(oldest, b, hint, cb, n > 1)) {
+                    return true;
+                }
+            }
+        } finally {
+            b.unlock();
+        }
+    }
+
+    /** As claim, but the callback's token is left in the waiter before it is unlinked. */
+    private boolean claimWithToken(Waiter w, Bucket b, Object hint, WakeOne cb, boolean more) {
+        for (;;) {
+            int s = w.pw;
+            if ((s & (Waiter.SLEEPING | Waiter.WOKEN)) != Waiter.SLEEPING) {
+                return false;
+            }
+            if (w.casPw(s, s | Waiter.WOKEN_UNPARK)) {
+                w.lotToken = cb.woken(hint, w.sleeperThread(), clock.getAsLong() - w.lotSince, more);
+                b.unlink(w);
+                if ((s & Waiter.BLOCKED) != 0) {
+                    LockSupport.unpark(w.sleeperThread());
+                }
+                return true;
+            }
+        }
     }
 
     /** Set SLEEPING unless a pending mark is there (then consume it and answer false). */
@@ -412,22 +519,27 @@ public final class SleepTable {
      * <li>woken meanwhile: the waker's outcome;</li>
      * <li>else link (park) and block until woken, timed out or interrupted.</li>
      * </ol>
+     *
+     * @param byInterrupt whether Thread.interrupt ends an interruptible sleep; when false only
+     *                    wakeups and safe-point kicks do, and an interrupt is kept for the caller
+     *                    (synchronizer waits whose j.u.c. form is not interruptible)
      */
-    private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline) {
+    private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline, boolean byInterrupt) {
         boolean kernel = w.kind == Waiter.KIND_KERNEL;
         boolean linked = w.kind != Waiter.KIND_PARK;
         w.parkCount = w.parkCount + 1;
         (kernel ? w.kwaitSpin : w.parkSpin).countSleep();
         Thread me = Thread.currentThread();
-        if (interruptible ? (w.safePointPending() || me.isInterrupted()) : exitEnds(w)) {
+        boolean intr = interruptible && byInterrupt;
+        if (interruptible ? (w.safePointPending() || (intr && me.isInterrupted())) : exitEnds(w)) {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
         if ((w.pw & Waiter.WOKEN) == 0) {
             if (!kernel && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
-                spin(w, w.parkSpin, SPIN_NANOS, false, interruptible, timed, deadline, me);
+                spin(w, w.parkSpin, SPIN_NANOS, false, intr, timed, deadline, me);
             } else {
                 if (kernel && KWAIT_SPIN_NANOS > 0) {
-                    spin(w, w.kwaitSpin, KWAIT_SPIN_NANOS, true, interruptible, timed, deadline, me);
+                    spin(w, w.kwaitSpin, KWAIT_SPIN_NANOS, true, intr, timed, deadline, me);
                 }
                 for (int i = 0; i < YIELDS && (w.pw & Waiter.WOKEN) == 0; i++) {
                     Thread.yield(); // let a runnable partner on this CPU answer before we block
@@ -440,10 +552,11 @@ public final class SleepTable {
         if (!linked) {
             enqueue(w);
         }
-        return block(w, interruptible, timed, deadline, me);
+        return block(w, interruptible, byInterrupt, timed, deadline, me);
     }
 
-    private ParkResult block(Waiter w, boolean interruptible, boolean timed, long deadline, Thread me) {
+    private ParkResult block(Waiter w, boolean interruptible, boolean byInterrupt, boolean timed, long deadline,
+                             Thread me) {
         for (;;) {
             int s = w.pw;
             if ((s & Waiter.WOKEN) != 0) {
@@ -458,7 +571,7 @@ public final class SleepTable {
         blocked.incrementAndGet();
         try {
             for (;;) {
-                if (!interruptible && Thread.interrupted()) {
+                if ((!interruptible || !byInterrupt) && Thread.interrupted()) {
                     deferredInterrupt = true; // else LockSupport.park would return at once, forever
                 }
                 if (timed) {
@@ -473,7 +586,7 @@ public final class SleepTable {
                 if ((w.pw & Waiter.WOKEN) != 0) {
                     return finish(w, null, me);
                 }
-                if (interruptible ? (me.isInterrupted() || w.safePointPending()) : exitEnds(w)) {
+                if (interruptible ? ((byInterrupt && me.isInterrupted()) || w.safePointPending()) : exitEnds(w)) {
                     return finish(w, ParkResult.INTERRUPTED, me);
                 }
             }
@@ -585,7 +698,7 @@ public final class SleepTable {
         b.unlock();
         lock.unlock();
         try {
-            return sleep(w, interruptible, timed, deadline);
+            return sleep(w, interruptible, timed, deadline, true);
         } finally {
             lock.lock();
         }

@@ -73,6 +73,14 @@ public abstract class Waiter {
      * touches the links. See SleepTable.dequeue.
      */
     Bucket bucket;
+    /**
+     * Synchronizer waits (SleepTable.syncWait): when the waiter was linked (the table's clock),
+     * for the waker's eventual-fairness decision, and the token a wakeOne left for it. Both are
+     * written under the bucket lock; the owner reads the token after its sleep ended UNPARKED
+     * (the waker writes it before the unlink's release store, see Bucket.unlink).
+     */
+    long lotSince;
+    int lotToken;
     /** What kind of sleep links this waiter: LWP park, parking-lot wait, kernel wait. */
     int kind;
     static final int KIND_PARK = 0, KIND_LOT = 1, KIND_KERNEL = 2;
@@ -111,6 +119,22 @@ public abstract class Waiter {
 
     public final int parkCount() {
         return parkCount;
+    }
+
+    /**
+     * The token the {@link SleepTable#wakeOne} that ended this waiter's last
+     * {@link SleepTable#syncWait} left for it; 0 after any other end. Owner only, after the sleep.
+     */
+    public final int lotToken() {
+        return lotToken;
+    }
+
+    /**
+     * When this waiter's last {@link SleepTable#syncWait} counts its wait from (the table's
+     * clock): what its caller passed, or when it was linked. Owner only, after the sleep.
+     */
+    public final long lotSince() {
+        return lotSince;
     }
 
     /** The hint this waiter sleeps on, or null. */

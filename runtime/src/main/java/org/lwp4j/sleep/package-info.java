@@ -11,7 +11,11 @@
  * array is current. The one lock-free read of {@code Waiter.bucket} is its owner's, on the way
  * out of a sleep (acquire); moves never pass it through null and the final unlink stores null
  * with release, so null means "unlinked for good". Nothing here blocks while holding a bucket
- * lock, except a parking-lot {@code validate}, which runs under it by design.
+ * lock, except a parking-lot {@code validate} and a {@code wakeOne} callback, which run under
+ * it by design. A synchronizer wait ({@code syncWait}) carries KWAIT like a kernel wait, so a
+ * targeted unpark stays pending for the next park; {@code Waiter.lotSince} is written by the
+ * owner before it links itself, {@code Waiter.lotToken} by the waker under the bucket lock
+ * before the unlink, and both are read by the owner after its sleep.
  *
  * <p>Lock order: the resize lock, then bucket locks (a resize holds it and locks every old and
  * new bucket, in array order; requeue locks two buckets in index order). The resize lock is

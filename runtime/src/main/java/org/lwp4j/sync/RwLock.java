@@ -1,0 +1,510 @@
+package org.lwp4j.sync;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import org.lwp4j.LwpException;
+import org.lwp4j.LwpExit;
+import org.lwp4j.ParkResult;
+import org.lwp4j.kern.GlobalLot;
+import org.lwp4j.sleep.SleepTable;
+import org.lwp4j.sleep.Waiter;
+
+/**
+ * A readers-writer lock in one int, on the JVM-wide parking lot ({@code pthread_rwlock}): many
+ * readers or one writer. A waiting writer holds new readers back while readers hold the lock
+ * (writer preference, so a stream of readers cannot starve a writer), and a writer's release
+ * wakes every waiting reader and one writer (so writers cannot starve readers). Usable from any
+ * thread, between LWPs of different processes and supervisors alike; waits are safe points on
+ * an LWP, as {@link Mutex}'s are (an exit or SIGKILL ends them with {@link LwpExit}).
+ *
+ * <p>Not reentrant. A read or write acquisition by the thread that holds the write lock fails
+ * with {@link LwpException} EDEADLK. Read holds are counted, not tracked per thread: a read
+ * unlock when no reader holds the lock throws {@link IllegalMonitorStateException}, but a read
+ * unlock by a thread that holds no read lock while others do is not detected, and a thread
+ * that takes the read lock twice while a writer waits deadlocks. A write unlock by a thread
+ * other than the writer throws {@link IllegalMonitorStateException}. A read acquisition beyond
+ * 2^29 - 1 concurrent readers fails with {@link LwpException} EAGAIN ({@code pthread_rwlock_rdlock}).
+ * Neither lock supports {@link Lock#newCondition()} (UnsupportedOperationException).
+ *
+ * <p>Memory effects: as for {@link ReadWriteLock}: a release happens-before every later
+ * acquisition that excludes it.
+ */
+public final class RwLock implements ReadWriteLock {
+    /*
+     * Implementation overview (after Rust parking_lot's RawRwLock, without its upgradable
+     * state).
+     *
+     * The word: bit 0 WRITER, bit 1 WPARKED (writers may sleep on the lot under this object),
+     * bit 2 RPARKED (readers may sleep under the read view's key); bits 3..31 the reader count,
+     * or, while WRITER is set (no readers then), the writer's id.
+     *
+     * Readers may enter while no writer holds it, unless a writer waits while readers hold it
+     * (WPARKED with readers > 0): then they sleep, validated under their bucket lock against
+     * "RPARKED and (WRITER, or WPARKED with readers)" -- a state that some holder will end by
+     * a release. Writers enter whenever the lock is free (barging, as Mutex), else set WPARKED
+     * and sleep validated against "WPARKED and (WRITER or readers)".
+     *
+     * Releases. A write release clears WRITER and RPARKED in one CAS, then wakes every reader
+     * and the longest-waiting writer; the wake callback clears WPARKED when no other writer
+     * sleeps. The last read release, if it finds a parked bit, wakes a writer if one sleeps
+     * (readers parked behind it stay asleep until that writer's release), else clears RPARKED
+     * and wakes the readers. A woken waiter always retries before it may give up, and a waiter
+     * that gives up after a failed retry leaves a holder behind whose release does the wake, so
+     * no sleeper is stranded. A sleeper that times out leaves a parked bit behind at worst.
+     */
+    static final int WRITER = 1, WPARKED = 2, RPARKED = 4, SHIFT = 3;
+    private static final int READER = 1 << SHIFT;
+    private static final int MAX_READERS = (1 << (32 - SHIFT)) - 1;
+    private static final int ID_MASK = (1 << (32 - SHIFT)) - 1;
+    private static final int SPINS = 10;
+
+    private volatile int state;
+
+    /** A new, free lock. */
+    public RwLock() {
+    }
+
+    /**
+     * The read lock. Each call answers a view of this lock (views of one lock are equal).
+     *
+     * @return the read lock
+     */
+    @Override
+    public Lock readLock() {
+        return new ReadView(this);
+    }
+
+    /**
+     * The write lock. Each call answers a view of this lock (views of one lock are equal).
+     *
+     * @return the write lock
+     */
+    @Override
+    public Lock writeLock() {
+        return new WriteView(this);
+    }
+
+    /**
+     * The number of readers holding the lock now (a snapshot, for monitoring).
+     *
+     * @return the reader count
+     */
+    public int readers() {
+        int s = state;
+        return (s & WRITER) != 0 ? 0 : s >>> SHIFT;
+    }
+
+    /**
+     * Whether a writer holds the lock now (a snapshot, for monitoring).
+     *
+     * @return true if write-locked
+     */
+    public boolean isWriteLocked() {
+        return (state & WRITER) != 0;
+    }
+
+    /**
+     * A description for thread dumps and {@code ps}.
+     *
+     * @return the description
+     */
+    @Override
+    public String toString() {
+        int s = state;
+        return "RwLock@" + Integer.toHexString(System.identityHashCode(this))
+                + ((s & WRITER) != 0 ? "[write-locked by thread " + (s >>> SHIFT) + "]"
+                : "[" + (s >>> SHIFT) + " readers]");
+    }
+
+    private static int self() {
+        return (int) Thread.currentThread().getId() & ID_MASK;
+    }
+
+    private static int readers(int s) {
+        return (s & WRITER) != 0 ? 0 : s >>> SHIFT;
+    }
+
+    // ------------------------------------------------------------------ read side
+
+    private boolean tryRead(int s) {
+        if (readers(s) == MAX_READERS) {
+            throw new LwpException(org.lwp4j.Errno.EAGAIN, "RwLock.readLock: " + MAX_READERS + " readers already");
+        }
+        return STATE.compareAndSet(this, s, s + READER);
+    }
+
+    private static boolean readerMayEnter(int s) {
+        return (s & WRITER) == 0 && ((s & WPARKED) == 0 || (s >>> SHIFT) == 0);
+    }
+
+    /** The primary read acquisition; see the overview. */
+    int acquireRead(ReadView key, boolean interruptible, boolean timed, long deadline, String call) {
+        int me = self();
+        Waiter w = null;
+        int spins = 0;
+        long since = 0;
+        for (;;) {
+            int s = state;
+            if (readerMayEnter(s)) {
+                if (tryRead(s)) {
+                    return Mutex.ACQUIRED;
+                }
+                continue;
+            }
+            if ((s & WRITER) != 0 && (s >>> SHIFT) == me) {
+                throw Mutex.deadlock(call);
+            }
+            if ((s & RPARKED) == 0) {
+                if (spins < SPINS) {
+                    if (timed && System.nanoTime() - deadline >= 0) {
+                        return Mutex.TIMED_OUT; // a zero or past time does not spin
+                    }
+                    Mutex.spin(spins++);
+                    continue;
+                }
+                if (!STATE.compareAndSet(this, s, s | RPARKED)) {
+                    continue;
+                }
+            }
+            if (w == null) {
+                w = GlobalLot.waiter();
+            }
+            ParkResult r = GlobalLot.syncWait(w, key, this::readerMustSleep, timed, deadline, interruptible, since);
+            since = w.lotSince();
+            if (r == ParkResult.UNPARKED) {
+                spins = 0;
+            } else if (r == ParkResult.TIMED_OUT) {
+                return Mutex.TIMED_OUT;
+            } else if (r == ParkResult.INTERRUPTED && interruptible) {
+                return Mutex.INTERRUPTED;
+            }
+        }
+    }
+
+    private boolean readerMustSleep() {
+        int s = state;
+        return (s & RPARKED) != 0 && ((s & WRITER) != 0 || ((s & WPARKED) != 0 && (s >>> SHIFT) > 0));
+    }
+
+    void unlockRead(ReadView key) {
+        for (;;) {
+            int s = state;
+            if ((s & WRITER) != 0 || (s >>> SHIFT) == 0) {
+                throw new IllegalMonitorStateException("RwLock.readLock().unlock: " + this + " is not read-locked");
+            }
+            int n = s - READER;
+            if (STATE.compareAndSet(this, s, n)) {
+                if ((n >>> SHIFT) == 0 && (n & (WPARKED | RPARKED)) != 0) {
+                    releaseWake(key);
+                }
+                return;
+            }
+        }
+    }
+
+    /** The last reader left a parked bit: wake a writer, else the readers. */
+    private void releaseWake(ReadView key) {
+        if ((state & WPARKED) != 0 && GlobalLot.syncWakeOne(this, WRITER_WOKEN)) {
+            return;
+        }
+        wakeReaders(key);
+    }
+
+    private void wakeReaders(ReadView key) {
+        for (;;) {
+            int s = state;
+            if ((s & RPARKED) == 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, s, s & ~RPARKED)) {
+                GlobalLot.syncWake(key, Integer.MAX_VALUE);
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ write side
+
+    /** The primary write acquisition; see the overview. */
+    int acquireWrite(boolean interruptible, boolean timed, long deadline, String call) {
+        int me = self();
+        Waiter w = null;
+        int spins = 0;
+        long since = 0;
+        for (;;) {
+            int s = state;
+            if ((s & WRITER) == 0 && (s >>> SHIFT) == 0) {
+                if (STATE.compareAndSet(this, s, s | WRITER | me << SHIFT)) {
+                    return Mutex.ACQUIRED;
+                }
+                continue;
+            }
+            if ((s & WRITER) != 0 && (s >>> SHIFT) == me) {
+                throw Mutex.deadlock(call);
+            }
+            if ((s & WPARKED) == 0) {
+                if (spins < SPINS) {
+                    if (timed && System.nanoTime() - deadline >= 0) {
+                        return Mutex.TIMED_OUT; // a zero or past time does not spin
+                    }
+                    Mutex.spin(spins++);
+                    continue;
+                }
+                if (!STATE.compareAndSet(this, s, s | WPARKED)) {
+                    continue;
+                }
+            }
+            if (w == null) {
+                w = GlobalLot.waiter();
+            }
+            ParkResult r = GlobalLot.syncWait(w, this, this::writerMustSleep, timed, deadline, interruptible, since);
+            since = w.lotSince();
+            if (r == ParkResult.UNPARKED) {
+                spins = 0;
+            } else if (r == ParkResult.TIMED_OUT) {
+                return Mutex.TIMED_OUT;
+            } else if (r == ParkResult.INTERRUPTED && interruptible) {
+                return Mutex.INTERRUPTED;
+            }
+        }
+    }
+
+    private boolean writerMustSleep() {
+        int s = state;
+        return (s & WPARKED) != 0 && ((s & WRITER) != 0 || (s >>> SHIFT) > 0);
+    }
+
+    boolean tryWrite() {
+        int me = self();
+        for (;;) {
+            int s = state;
+            if ((s & WRITER) != 0 && (s >>> SHIFT) == me) {
+                throw Mutex.deadlock("RwLock.writeLock().tryLock");
+            }
+            if ((s & WRITER) != 0 || (s >>> SHIFT) != 0) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, s | WRITER | me << SHIFT)) {
+                return true;
+            }
+        }
+    }
+
+    boolean tryReadNow() {
+        int me = self();
+        for (;;) {
+            int s = state;
+            if ((s & WRITER) != 0 && (s >>> SHIFT) == me) {
+                throw Mutex.deadlock("RwLock.readLock().tryLock");
+            }
+            if (!readerMayEnter(s)) {
+                return false;
+            }
+            if (tryRead(s)) {
+                return true;
+            }
+        }
+    }
+
+    void unlockWrite() {
+        int me = self();
+        for (;;) {
+            int s = state;
+            if ((s & WRITER) == 0 || (s >>> SHIFT) != me) {
+                throw new IllegalMonitorStateException("RwLock.writeLock().unlock: " + this
+                        + " is not write-locked by thread " + me);
+            }
+            if (STATE.compareAndSet(this, s, s & WPARKED)) {
+                if ((s & RPARKED) != 0) {
+                    GlobalLot.syncWake(new ReadView(this), Integer.MAX_VALUE);
+                }
+                if ((s & WPARKED) != 0) {
+                    GlobalLot.syncWakeOne(this, WRITER_WOKEN);
+                }
+                return;
+            }
+        }
+    }
+
+    /** A writer woken: WPARKED stays only if other writers sleep. */
+    private static final SleepTable.WakeOne WRITER_WOKEN = (hint, woken, waited, more) -> {
+        if (!more) {
+            RwLock l = (RwLock) hint;
+            for (;;) {
+                int s = l.state;
+                if ((s & WPARKED) == 0 || RwLock.STATE.compareAndSet(l, s, s & ~WPARKED)) {
+                    break;
+                }
+            }
+        }
+        return 0;
+    };
+
+    // ------------------------------------------------------------------ views
+
+    /** The read lock; also the key its sleepers wait under (equal for every view of a lock). */
+    private static final class ReadView implements Lock {
+        private final RwLock l;
+
+        ReadView(RwLock l) {
+            this.l = l;
+        }
+
+        @Override
+        public void lock() {
+            if (!l.tryReadFast()) {
+                l.acquireRead(this, false, false, 0L, "RwLock.readLock().lock");
+            }
+        }
+
+        @Override
+        public void lockInterruptibly() throws InterruptedException {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("RwLock.readLock().lockInterruptibly");
+            }
+            if (!l.tryReadFast() && l.acquireRead(this, true, false, 0L,
+                    "RwLock.readLock().lockInterruptibly") == Mutex.INTERRUPTED) {
+                throw new InterruptedException("RwLock.readLock().lockInterruptibly");
+            }
+        }
+
+        @Override
+        public boolean tryLock() {
+            return l.tryReadNow();
+        }
+
+        @Override
+        public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+            long deadline = Deadlines.after(time, unit);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("RwLock.readLock().tryLock");
+            }
+            if (l.tryReadFast()) {
+                return true;
+            }
+            int r = l.acquireRead(this, true, true, deadline, "RwLock.readLock().tryLock");
+            if (r == Mutex.INTERRUPTED) {
+                throw new InterruptedException("RwLock.readLock().tryLock");
+            }
+            return r == Mutex.ACQUIRED;
+        }
+
+        @Override
+        public void unlock() {
+            l.unlockRead(this);
+        }
+
+        @Override
+        public Condition newCondition() {
+            throw new UnsupportedOperationException("RwLock.readLock().newCondition");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ReadView && ((ReadView) o).l == l;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(l) * 31 + 1;
+        }
+
+        @Override
+        public String toString() {
+            return "read lock of " + l;
+        }
+    }
+
+    private static final class WriteView implements Lock {
+        private final RwLock l;
+
+        WriteView(RwLock l) {
+            this.l = l;
+        }
+
+        @Override
+        public void lock() {
+            if (!STATE.compareAndSet(l, 0, self() << SHIFT | WRITER)) {
+                l.acquireWrite(false, false, 0L, "RwLock.writeLock().lock");
+            }
+        }
+
+        @Override
+        public void lockInterruptibly() throws InterruptedException {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("RwLock.writeLock().lockInterruptibly");
+            }
+            if (!STATE.compareAndSet(l, 0, self() << SHIFT | WRITER)
+                    && l.acquireWrite(true, false, 0L, "RwLock.writeLock().lockInterruptibly") == Mutex.INTERRUPTED) {
+                throw new InterruptedException("RwLock.writeLock().lockInterruptibly");
+            }
+        }
+
+        @Override
+        public boolean tryLock() {
+            return l.tryWrite();
+        }
+
+        @Override
+        public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+            long deadline = Deadlines.after(time, unit);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("RwLock.writeLock().tryLock");
+            }
+            if (STATE.compareAndSet(l, 0, self() << SHIFT | WRITER)) {
+                return true;
+            }
+            int r = l.acquireWrite(true, true, deadline, "RwLock.writeLock().tryLock");
+            if (r == Mutex.INTERRUPTED) {
+                throw new InterruptedException("RwLock.writeLock().tryLock");
+            }
+            return r == Mutex.ACQUIRED;
+        }
+
+        @Override
+        public void unlock() {
+            l.unlockWrite();
+        }
+
+        @Override
+        public Condition newCondition() {
+            throw new UnsupportedOperationException("RwLock.writeLock().newCondition");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof WriteView && ((WriteView) o).l == l;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(l) * 31 + 2;
+        }
+
+        @Override
+        public String toString() {
+            return "write lock of " + l;
+        }
+    }
+
+    /** The read fast path: one CAS when no writer holds or waits. */
+    boolean tryReadFast() {
+        int s = state;
+        return (s & (WRITER | WPARKED)) == 0 && (s >>> SHIFT) < MAX_READERS && STATE.compareAndSet(this, s, s + READER);
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(RwLock.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
