@@ -38,10 +38,22 @@ class WaitNoHangTest {
             t.start();
         }
 
+        /**
+         * Stay in the unwinding body until released (the rescue thread bounds it). The kill that
+         * unwinds the LWP may also interrupt its thread (a blocked JDK call is woken so): that
+         * must not end this wait early, or the LWP would be gone before WNOHANG looks.
+         */
         void await() {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
+            boolean interrupted = false;
+            for (;;) {
+                try {
+                    release.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
