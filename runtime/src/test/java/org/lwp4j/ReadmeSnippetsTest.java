@@ -169,12 +169,23 @@ class ReadmeSnippetsTest {
         assertTrue(err.isEmpty(), what + " wrote to stderr: " + err);
     }
 
-    /** The block as a class whose main method is the block, its import lines hoisted. */
+    /**
+     * The block as a class whose main method is the block, its import lines hoisted; a block that
+     * is a whole program (a top-level {@code public class} with a main method) is taken as it
+     * is, renamed to {@code name}.
+     */
     private static String wrap(String name, String block) {
         StringBuilder imports = new StringBuilder("import org.lwp4j.*;\n");
         StringBuilder body = new StringBuilder();
         for (String line : block.split("\n")) {
-            (body.length() == 0 && line.startsWith("import ") ? imports : body).append(line).append('\n');
+            (body.length() == 0 && (line.startsWith("import ") || line.isBlank()) ? imports : body)
+                    .append(line).append('\n');
+        }
+        java.util.regex.Matcher program = java.util.regex.Pattern.compile("(?m)^public class (\\w+)")
+                .matcher(body);
+        if (program.find() && body.indexOf("static void main(") >= 0) {
+            String cls = program.group(1);
+            return imports + body.toString().replaceAll("\\b" + cls + "\\b", name);
         }
         return imports + "public class " + name + " {\n    public static void main(String[] args) throws Exception {\n"
                 + body + "    }\n}\n";
