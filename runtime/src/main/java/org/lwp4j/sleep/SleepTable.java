@@ -180,7 +180,7 @@ public final class SleepTable {
      * length is its count, every waiter in it points back at it, hashes to it, and is linked
      * once. Answers null when all holds, else what is wrong.
      */
-    String audit() {
+    public String audit() {
         Bucket[] t = table;
         Set<Waiter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < t.length; i++) {
