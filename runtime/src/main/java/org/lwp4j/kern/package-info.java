@@ -11,6 +11,8 @@
  * process lock and read anywhere; ast bits are posted by anyone with an atomic OR followed by a
  * kick of the target's park word, and acted on by the owner at its next safe point. Kernel waits
  * are condition waits in the sleep table (cvWait/cvBroadcast) keyed by the process and a channel
- * object, so a wakeup, a kick and Thread.interrupt reach them as they reach park.
+ * object, so a wakeup, a kick and Thread.interrupt reach them as they reach park. Exited LWPs
+ * reach the dead-LWP reaper through {@code ExitQueue} (lock-free offer, wait-free poll): no exit
+ * waits for another thread's progress. Every id allocator tries each id once and answers EAGAIN.
  */
 package org.lwp4j.kern;

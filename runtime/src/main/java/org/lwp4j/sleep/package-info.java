@@ -11,6 +11,9 @@
  * array is current. The one lock-free read of {@code Waiter.bucket} is its owner's, on the way
  * out of a sleep (acquire); moves never pass it through null and the final unlink stores null
  * with release, so null means "unlinked for good". Nothing here blocks while holding a bucket
- * lock, except a parking-lot {@code validate}, which runs under it by design.
+ * lock, except a parking-lot {@code validate}, which runs under it by design. User code never
+ * runs under every lock at once: a hint's hashCode runs before any lock and its result is kept
+ * in {@code Waiter.hash}, which resizes use; validate and a hint's equals run under one bucket
+ * lock, released by a finally whatever they throw.
  */
 package org.lwp4j.sleep;
