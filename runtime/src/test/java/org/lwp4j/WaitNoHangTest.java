@@ -38,10 +38,18 @@ class WaitNoHangTest {
             t.start();
         }
 
+        /** Uninterruptibly: the kill interrupts the child's thread, and it must stay here. */
         void await() {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
+            boolean interrupted = false;
+            for (;;) {
+                try {
+                    release.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
