@@ -38,11 +38,7 @@ class WaitNoHangTest {
             t.start();
         }
 
-        /**
-         * Stay in the unwinding body until released (the rescue thread bounds it). The kill that
-         * unwinds the LWP may also interrupt its thread (a blocked JDK call is woken so): that
-         * must not end this wait early, or the LWP would be gone before WNOHANG looks.
-         */
+        /** Uninterruptibly: the kill interrupts the child's thread, and it must stay here. */
         void await() {
             boolean interrupted = false;
             for (;;) {

@@ -20,7 +20,9 @@
  * followed by a kick of the target's park word, and acted on by the owner at its next safe point.
  * Kernel waits are condition waits in the sleep table ({@code KProc.cvWait} and its named kin)
  * keyed by the process and a channel object, so a wakeup, a kick and Thread.interrupt reach them
- * as they reach park.
+ * as they reach park. Exited LWPs reach the dead-LWP reaper through {@code ExitQueue} (lock-free
+ * offer, wait-free poll): no exit waits for another thread's progress. Every id allocator tries
+ * each id once and answers EAGAIN.
  *
  * <p>Lock order: tree, then one process lock (never two process locks at once), then the sleep
  * table's resize lock (taken by {@code LwpLifecycle} when the LWP count grows the table, with a
