@@ -110,13 +110,5 @@ public final class ExitQueue<E> {
     }
 
     // VarHandle mechanics
-    private static final VarHandle TOP;
-
-    static {
-        try {
-            TOP = MethodHandles.lookup().findVarHandle(ExitQueue.class, "top", Node.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle TOP = Handles.field(MethodHandles.lookup(), "top", Node.class);
 }

@@ -1,5 +1,7 @@
 package org.lwp4j.kern;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.lwp4j.Wait;
 import org.lwp4j.signal.LwpSig;
 import org.lwp4j.sleep.Waiter;
@@ -188,13 +190,5 @@ public final class KLwp extends Waiter {
         return threadName();
     }
 
-    private static final java.lang.invoke.VarHandle AST;
-
-    static {
-        try {
-            AST = java.lang.invoke.MethodHandles.lookup().findVarHandle(KLwp.class, "ast", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle AST = Handles.field(MethodHandles.lookup(), "ast", int.class);
 }

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import org.lwp4j.LwpExit;
 import org.lwp4j.ParkResult;
+import org.lwp4j.kern.Handles;
 import org.lwp4j.kern.GlobalLot;
 import org.lwp4j.sleep.Waiter;
 
@@ -151,13 +152,5 @@ public final class Latch {
     }
 
     // VarHandle mechanics
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Latch.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE = Handles.field(MethodHandles.lookup(), "state", int.class);
 }

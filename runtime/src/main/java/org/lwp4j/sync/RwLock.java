@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
 import org.lwp4j.ParkResult;
+import org.lwp4j.kern.Handles;
 import org.lwp4j.kern.GlobalLot;
 import org.lwp4j.sleep.SleepTable;
 import org.lwp4j.sleep.Waiter;
@@ -143,14 +144,32 @@ public final class RwLock implements ReadWriteLock {
 
     /** The primary read acquisition; see the overview. */
     int acquireRead(ReadView key, boolean interruptible, boolean timed, long deadline, String call) {
+        return acquire(false, key, interruptible, timed, deadline, call);
+    }
+
+    /**
+     * The one acquisition loop of both sides: a reader sleeps on the read view, a writer on the
+     * lock itself, each behind its own parked bit.
+     *
+     * Repeatedly:
+     * <ol>
+     * <li>the side may enter: take it with a CAS (retry on a race);</li>
+     * <li>the caller holds the write lock: EDEADLK;</li>
+     * <li>its parked bit is clear: spin a little (not past the deadline), then set it;</li>
+     * <li>sleep on the side's key while the side must sleep; a wake starts the spins anew, a
+     *     time-out or (interruptible) interrupt ends the acquisition.</li>
+     * </ol>
+     */
+    private int acquire(boolean write, Object key, boolean interruptible, boolean timed, long deadline, String call) {
         int me = self();
+        int parked = write ? WPARKED : RPARKED;
         Waiter w = null;
         int spins = 0;
         long since = 0;
         for (;;) {
             int s = state;
-            if (readerMayEnter(s)) {
-                if (tryRead(s)) {
+            if (write ? (s & WRITER) == 0 && (s >>> SHIFT) == 0 : readerMayEnter(s)) {
+                if (write ? STATE.compareAndSet(this, s, s | WRITER | me << SHIFT) : tryRead(s)) {
                     return Mutex.ACQUIRED;
                 }
                 continue;
@@ -158,7 +177,7 @@ public final class RwLock implements ReadWriteLock {
             if ((s & WRITER) != 0 && (s >>> SHIFT) == me) {
                 throw Mutex.deadlock(call);
             }
-            if ((s & RPARKED) == 0) {
+            if ((s & parked) == 0) {
                 if (spins < SPINS) {
                     if (timed && System.nanoTime() - deadline >= 0) {
                         return Mutex.TIMED_OUT; // a zero or past time does not spin
@@ -166,14 +185,15 @@ public final class RwLock implements ReadWriteLock {
                     Mutex.spin(spins++);
                     continue;
                 }
-                if (!STATE.compareAndSet(this, s, s | RPARKED)) {
+                if (!STATE.compareAndSet(this, s, s | parked)) {
                     continue;
                 }
             }
             if (w == null) {
                 w = GlobalLot.waiter();
             }
-            ParkResult r = GlobalLot.syncWait(w, key, this::readerMustSleep, timed, deadline, interruptible, since);
+            ParkResult r = GlobalLot.syncWait(w, key, write ? this::writerMustSleep : this::readerMustSleep,
+                    timed, deadline, interruptible, since);
             since = w.lotSince();
             if (r == ParkResult.UNPARKED) {
                 spins = 0;
@@ -231,46 +251,7 @@ public final class RwLock implements ReadWriteLock {
 
     /** The primary write acquisition; see the overview. */
     int acquireWrite(boolean interruptible, boolean timed, long deadline, String call) {
-        int me = self();
-        Waiter w = null;
-        int spins = 0;
-        long since = 0;
-        for (;;) {
-            int s = state;
-            if ((s & WRITER) == 0 && (s >>> SHIFT) == 0) {
-                if (STATE.compareAndSet(this, s, s | WRITER | me << SHIFT)) {
-                    return Mutex.ACQUIRED;
-                }
-                continue;
-            }
-            if ((s & WRITER) != 0 && (s >>> SHIFT) == me) {
-                throw Mutex.deadlock(call);
-            }
-            if ((s & WPARKED) == 0) {
-                if (spins < SPINS) {
-                    if (timed && System.nanoTime() - deadline >= 0) {
-                        return Mutex.TIMED_OUT; // a zero or past time does not spin
-                    }
-                    Mutex.spin(spins++);
-                    continue;
-                }
-                if (!STATE.compareAndSet(this, s, s | WPARKED)) {
-                    continue;
-                }
-            }
-            if (w == null) {
-                w = GlobalLot.waiter();
-            }
-            ParkResult r = GlobalLot.syncWait(w, this, this::writerMustSleep, timed, deadline, interruptible, since);
-            since = w.lotSince();
-            if (r == ParkResult.UNPARKED) {
-                spins = 0;
-            } else if (r == ParkResult.TIMED_OUT) {
-                return Mutex.TIMED_OUT;
-            } else if (r == ParkResult.INTERRUPTED && interruptible) {
-                return Mutex.INTERRUPTED;
-            }
-        }
+        return acquire(true, this, interruptible, timed, deadline, call);
     }
 
     private boolean writerMustSleep() {
@@ -498,13 +479,5 @@ public final class RwLock implements ReadWriteLock {
     }
 
     // VarHandle mechanics
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(RwLock.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE = Handles.field(MethodHandles.lookup(), "state", int.class);
 }

@@ -7,6 +7,7 @@ import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
 import org.lwp4j.ParkResult;
+import org.lwp4j.kern.Handles;
 import org.lwp4j.kern.GlobalLot;
 import org.lwp4j.sleep.SleepTable;
 import org.lwp4j.sleep.Waiter;
@@ -359,13 +360,5 @@ public final class Semaphore {
     }
 
     // VarHandle mechanics
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Semaphore.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE = Handles.field(MethodHandles.lookup(), "state", int.class);
 }
