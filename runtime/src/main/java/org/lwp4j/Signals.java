@@ -100,6 +100,16 @@ public final class Signals {
     /** DragonFly's SIGTHR; default terminate, as signals 33 .. 63. */
     public static final int SIGTHR = 32;
 
+    /**
+     * The first real-time signal. FreeBSD numbers them 65 .. 126 within its 128 signals; with
+     * NSIG = 64 lwp4j takes 33 .. 63 (31 of them; POSIX asks for at least 8), above SIGTHR.
+     * Real-time signals queue: every instance is delivered with its own siginfo, lowest
+     * number first, up to a per-process limit of 128 queued instances.
+     */
+    public static final int SIGRTMIN = 33;
+    /** The last real-time signal. */
+    public static final int SIGRTMAX = NSIG - 1;
+
     /** {@link #sigprocmask} how: add {@code set} to the mask. */
     public static final int SIG_BLOCK = 1;
     /** {@link #sigprocmask} how: remove {@code set} from the mask. */
@@ -120,6 +130,10 @@ public final class Signals {
     public static final int SI_USER = 0;
     /** {@link SigInfo#code()}: sent by {@link #lwpKill} (NetBSD's {@code _lwp_kill}). */
     public static final int SI_LWP = -5;
+    /** {@link SigInfo#code()}: sent by {@code sigqueue} (NetBSD's value). */
+    public static final int SI_QUEUE = -1;
+    /** {@link SigInfo#code()}: sent by an expired timer, {@code alarm} or {@code setitimer} (NetBSD's value). */
+    public static final int SI_TIMER = -2;
     /** {@link SigInfo#code()} of SIGCHLD: a child exited. */
     public static final int CLD_EXITED = WaitResult.CLD_EXITED;
     /** {@link SigInfo#code()} of SIGCHLD: a child was killed by a signal. */
@@ -276,11 +290,22 @@ public final class Signals {
     }
 
     /**
-     * What was delivered: the signal, a code ({@link #SI_USER}, {@link #SI_LWP}, CLD_* for
-     * SIGCHLD, or the kernel's code), and the sending process and its uid (0 and 0 when the
-     * runtime itself sent it).
+     * What was delivered ({@code siginfo_t}): the signal ({@code si_signo}), a code
+     * ({@code si_code}: {@link #SI_USER}, {@link #SI_LWP}, {@link #SI_QUEUE}, {@link #SI_TIMER},
+     * CLD_* for SIGCHLD, or the kernel's code), the sending process and its uid (0 and 0 when
+     * the runtime itself sent it; for SIGCHLD, the child), {@code si_status} and
+     * {@code si_value}.
+     *
+     * @param status {@code si_status}: for SIGCHLD, the child's exit status (CLD_EXITED), the
+     *               signal that killed it (CLD_KILLED), stopped it (CLD_STOPPED), or SIGCONT
+     *               (CLD_CONTINUED), as FreeBSD's {@code childproc_*}; 0 otherwise
+     * @param value  {@code si_value.sival_int}: what {@code sigqueue} passed; 0 otherwise
      */
-    public record SigInfo(int signo, int code, int pid, int uid) {
+    public record SigInfo(int signo, int code, int pid, int uid, int status, int value) {
+        /** A siginfo with no status and no value. */
+        public SigInfo(int signo, int code, int pid, int uid) {
+            this(signo, code, pid, uid, 0, 0);
+        }
     }
 
     /**

@@ -77,6 +77,29 @@ public record WaitResult(int pid, int status, int code, int uid, Rusage rusage, 
         return status == 0xffff;
     }
 
+    /** {@code si_signo} of the siginfo wait fills: SIGCHLD (20), or 0 for "none yet" (FreeBSD {@code kern_wait6}). */
+    public int signo() {
+        return isNone() ? 0 : Signals.SIGCHLD;
+    }
+
+    /**
+     * {@code si_status}: the exit status (CLD_EXITED), the signal that killed the child
+     * (CLD_KILLED), the signal that stopped it (CLD_STOPPED), or SIGCONT (CLD_CONTINUED); 0 for
+     * "none yet".
+     */
+    public int siStatus() {
+        if (isNone()) {
+            return 0;
+        }
+        if (WIFCONTINUED(status)) {
+            return Signals.SIGCONT;
+        }
+        if (WIFSTOPPED(status)) {
+            return WSTOPSIG(status);
+        }
+        return WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status);
+    }
+
     public boolean exited() {
         return !isNone() && WIFEXITED(status);
     }

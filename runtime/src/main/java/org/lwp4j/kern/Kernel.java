@@ -197,10 +197,10 @@ public final class Kernel {
 
     /** Sends a signal to a process from inside the kernel (SIGCHLD at exit, ...). */
     public interface SignalPoster {
-        void post(KProc target, int sig, int code, int senderPid, int senderUid);
+        void post(KProc target, int sig, int code, int senderPid, int senderUid, int status);
     }
 
-    volatile SignalPoster signalPoster = (p, sig, code, pid, uid) -> { };
+    volatile SignalPoster signalPoster = (p, sig, code, pid, uid, status) -> { };
 
     public void setSignalPoster(SignalPoster poster) {
         this.signalPoster = Objects.requireNonNull(poster, "poster");
@@ -214,7 +214,31 @@ public final class Kernel {
      * then p.lock).
      */
     public void psignal(KProc p, int sig, int code, KProc sender) {
-        signalPoster.post(p, sig, code, sender == null ? 0 : sender.pid, sender == null ? 0 : sender.uid);
+        psignal(p, sig, code, sender, 0);
+    }
+
+    /** As {@link #psignal(KProc, int, int, KProc)}, with the siginfo's {@code si_status}. */
+    public void psignal(KProc p, int sig, int code, KProc sender, int status) {
+        signalPoster.post(p, sig, code, sender == null ? 0 : sender.pid, sender == null ? 0 : sender.uid, status);
+    }
+
+    /**
+     * Told when a waiter has reaped {@code child} of {@code parent}: the signal layer withdraws
+     * the child's SIGCHLD report (FreeBSD proc_reap's sigqueue_take). Called with no process lock
+     * held; the caller may hold the tree lock.
+     */
+    public interface ChildReaped {
+        void reaped(KProc parent, KProc child);
+    }
+
+    volatile ChildReaped childReaped = (parent, child) -> { };
+
+    public void setChildReapedHook(ChildReaped hook) {
+        this.childReaped = Objects.requireNonNull(hook, "hook");
+    }
+
+    public void childReaped(KProc parent, KProc child) {
+        childReaped.reaped(parent, child);
     }
 
     /**

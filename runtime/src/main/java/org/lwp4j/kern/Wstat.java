@@ -26,4 +26,9 @@ public final class Wstat {
     public static int continued() {
         return WCONTINUED_WORD;
     }
+
+    /** {@code si_status} for an exit status word: the exit code, or the terminating signal. */
+    public static int siStatus(int wstatus) {
+        return (wstatus & 0x7f) == 0 ? (wstatus >> 8) & 0xff : wstatus & 0x7f;
+    }
 }

@@ -33,7 +33,8 @@ public final class Exit {
      *     leaves its leader's list; a PPWAIT parent is released; a session leader stops being
      *     one; the process becomes a zombie; it gives up its reaper node (reaper_exit); its
      *     children go to the nearest live reaper (reaper_get: init at the root), zombies among
-     *     them into that reaper's zombie queue; if its parent ignores SIGCHLD or set NOCLDWAIT
+     *     them into that reaper's zombie queue, each with a SIGCHLD to that reaper (FreeBSD; not
+     *     DragonFly); if its parent ignores SIGCHLD or set NOCLDWAIT
      *     (KProc.noCldWait, kept by the signal layer), the zombie itself goes to the reaper (which
      *     can be the parent itself). The zombie then joins its parent's zombie queue and the
      *     parent's CH_CHILD is broadcast; a zombie whose parent is init is reaped at once (init
@@ -105,7 +106,7 @@ public final class Exit {
         } finally {
             k.tree.unlock();
         }
-        k.psignal(pp, sig, ProcLayer.exitCode(wstatus), p);
+        k.psignal(pp, sig, ProcLayer.exitCode(wstatus), p, Wstat.siStatus(wstatus));
         Events.procExit(p, wstatus);
         master.post(KLwp.AST_EXIT);
     }
@@ -172,7 +173,12 @@ public final class Exit {
         if (!p.children.isEmpty()) {
             reproc = reaperOrInit(k, reap);
             for (KProc c : new ArrayList<>(p.children)) {
-                reparent(L, c, reproc, dropped);
+                if (reparent(L, c, reproc, dropped) && reproc != k.init) {
+                    // FreeBSD exit1: the reaper is told of each zombie it adopts, before it can
+                    // reap it (psignal under the tree lock, which a waiter needs to claim it)
+                    int x = L.st(c).xstat;
+                    k.psignal(reproc, Sig.SIGCHLD, ProcLayer.exitCode(x), c, Wstat.siStatus(x));
+                }
             }
             reproc.broadcast(KProc.CH_CHILD);
         }
@@ -210,8 +216,9 @@ public final class Exit {
     /**
      * proc_reparent: c becomes a child of np; a zombie moves to np's queue; a live c's group
      * is counted out through its old parent and in through the new one (tree lock held).
+     * Answers whether c was a queued zombie.
      */
-    static void reparent(ProcLayer L, KProc c, KProc np, List<Pgrp> dropped) {
+    static boolean reparent(ProcLayer L, KProc c, KProc np, List<Pgrp> dropped) {
         KProc op = c.parent;
         Pgrp cg = L.st(c).pgrp;
         if (!L.st(c).jobcOut && cg != null) {
@@ -229,6 +236,7 @@ public final class Exit {
                 L.st(np).zombies.add(c);
             }
         }
+        return zombie;
     }
 
     /**

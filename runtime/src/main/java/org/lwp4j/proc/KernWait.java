@@ -227,6 +227,7 @@ public final class KernWait {
                 qs.cruCpuNanos += cpu + zs.cruCpuNanos;
                 qs.cruUserNanos += user + zs.cruUserNanos;
                 Exit.release(L, z, zs);
+                k.childReaped(q, z); // its SIGCHLD report, if still pending, is withdrawn
             }
         } finally {
             k.tree.unlock();

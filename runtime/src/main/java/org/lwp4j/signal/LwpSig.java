@@ -1,15 +1,13 @@
 package org.lwp4j.signal;
 
-import org.lwp4j.Signals;
-import org.lwp4j.Signals.SigInfo;
 
 /**
  * The signal state of one LWP beyond its mask and pending set ({@code KLwp.sigExt}), made on
  * first need. Guarded by the process's lock.
  */
 final class LwpSig {
-    /** siginfo of each LWP-pending signal (index: signal number). */
-    final SigInfo[] info = new SigInfo[Signals.NSIG];
+    /** siginfo of the LWP-pending signals' instances. */
+    final SigQueue info = new SigQueue();
     /** A sender interrupted the LWP's thread to wake a blocking JDK call; cleared at delivery. */
     boolean interrupted;
 }

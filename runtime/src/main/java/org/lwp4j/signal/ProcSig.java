@@ -1,7 +1,5 @@
 package org.lwp4j.signal;
 
-import org.lwp4j.Signals;
-import org.lwp4j.Signals.SigInfo;
 
 /**
  * The signal state of one process ({@code KProc.sigExt}). Every field is guarded by the
@@ -14,8 +12,8 @@ final class ProcSig {
     long pending;
     /** The subset of {@code pending} sent to a group or to all: re-posted to a child forked meanwhile. */
     long groupPending;
-    /** siginfo of each process-pending signal (index: signal number). */
-    final SigInfo[] info = new SigInfo[Signals.NSIG];
+    /** siginfo of the process-pending signals' instances. */
+    final SigQueue info = new SigQueue();
     /** The signal that stopped (or is stopping) the process, while p.stopping. */
     int stopSignal;
     /** The current stop has been reported to the parent (cleared by a continue). */

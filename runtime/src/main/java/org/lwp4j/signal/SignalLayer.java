@@ -78,8 +78,26 @@ public final class SignalLayer {
         k.setSignalHook(SignalLayer::deliver);
         k.setStopHook(SignalLayer::stopped);
         k.setLwpCreatedHook(SignalLayer::lwpCreated);
-        k.setSignalPoster((p, sig, code, pid, uid) -> psignal(k, p, sig, code, pid, uid));
+        k.setSignalPoster((p, sig, code, pid, uid, status) -> psignal(k, p, sig, code, pid, uid, status));
         k.setForkSignals((parent, child, share) -> fork(k, parent, child, share));
+        k.setChildReapedHook(SignalLayer::withdrawChild);
+    }
+
+    /**
+     * A reaped child's SIGCHLD report leaves its parent's queue (FreeBSD proc_reap's
+     * sigqueue_take): SIGCHLD stays pending only while another instance is left. No process
+     * lock held by the caller.
+     */
+    static void withdrawChild(KProc parent, KProc child) {
+        ProcSig ps = ps(parent);
+        parent.lock.lock();
+        try {
+            long gone = ps.info.withdrawChild(child.pid);
+            ps.pending &= ~gone;
+            ps.groupPending &= ~gone;
+        } finally {
+            parent.lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------ state
@@ -159,13 +177,13 @@ public final class SignalLayer {
         long b = SigSet.bit(sig);
         if (target != null) {
             target.sigpending |= b;
-            ls(target).info[sig] = info;
+            ls(target).info.add(info);
             if ((target.sigmask & b) == 0) {
                 notify(target, act, sig);
             }
         } else {
             ps.pending |= b;
-            ps.info[sig] = info;
+            ps.info.add(info);
             if (group) {
                 ps.groupPending |= b;
             }
@@ -268,8 +286,12 @@ public final class SignalLayer {
     static void discard(KProc p, ProcSig ps, long set) {
         ps.pending &= ~set;
         ps.groupPending &= ~set;
+        ps.info.discard(set);
         for (KLwp t : p.lwpList()) {
             t.sigpending &= ~set;
+            if (t.sigExt != null) {
+                ((LwpSig) t.sigExt).info.discard(set);
+            }
         }
     }
 
@@ -332,10 +354,11 @@ public final class SignalLayer {
         pp.broadcast(KProc.CH_CHILD);
         ProcSig pps = ps(pp);
         int code = tell == TELL_STOPPED ? CLD_STOPPED : CLD_CONTINUED;
+        int status = tell == TELL_STOPPED ? p.stopSig : SIGCONT;
         pp.lock.lock();
         try {
             if ((pps.acts.get(SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
-                post(k, pp, SIGCHLD, new SigInfo(SIGCHLD, code, p.pid, p.uid), null, false);
+                post(k, pp, SIGCHLD, new SigInfo(SIGCHLD, code, p.pid, p.uid, status, 0), null, false);
             }
         } finally {
             pp.lock.unlock();
@@ -346,7 +369,7 @@ public final class SignalLayer {
      * Kernel-generated signal (SIGCHLD at exit, REAP_KILL): no permission check. The caller
      * may hold the tree lock, but no process lock.
      */
-    static void psignal(Kernel k, KProc p, int sig, int code, int senderPid, int senderUid) {
+    static void psignal(Kernel k, KProc p, int sig, int code, int senderPid, int senderUid, int status) {
         if (!SigSet.valid(sig)) {
             throw new IllegalArgumentException("psignal: not a signal: " + sig);
         }
@@ -355,7 +378,7 @@ public final class SignalLayer {
             int tell;
             p.lock.lock();
             try {
-                tell = post(k, p, sig, new SigInfo(sig, code, senderPid, senderUid), null, false);
+                tell = post(k, p, sig, new SigInfo(sig, code, senderPid, senderUid, status, 0), null, false);
             } finally {
                 p.lock.unlock();
             }
@@ -410,16 +433,16 @@ public final class SignalLayer {
                 sig = SigSet.first(ready);
                 long b = SigSet.bit(sig);
                 if ((l.sigpending & b) != 0) {
-                    l.sigpending &= ~b;
-                    info = x == null ? null : x.info[sig];
-                    if (x != null) {
-                        x.info[sig] = null;
+                    info = x == null ? null : x.info.take(sig);
+                    if (x == null || !x.info.has(sig)) {
+                        l.sigpending &= ~b;
                     }
                 } else {
-                    ps.pending &= ~b;
-                    ps.groupPending &= ~b;
-                    info = ps.info[sig];
-                    ps.info[sig] = null;
+                    info = ps.info.take(sig);
+                    if (!ps.info.has(sig)) {
+                        ps.pending &= ~b;
+                        ps.groupPending &= ~b;
+                    }
                 }
                 if (info == null) {
                     info = new SigInfo(sig, SI_USER, 0, 0);
@@ -553,7 +576,7 @@ public final class SignalLayer {
             carry = pps.groupPending & ~mask;
             for (long s = carry; s != 0; s &= s - 1) {
                 int sig = SigSet.first(s);
-                infos[sig] = pps.info[sig];
+                infos[sig] = pps.info.peek(sig);
             }
             kill = pps.killed && pps.groupKill;
             stop = parent.stopping && pps.groupStop;
