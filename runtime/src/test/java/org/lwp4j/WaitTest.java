@@ -70,6 +70,36 @@ class WaitTest {
         }
     }
 
+    /** FreeBSD proc_to_reap: without WEXITED a zombie is not a candidate, so ECHILD, not a sleep. */
+    @Test
+    void aWaitWithoutWexitedWhoseOnlyMatchesAreZombiesAnswersEchild() {
+        try (var a = sup.attachNewProcess()) {
+            int z = Proc.fork(() -> Proc.exit(3));
+            SigTestSupport.awaitExited(sup, z);
+            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_ALL, 0, Proc.WSTOPPED | Proc.WNOHANG), "any, WNOHANG");
+            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_PID, z, Proc.WSTOPPED | Proc.WCONTINUED), "by pid");
+            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_ALL, 0, Proc.WSTOPPED), "any, blocking");
+            expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_PGID, 0, Proc.WCONTINUED), "own group");
+            reapExited(z, 3); // still there for WEXITED
+
+            CountDownLatch go = new CountDownLatch(1);
+            int c = Proc.fork(waitFor(go));
+            AtomicReference<Errno> got = new AtomicReference<>();
+            int t = Lwp.create(() -> {
+                try {
+                    Proc.wait(IdType.P_PID, c, Proc.WSTOPPED);
+                } catch (LwpException e) {
+                    got.set(e.errno());
+                }
+            });
+            await(() -> sleepsOn(Lwp.ctl(t), "wait"), () -> "lwp " + t + " waits for a stop: " + sup.ps());
+            go.countDown();
+            assertEquals(t, Lwp.waitFor(t));
+            assertEquals(Errno.ECHILD, got.get(), "the child became a zombie: nothing left to wait for");
+            reapExited(c, 0);
+        }
+    }
+
     @Test
     void wnohangOnARunningChildAnswersNoneYetThenThePid() {
         try (var a = sup.attachNewProcess()) {

@@ -95,7 +95,7 @@ public final class KernWait {
                 } else if (idtype == IdType.P_PID) {
                     KProc c = k.findProc(id);
                     if (c != null && c.parent == q && q.children.contains(c) // not claimed
-                            && L.st(c).linuxClone() == clones) {
+                            && L.st(c).linuxClone() == clones && candidate(c, options)) {
                         nfound = 1;
                         WaitResult r = jobEvent(c, options);
                         if (r != null) {
@@ -104,7 +104,7 @@ public final class KernWait {
                     }
                 } else {
                     for (KProc c : q.children) {
-                        if (matches(c, idtype, id) && L.st(c).linuxClone() == clones) {
+                        if (matches(c, idtype, id) && L.st(c).linuxClone() == clones && candidate(c, options)) {
                             nfound++;
                             WaitResult r = jobEvent(c, options);
                             if (r != null) {
@@ -132,6 +132,15 @@ public final class KernWait {
             k.tree.unlock();
         }
         return reaped(L, me, q, z, (options & WNOWAIT) == 0);
+    }
+
+    /**
+     * A zombie is something to wait for only when WEXITED is asked for (FreeBSD proc_to_reap;
+     * Linux alike): without it, a wait whose only matches are zombies answers ECHILD rather
+     * than sleeping for a stop that can never come (tree lock held).
+     */
+    private static boolean candidate(KProc c, int options) {
+        return (options & WEXITED) != 0 || c.pstat() != KProc.SZOMB;
     }
 
     /** The first zombie child in {@code zombies} (one kind's queue) that matches, or null (tree lock held). */
