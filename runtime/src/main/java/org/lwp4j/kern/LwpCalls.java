@@ -251,11 +251,11 @@ public final class LwpCalls {
                     if (t == null || t.stat == KLwp.LSDEAD || t.stat == KLwp.LSIDL) {
                         throw unlessExiting(me, err(Errno.ESRCH, call));
                     }
+                    if (t.detached) { // before the cycle check, as NetBSD's lwp_wait: a detached self is EINVAL
+                        throw unlessExiting(me, err(Errno.EINVAL, call));
+                    }
                     if (t == me || waitsForMe(p, t, me)) {
                         throw unlessExiting(me, err(Errno.EDEADLK, call));
-                    }
-                    if (t.detached) {
-                        throw unlessExiting(me, err(Errno.EINVAL, call));
                     }
                     if (t.waiter == 0) {
                         t.waiter = me.lid;
