@@ -323,37 +323,45 @@ public final class Proc {
     }
 
     /**
-     * {@code PROC_REAP_STATUS}: figures about the caller's reaper (the caller itself if it is one,
-     * else its nearest live reaper). See {@link ReaperStatus}.
+     * {@code PROC_REAP_STATUS}: figures about the reaper of process {@code pid} (the process
+     * itself if it is one, else its nearest live reaper). {@code pid} is the caller's own, or
+     * another live process the caller may signal (as FreeBSD, beyond DragonFly's self-only
+     * procctl). See {@link ReaperStatus}.
      *
-     * @throws LwpException EINVAL if pid is not the caller's
+     * @throws LwpException ESRCH if there is no such live process; EPERM if the caller may not
+     *                      signal it (another uid, the caller not uid 0)
      */
     public static ReaperStatus reapStatus(int pid) {
         return Reapers.status(pid);
     }
 
     /**
-     * {@code PROC_REAP_GETPIDS}: the descendants of the caller's reaper that belong to it (not
-     * those below another reaper), depth first, oldest child first. See {@link ReaperPid}.
+     * {@code PROC_REAP_GETPIDS}: the descendants of the reaper of process {@code pid} (named as
+     * for {@link #reapStatus}) that belong to it (not those below another reaper), depth first,
+     * oldest child first. Each carries the subtree it was forked into: the reaper's child it
+     * descends from, recorded at fork and kept when an orphan is reparented to the reaper
+     * (FreeBSD p_reapsubtree). See {@link ReaperPid}.
      *
-     * @throws LwpException EINVAL if pid is not the caller's
+     * @throws LwpException ESRCH if there is no such live process; EPERM if the caller may not
+     *                      signal it
      */
     public static List<ReaperPid> reapGetPids(int pid) {
         return Reapers.getPids(pid);
     }
 
     /**
-     * {@code PROC_REAP_KILL}: send {@code sig} to every live descendant of the caller's reaper
-     * (below sub-reapers too), or only its direct children ({@link #REAPER_KILL_CHILDREN}), or
-     * only those in the subtree of the reaper's child {@code subtree}
-     * ({@link #REAPER_KILL_SUBTREE}). Never the caller itself; a caller that is not uid 0 signals
-     * only processes of its own uid. Delivery is the signal layer's (a supervisor without it
+     * {@code PROC_REAP_KILL}: send {@code sig} to every live descendant of the reaper of process
+     * {@code pid} (named as for {@link #reapStatus}; below sub-reapers too), or only its direct
+     * children ({@link #REAPER_KILL_CHILDREN}), or only those in the recorded subtree
+     * {@code subtree} ({@link #REAPER_KILL_SUBTREE}; see {@link #reapGetPids}). Never the caller
+     * itself; a caller that is not uid 0 signals only processes of its own uid. Delivery is the signal layer's (a supervisor without it
      * counts the targets but delivers nothing).
      *
      * @return how many processes were signalled
-     * @throws LwpException EINVAL if pid is not the caller's, for signal 0 or one outside
-     *                      [1, NSIG), or for unknown or contradictory flags; ESRCH when no
-     *                      process matched; EPERM when every match was refused by uid
+     * @throws LwpException EINVAL for signal 0 or one outside [1, NSIG), or for unknown or
+     *                      contradictory flags; ESRCH if {@code pid} is no live process, or
+     *                      when no process matched; EPERM if the caller may not signal
+     *                      {@code pid}, or when every match was refused by uid
      */
     public static int reapKill(int pid, int sig, int flags, int subtree) {
         return Reapers.kill(pid, sig, flags, subtree);

@@ -113,6 +113,7 @@ public final class Fork {
         if (s2.reaper != null) {
             Reapers.hold(s2.reaper);
         }
+        s2.reapSubtree = Reapers.subtreeAtFork(L, (flags & RFNOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1, p2);
         if ((flags & RFTHREAD) != 0) {
             s2.leader = s1.leader;
             PState ls = L.st(s1.leader);

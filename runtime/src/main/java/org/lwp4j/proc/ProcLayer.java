@@ -105,6 +105,7 @@ public final class ProcLayer {
         if (s.reaper != null) {
             Reapers.hold(s.reaper);
         }
+        s.reapSubtree = Reapers.subtreeAtFork(this, parent, p);
         p.procExt = s;
         Groups.enter(this, p, s, ps.pgrp);
     }
