@@ -4,6 +4,7 @@ import java.util.List;
 import org.lwp4j.proc.Fork;
 import org.lwp4j.proc.Groups;
 import org.lwp4j.proc.KernWait;
+import org.lwp4j.proc.Pipe;
 import org.lwp4j.proc.ProcCalls;
 import org.lwp4j.proc.Reapers;
 
@@ -394,6 +395,90 @@ public final class Proc {
      */
     public static void close(int handle) throws Exception {
         ProcCalls.close(handle);
+    }
+
+    // ------------------------------------------------------------------ pipes
+
+    /** Writes to a pipe of at most this many bytes are atomic ({@code PIPE_BUF}, BSD's 512). */
+    public static final int PIPE_BUF = Pipe.PIPE_BUF;
+    /** {@link #pipe2} and {@link #setNonblocking} flag ({@code O_NONBLOCK}). */
+    public static final int O_NONBLOCK = Pipe.O_NONBLOCK;
+
+    /**
+     * {@code pipe(2)}: a new pipe (16 KiB of buffer) whose two ends go into the process's
+     * resource table: answers {@code {readHandle, writeHandle}}. The ends are resources like any
+     * other: copied or shared at fork as FDG / CFDG say, closed by {@link #close} or when the
+     * last process holding them exits. See {@link #read} and {@link #write}.
+     *
+     * @throws LwpException EBADF if the process's table is closed (it is exiting)
+     */
+    public static int[] pipe() {
+        return Pipe.pipe(0);
+    }
+
+    /**
+     * {@code pipe2(2)}: as {@link #pipe}, with both ends non-blocking if {@code flags} has
+     * {@link #O_NONBLOCK}.
+     *
+     * @throws LwpException EINVAL for other flags; EBADF as {@link #pipe}
+     */
+    public static int[] pipe2(int flags) {
+        return Pipe.pipe(flags);
+    }
+
+    /**
+     * {@code read(2)} on a pipe's read end: up to {@code len} bytes into {@code b[off..]}.
+     * Answers as soon as some bytes are there (at most what is buffered), 0 at end of file:
+     * when the buffer is empty and every write end is closed (closed by {@link #close}, or by
+     * the exit of every process that held one). On an empty pipe with a writer it blocks, as a
+     * safe point: a caught signal runs its handler and the read answers EINTR, or starts again
+     * if the handler has {@link Signals#SA_RESTART}; a kill ends the LWP; a stop stops it. A
+     * non-blocking end answers EAGAIN instead of blocking. Bytes written happen-before the
+     * read that returns them.
+     *
+     * @return bytes read, 0 at end of file (and for {@code len == 0})
+     * @throws LwpException EBADF if the handle is not open or is a write end; EINVAL if it is not
+     *                      a pipe of this supervisor; EFAULT if {@code off}/{@code len} fall
+     *                      outside {@code b}; EAGAIN (non-blocking, nothing to read); EINTR
+     * @throws NullPointerException if {@code b} is null
+     */
+    public static int read(int handle, byte[] b, int off, int len) {
+        return Pipe.read(handle, b, off, len);
+    }
+
+    /**
+     * {@code write(2)} on a pipe's write end: all {@code len} bytes of {@code b[off..]}, blocking
+     * (a safe point, as {@link #read}) while the buffer is full. A write of at most
+     * {@link #PIPE_BUF} bytes is atomic: it goes in whole, never interleaved with another
+     * writer's; a longer one goes in as room appears. With no read end left, it answers EPIPE
+     * and sends SIGPIPE to the calling LWP first (default action: the process is terminated;
+     * with a handler, the handler runs before EPIPE is thrown). A write interrupted by a
+     * signal after some bytes went in answers that count. A non-blocking end answers EAGAIN
+     * where it would block before moving anything, and the count moved otherwise.
+     *
+     * @return bytes written ({@code len}, unless interrupted or non-blocking)
+     * @throws LwpException EBADF if the handle is not open or is a read end; EINVAL if it is not
+     *                      a pipe of this supervisor; EFAULT for {@code off}/{@code len}
+     *                      outside {@code b}; EPIPE; EAGAIN; EINTR
+     * @throws NullPointerException if {@code b} is null
+     */
+    public static int write(int handle, byte[] b, int off, int len) {
+        return Pipe.write(handle, b, off, len);
+    }
+
+    /**
+     * {@code fcntl(handle, F_SETFL, on ? O_NONBLOCK : 0)} on a pipe end. The flag belongs to the
+     * end, so every table slot referring to it (a forked child's copy) sees the change.
+     *
+     * @throws LwpException EBADF if the handle is not open; EINVAL if it is not a pipe end
+     */
+    public static void setNonblocking(int handle, boolean on) {
+        Pipe.setNonblocking(handle, on);
+    }
+
+    /** Whether the pipe end is non-blocking. @throws LwpException EBADF, EINVAL as {@link #setNonblocking} */
+    public static boolean isNonblocking(int handle) {
+        return Pipe.isNonblocking(handle);
     }
 
     /** The handles open in the process's table, ascending. */

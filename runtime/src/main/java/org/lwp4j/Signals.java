@@ -117,6 +117,13 @@ public final class Signals {
     /** {@link #sigprocmask} how: the mask becomes {@code set}. */
     public static final int SIG_SETMASK = 3;
 
+    /**
+     * Disposition flag: a kernel sleep of lwp4j interrupted by this handler (process wait,
+     * {@code _lwp_wait}, pipe reads and writes, {@code sigsuspend} excepted) is restarted once
+     * the handler has run, instead of failing with EINTR. Park and parking-lot waits return
+     * INTERRUPTED regardless: NetBSD's {@code _lwp_park} turns ERESTART into EINTR.
+     */
+    public static final int SA_RESTART = 0x0002;
     /** Disposition flag: reset the disposition to default when the handler is entered. */
     public static final int SA_RESETHAND = 0x0004;
     /** Disposition flag (SIGCHLD): no SIGCHLD when a child stops or continues. */

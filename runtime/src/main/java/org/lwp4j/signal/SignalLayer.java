@@ -8,6 +8,7 @@ import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.SigIntr;
 import org.lwp4j.kern.Wstat;
 import org.lwp4j.sleep.Waiter;
 
@@ -476,6 +477,7 @@ public final class SignalLayer {
                 k.exit1(l, Wstat.signaled(sig));
                 throw k.exitUnwind(l, "killed by " + name(sig));
             }
+            SigIntr.handlerRuns(l, act.flags(), SA_RESTART);
             try {
                 act.handler().handle(info);
             } finally {
