@@ -25,8 +25,10 @@ import org.lwp4j.signal.SignalCalls;
  * <ul>
  * <li>a <em>handler</em> runs on the receiving LWP, with the signal itself (unless
  * {@link #SA_NODEFER}) and the disposition's mask added to the LWP's mask while it runs. An LWP
- * asleep in the runtime (park, a parking-lot wait, {@code _lwp_wait}, process wait) is woken:
- * its call returns INTERRUPTED or EINTR after the handler ran. An LWP blocked in a JDK call is
+ * asleep in the runtime (park, a parking-lot wait, {@code _lwp_wait}, process wait, a pipe read
+ * or write) is woken: its call returns INTERRUPTED or EINTR after the handler ran, except that a
+ * kernel sleep (not park nor the parking lot) starts again when the handler has
+ * {@link #SA_RESTART}. A stop and continue do not interrupt a kernel sleep. An LWP blocked in a JDK call is
  * woken with {@link Thread#interrupt()}; that interrupt status is cleared again when the signal
  * is delivered, if it is still set.</li>
  * <li>default <em>terminate</em> (SIGKILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGABRT, SIGUSR1,

@@ -287,11 +287,7 @@ public final class LwpCalls {
                 }
                 ParkResult r = k.sleep.cvWait(me, p, p.pid, KProc.CH_LWP, p.lock, true, false, 0);
                 if (r == ParkResult.INTERRUPTED) {
-                    if (me.ast != 0) {
-                        k.safePointUnlocked(me, p.lock);
-                    } else {
-                        throw err(Errno.EINTR, call);
-                    }
+                    SigIntr.afterInterrupt(me, p.lock, call); // EINTR after a handler, unless SA_RESTART
                 }
             }
         } finally {

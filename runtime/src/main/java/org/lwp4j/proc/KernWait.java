@@ -13,6 +13,7 @@ import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.SigIntr;
 import org.lwp4j.kern.Wstat;
 
 /**
@@ -47,8 +48,10 @@ public final class KernWait {
      * own reaped children's) to the parent's children usage. WNOWAIT reports without claiming
      * (after the same wait), so it answers the same result again later.
      *
-     * The sleep is interruptible: a safe-point request (signal, stop, exit) is acted on and the
-     * wait goes on, or the LWP exits; a wakeup or Thread.interrupt answers EINTR.
+     * The sleep is interruptible: a safe-point request is acted on (SigIntr): after a caught
+     * signal the wait answers EINTR, or goes on if the handler has SA_RESTART; after a stop and
+     * continue it goes on; a kill or exit ends the LWP; a wakeup or Thread.interrupt answers
+     * EINTR.
      */
     /** Option bits (DragonFly {@code <sys/wait.h>} values). */
     public static final int WNOHANG = 1, WUNTRACED = 2, WSTOPPED = WUNTRACED, WCONTINUED = 4, WNOWAIT = 8,
@@ -121,11 +124,7 @@ public final class KernWait {
                 }
                 ParkResult r = k.sleep.cvWait(me, q, q.pid, KProc.CH_CHILD, k.tree, true, false, 0);
                 if (r == ParkResult.INTERRUPTED) {
-                    if (me.ast() != 0) {
-                        k.safePointUnlocked(me, k.tree);
-                    } else {
-                        throw err(Errno.EINTR, call);
-                    }
+                    SigIntr.afterInterrupt(me, k.tree, call); // EINTR after a handler, unless SA_RESTART
                 }
             }
         } finally {
