@@ -1,6 +1,7 @@
 package org.lwp4j;
 
 import java.util.Objects;
+import org.lwp4j.signal.SigWait;
 import org.lwp4j.signal.SignalCalls;
 
 /**
@@ -233,6 +234,62 @@ public final class Signals {
      */
     public static long sigprocmask(int how, long set) {
         return SignalCalls.sigprocmask(how, set);
+    }
+
+    /**
+     * {@code sigwait(3)}: wait until one of the signals of {@code set} is pending for the calling
+     * LWP or its process, take it without running its action, and answer its number. The
+     * signals of {@code set} should be masked by every LWP of the process (POSIX); while the
+     * caller waits it counts as not masking them, so a signal sent to the process goes to it,
+     * and a signal of the set is kept for it even if its disposition ignores it (FreeBSD; SIGCHLD
+     * can be waited for with its default disposition). A default-stop signal of the set is
+     * taken, not acted on. SIGKILL and SIGSTOP in {@code set} are left out. A caught signal
+     * outside the set runs its handler and the wait goes on (sigwait never answers EINTR);
+     * a stop stops the caller and the wait goes on; a kill ends it. Real-time and SIGCHLD
+     * instances queue: each call takes one (the lowest-numbered pending signal first).
+     *
+     * @throws LwpException EINVAL if {@code set} has bits that name no signal; EINTR on
+     *                      {@link Lwp#wakeup} or {@link Thread#interrupt()}
+     */
+    public static int sigwait(long set) {
+        return SigWait.sigwait(set);
+    }
+
+    /**
+     * {@code sigwaitinfo(2)}: as {@link #sigwait}, answering the siginfo; a caught signal
+     * outside the set runs its handler and the call answers EINTR.
+     *
+     * @throws LwpException EINVAL if {@code set} has bits that name no signal; EINTR
+     */
+    public static SigInfo sigwaitinfo(long set) {
+        return SigWait.sigwaitinfo(set);
+    }
+
+    /**
+     * {@code sigtimedwait(2)}: as {@link #sigwaitinfo}, waiting at most {@code timeoutNanos}
+     * (relative, on the supervisor's clock; 0 only polls).
+     *
+     * @throws LwpException EAGAIN if the timeout passes first; EINVAL if {@code set} has bits
+     *                      that name no signal or {@code timeoutNanos} is negative; EINTR
+     */
+    public static SigInfo sigtimedwait(long set, long timeoutNanos) {
+        return SigWait.sigtimedwait(set, timeoutNanos);
+    }
+
+    /**
+     * {@code sigsuspend(2)}: replace the calling LWP's mask with {@code mask} and sleep until a
+     * signal's handler has run (it runs with {@code mask}, plus its own mask), then restore the
+     * old mask and answer, always, EINTR. A signal pending before the call that {@code mask}
+     * does not mask is delivered at once. A stop and continue, or a signal that is ignored, do
+     * not end the call; a terminating signal ends the LWP. SIGKILL and SIGSTOP in {@code mask}
+     * are left out.
+     *
+     * @throws LwpException EINTR after a handler ran (or on {@link Lwp#wakeup} or
+     *                      {@link Thread#interrupt()}); EINVAL if {@code mask} has bits that
+     *                      name no signal (nothing changes)
+     */
+    public static void sigsuspend(long mask) {
+        SigWait.sigsuspend(mask);
     }
 
     /**

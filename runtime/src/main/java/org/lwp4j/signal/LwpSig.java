@@ -8,6 +8,8 @@ package org.lwp4j.signal;
 final class LwpSig {
     /** siginfo of the LWP-pending signals' instances. */
     final SigQueue info = new SigQueue();
+    /** The set this LWP waits for in sigwait / sigtimedwait, 0 when not waiting. */
+    long waitset;
     /** A sender interrupted the LWP's thread to wake a blocking JDK call; cleared at delivery. */
     boolean interrupted;
 }

@@ -20,6 +20,8 @@ final class ProcSig {
     boolean stopReported;
     /** The current stop came from a group signal: a child forked meanwhile stops too. */
     boolean groupStop;
+    /** LWPs of the process in sigwait / sigtimedwait (SigWait): only then can post keep an ignored signal. */
+    int sigwaiters;
     /** SIGKILL was posted: LWPs created from now on are killed at once. */
     boolean killed;
     /** ... and it came from a group signal: a child forked meanwhile is killed too. */

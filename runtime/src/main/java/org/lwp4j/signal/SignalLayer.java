@@ -167,13 +167,16 @@ public final class SignalLayer {
                 }
                 boolean takenNow = sig == SIGSTOP
                         || (target != null ? !SigSet.has(target.sigmask, sig) : pick(p, sig) != null);
+                if (takenNow && sig != SIGSTOP && SigWait.waitedFor(p, ps, sig)) {
+                    takenNow = false; // accepted by sigwait instead of acted on
+                }
                 if (takenNow) {
                     return stop(k, p, ps, sig, group);
                 }
             }
         }
-        if (ignored(act, sig, init)) {
-            return tell;
+        if (ignored(act, sig, init) && !SigWait.waitedFor(p, ps, sig)) {
+            return tell; // an ignored signal is kept only for an LWP waiting for it (SigWait)
         }
         long b = SigSet.bit(sig);
         if (target != null) {
@@ -220,6 +223,10 @@ public final class SignalLayer {
      * LWP masks it. Caller holds p.lock.
      */
     static KLwp pick(KProc p, int sig) {
+        KLwp waiter = SigWait.waiterFor(p, ps(p), sig);
+        if (waiter != null && isLive(waiter)) {
+            return waiter; // sigwait accepts it (it does not mask what it waits for)
+        }
         long b = SigSet.bit(sig);
         KLwp me = Kernel.current();
         if (me != null && me.proc == p && (me.sigmask & b) == 0 && isLive(me)) {
