@@ -1,6 +1,7 @@
 package org.lwp4j;
 
 import java.util.Objects;
+import org.lwp4j.signal.QueuedSignals;
 import org.lwp4j.signal.SigWait;
 import org.lwp4j.signal.SignalCalls;
 
@@ -20,7 +21,10 @@ import org.lwp4j.signal.SignalCalls;
  *
  * <p><b>Delivery.</b> A signal sent to a process is pending on the process and taken by one of
  * its LWPs that does not mask it; a signal sent to an LWP ({@link #lwpKill}) is pending on that
- * LWP. Standard signals do not queue: a signal already pending is not pended twice. The action
+ * LWP. Standard signals do not queue: a signal already pending is not pended twice, and the
+ * first instance's siginfo is the one delivered. Real-time signals ({@link #SIGRTMIN} ..
+ * {@link #SIGRTMAX}) queue every instance with its own siginfo ({@link #sigqueue}), and so do
+ * children's SIGCHLD reports, one per child, withdrawn when the child is reaped. The action
  * is taken at a safe point of the receiving LWP, because Java cannot run code on a thread from
  * outside:
  * <ul>
@@ -140,7 +144,7 @@ public final class Signals {
     public static final int SI_USER = 0;
     /** {@link SigInfo#code()}: sent by {@link #lwpKill} (NetBSD's {@code _lwp_kill}). */
     public static final int SI_LWP = -5;
-    /** {@link SigInfo#code()}: sent by {@code sigqueue} (NetBSD's value). */
+    /** {@link SigInfo#code()}: sent by {@link #sigqueue} (NetBSD's value). */
     public static final int SI_QUEUE = -1;
     /** {@link SigInfo#code()}: sent by an expired timer, {@code alarm} or {@code setitimer} (NetBSD's value). */
     public static final int SI_TIMER = -2;
@@ -180,6 +184,24 @@ public final class Signals {
      */
     public static void killpg(int pgid, int sig) {
         SignalCalls.killpg(pgid, sig);
+    }
+
+    /**
+     * {@code sigqueue(2)}: send {@code sig} to process {@code pid} with {@code value}, which the
+     * handler (or sigwaitinfo) reads as {@link SigInfo#value()}, code {@link #SI_QUEUE}. A
+     * real-time signal ({@link #SIGRTMIN} .. {@link #SIGRTMAX}) is queued: every instance is
+     * delivered, with its own value, in the order sent, up to 128 queued instances per process;
+     * a standard signal already pending is dropped (the first instance's siginfo is kept).
+     * Signal 0 only checks existence and permission. Sending to a zombie succeeds and changes
+     * nothing. A signal the caller can take itself is delivered before the call returns.
+     *
+     * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG) or {@code pid <= 0};
+     *                      ESRCH if there is no such process; EPERM if the caller may not
+     *                      signal it; EAGAIN if {@code sig} is real-time and the process has
+     *                      128 queued instances already (nothing is sent)
+     */
+    public static void sigqueue(int pid, int sig, int value) {
+        QueuedSignals.sigqueue(pid, sig, value);
     }
 
     /**
@@ -334,12 +356,15 @@ public final class Signals {
         "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGINFO", "SIGUSR1", "SIGUSR2",
         "SIGTHR"};
 
-    /** The name of a signal ("SIGTERM"), "SIG" + number past SIGTHR, or "signal n" for a non-signal. */
+    /** The name of a signal ("SIGTERM", "SIGRTMIN", "SIGRTMIN+3"), or "signal n" for a non-signal. */
     public static String name(int sig) {
         if (sig >= 1 && sig < NAMES.length) {
             return NAMES[sig];
         }
-        return sig > 0 && sig < NSIG ? "SIG" + sig : "signal " + sig;
+        if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+            return sig == SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + (sig - SIGRTMIN);
+        }
+        return "signal " + sig;
     }
 
     // ------------------------------------------------------------------ types
@@ -365,7 +390,7 @@ public final class Signals {
      * @param status {@code si_status}: for SIGCHLD, the child's exit status (CLD_EXITED), the
      *               signal that killed it (CLD_KILLED), stopped it (CLD_STOPPED), or SIGCONT
      *               (CLD_CONTINUED), as FreeBSD's {@code childproc_*}; 0 otherwise
-     * @param value  {@code si_value.sival_int}: what {@code sigqueue} passed; 0 otherwise
+     * @param value  {@code si_value.sival_int}: what {@link Signals#sigqueue} passed; 0 otherwise
      */
     public record SigInfo(int signo, int code, int pid, int uid, int status, int value) {
         /** A siginfo with no status and no value. */

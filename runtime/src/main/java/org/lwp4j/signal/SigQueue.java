@@ -55,9 +55,21 @@ final class SigQueue {
         return info.code() >= Signals.CLD_EXITED && info.code() <= Signals.CLD_CONTINUED;
     }
 
-    /** Is there room for one more queued instance? */
+    /**
+     * Is there room for one more queued real-time instance? Child reports do not count: each
+     * child has its own, as FreeBSD's preallocated p_ksi.
+     */
     boolean hasRoom() {
-        return queued.size() < RTSIG_MAX;
+        if (queued.size() < RTSIG_MAX) {
+            return true;
+        }
+        int n = 0;
+        for (SigInfo q : queued) {
+            if (queues(q.signo())) {
+                n++;
+            }
+        }
+        return n < RTSIG_MAX;
     }
 
     /**
