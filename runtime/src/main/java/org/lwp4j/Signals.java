@@ -3,6 +3,7 @@ package org.lwp4j;
 import java.util.Objects;
 import org.lwp4j.signal.QueuedSignals;
 import org.lwp4j.signal.SigWait;
+import org.lwp4j.signal.Timers;
 import org.lwp4j.signal.SignalCalls;
 
 /**
@@ -146,7 +147,7 @@ public final class Signals {
     public static final int SI_LWP = -5;
     /** {@link SigInfo#code()}: sent by {@link #sigqueue} (NetBSD's value). */
     public static final int SI_QUEUE = -1;
-    /** {@link SigInfo#code()}: sent by an expired timer, {@code alarm} or {@code setitimer} (NetBSD's value). */
+    /** {@link SigInfo#code()}: sent by an expired timer, {@link #alarm} or {@link #setitimer} (NetBSD's value). */
     public static final int SI_TIMER = -2;
     /** {@link SigInfo#code()} of SIGCHLD: a child exited. */
     public static final int CLD_EXITED = WaitResult.CLD_EXITED;
@@ -312,6 +313,50 @@ public final class Signals {
      */
     public static void sigsuspend(long mask) {
         SigWait.sigsuspend(mask);
+    }
+
+    /** {@link #setitimer} which: real time, delivering SIGALRM (the only timer offered). */
+    public static final int ITIMER_REAL = Timers.ITIMER_REAL;
+    /** {@link #setitimer} which: BSD's virtual-time timer; not offered (EINVAL). */
+    public static final int ITIMER_VIRTUAL = Timers.ITIMER_VIRTUAL;
+    /** {@link #setitimer} which: BSD's profiling timer; not offered (EINVAL). */
+    public static final int ITIMER_PROF = Timers.ITIMER_PROF;
+
+    /**
+     * {@code setitimer(2)} for {@link #ITIMER_REAL}: arm the caller's process's real-time timer
+     * to send it SIGALRM (code {@link #SI_TIMER}) after {@code v.valueNanos()}, then every
+     * {@code v.intervalNanos()} if that is not 0; a value of 0 disarms it. Answers the previous
+     * setting (its remaining time). One timer per process, shared by its LWPs, not inherited
+     * by fork, dropped at exit; the expiries run on one timer thread per supervisor, stopped by
+     * {@link Supervisor#close()}. Periods a slow machine missed are skipped, not sent late.
+     *
+     * @throws LwpException EINVAL for ITIMER_VIRTUAL, ITIMER_PROF or another {@code which}, or
+     *                      for a negative time
+     * @throws NullPointerException if {@code v} is null
+     */
+    public static ItimerVal setitimer(int which, ItimerVal v) {
+        return Timers.setitimer(which, v);
+    }
+
+    /**
+     * {@code getitimer(2)}: the caller's process's timer: its remaining time (0 when disarmed,
+     * at least 1 ns while armed) and interval.
+     *
+     * @throws LwpException EINVAL for a {@code which} other than ITIMER_REAL
+     */
+    public static ItimerVal getitimer(int which) {
+        return Timers.getitimer(which);
+    }
+
+    /**
+     * {@code alarm(3)}: SIGALRM after {@code seconds} (0 cancels), as
+     * {@code setitimer(ITIMER_REAL, {seconds, 0})}; answers the seconds that were left on the
+     * previous setting, rounded up (0 if none was armed).
+     *
+     * @throws LwpException EINVAL for a negative {@code seconds}
+     */
+    public static int alarm(int seconds) {
+        return Timers.alarm(seconds);
     }
 
     /**

@@ -112,9 +112,15 @@ public final class Supervisor implements AutoCloseable {
         return kernel.lwpRecords();
     }
 
-    /** Platform threads this supervisor started that are still alive (LWPs and its reaper). */
+    /** Platform threads this supervisor started that are still alive (LWPs, its reaper, its timer thread). */
     public List<Thread> liveThreads() {
-        return kernel.liveThreads();
+        List<Thread> l = kernel.liveThreads();
+        Thread t = SignalLayer.timerThread(kernel);
+        if (t != null) {
+            l = new java.util.ArrayList<>(l);
+            l.add(t);
+        }
+        return l;
     }
 
     /** A ps-style snapshot of every process and LWP; {@code toString()} prints it as a table. */
@@ -150,6 +156,7 @@ public final class Supervisor implements AutoCloseable {
      */
     @Override
     public void close() {
+        SignalLayer.closing(kernel, kernel.cfg.closeTimeout().toNanos());
         kernel.close();
         procLayer.closed();
     }

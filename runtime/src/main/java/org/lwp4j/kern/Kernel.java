@@ -60,6 +60,8 @@ public final class Kernel {
     public final int id = KERNEL_IDS.incrementAndGet();
     /** DragonFly proc_token: the process tree, groups, sessions, pid allocation. */
     public final ReentrantLock tree = new ReentrantLock();
+    /** Signal-layer state of the whole kernel (its interval timers); owned by the signal layer. */
+    public volatile Object sigExt;
     final ConcurrentHashMap<Integer, KProc> procs = new ConcurrentHashMap<>();
     public final KProc init;
     /** Guarded by tree. */

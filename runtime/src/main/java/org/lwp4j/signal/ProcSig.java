@@ -22,6 +22,10 @@ final class ProcSig {
     boolean groupStop;
     /** LWPs of the process in sigwait / sigtimedwait (SigWait): only then can post keep an ignored signal. */
     int sigwaiters;
+    /** The armed ITIMER_REAL, or null (Timers). */
+    Timers.Itimer itimer;
+    /** Bumped at every setitimer: an expiry of an older setting does nothing (Timers). */
+    long itimerGen;
     /** SIGKILL was posted: LWPs created from now on are killed at once. */
     boolean killed;
     /** ... and it came from a group signal: a child forked meanwhile is killed too. */

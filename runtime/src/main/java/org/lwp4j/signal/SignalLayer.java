@@ -82,6 +82,17 @@ public final class SignalLayer {
         k.setSignalPoster((p, sig, code, pid, uid, status) -> psignal(k, p, sig, code, pid, uid, status));
         k.setForkSignals((parent, child, share) -> fork(k, parent, child, share));
         k.setChildReapedHook(SignalLayer::withdrawChild);
+        k.sigExt = new Timers(k);
+    }
+
+    /** Supervisor.close, before the kernel closes: stop the interval timers' thread. */
+    public static void closing(Kernel k, long timeoutNanos) {
+        ((Timers) k.sigExt).close(timeoutNanos);
+    }
+
+    /** The interval timers' thread, if alive (for Supervisor.liveThreads). */
+    public static Thread timerThread(Kernel k) {
+        return ((Timers) k.sigExt).liveThread();
     }
 
     /**
