@@ -24,7 +24,8 @@ public final class SigIntr {
      *   one did not          EINTR
      *   a kill or exit       LwpExit out of userret
      *
-     * Park and the parking lot never restart (NetBSD's _lwp_park maps ERESTART to EINTR).
+     * Park and the parking lot never restart: NetBSD's lwp_park turns the ERESTART of sleepq_block
+     * into EINTR (sys_lwp.c 1.33, lines 560-567 of the seed), so _lwp_park is never restarted.
      */
     public static final int HANDLED = 1, NORESTART = 2;
 
