@@ -366,4 +366,58 @@ class PipeTest {
             assertEquals(Errno.EBADF, childErr.get());
         }
     }
+
+    @Test
+    void anInterruptedWriteAnswersEintrOrTheCountAlreadyWritten() {
+        try (var a = sup.attachNewProcess()) {
+            AtomicInteger ran = new AtomicInteger();
+            sigaction(SIGUSR1, Disposition.handler(i -> ran.incrementAndGet()));
+            int[] fd = Proc.pipe();
+            byte[] full = new byte[16384];
+            writeAll(fd[1], full);
+            AtomicReference<Object> out = new AtomicReference<>();
+            int t = Lwp.create(() -> {
+                try {
+                    out.set(Proc.write(fd[1], new byte[10], 0, 10));
+                } catch (LwpException e) {
+                    out.set(e.errno());
+                }
+            });
+            awaitOn(t, "pipewr");
+            lwpKill(t, SIGUSR1);
+            assertEquals(t, Lwp.waitFor(t));
+            assertEquals(Errno.EINTR, out.get(), "nothing written yet: EINTR");
+
+            byte[] sink = new byte[16384];
+            int n = 0;
+            while (n < sink.length) {
+                n += Proc.read(fd[0], sink, n, sink.length - n);
+            }
+            writeAll(fd[1], new byte[16384 - 100]); // room for 100 bytes only
+            byte[] big = new byte[1000];
+            int u = Lwp.create(() -> {
+                try {
+                    out.set(Proc.write(fd[1], big, 0, big.length));
+                } catch (LwpException e) {
+                    out.set(e.errno());
+                }
+            });
+            awaitOn(u, "pipewr");
+            lwpKill(u, SIGUSR1);
+            assertEquals(u, Lwp.waitFor(u));
+            assertEquals(100, out.get(), "a long write interrupted after 100 bytes answers 100");
+            assertEquals(2, ran.get());
+        }
+    }
+
+    @Test
+    void aChildForkedWithoutFdgSharesTheTable() {
+        try (var a = sup.attachNewProcess()) {
+            int[] fd = Proc.pipe();
+            int c = Proc.fork(() -> closeQuietly(fd[1]), 0); // one table for both processes
+            reapExited(c, 0);
+            expectErrno(Errno.EBADF, () -> Proc.write(fd[1], new byte[1], 0, 1), "the child closed our handle");
+            assertEquals(0, Proc.read(fd[0], new byte[1], 0, 1), "and with it the only write end: EOF");
+        }
+    }
 }
