@@ -420,4 +420,28 @@ class PipeTest {
             assertEquals(0, Proc.read(fd[0], new byte[1], 0, 1), "and with it the only write end: EOF");
         }
     }
+
+    @Test
+    void aHandlerThatThrowsDuringABlockedReadPropagatesAndThePipeStillWorks() {
+        try (var a = sup.attachNewProcess()) {
+            sigaction(SIGUSR1, Disposition.handler(i -> {
+                throw new IllegalStateException("handler failed");
+            }));
+            int[] fd = Proc.pipe();
+            AtomicReference<Object> out = new AtomicReference<>();
+            int t = Lwp.create(() -> {
+                try {
+                    Proc.read(fd[0], new byte[1], 0, 1);
+                } catch (IllegalStateException e) {
+                    out.set(e.getMessage());
+                }
+            });
+            awaitOn(t, "piperd");
+            lwpKill(t, SIGUSR1);
+            assertEquals(t, Lwp.waitFor(t));
+            assertEquals("handler failed", out.get());
+            writeAll(fd[1], bytes("still"));
+            assertEquals("still", readString(fd[0], 8), "the pipe's lock was let go");
+        }
+    }
 }

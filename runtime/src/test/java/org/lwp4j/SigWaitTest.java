@@ -231,4 +231,35 @@ class SigWaitTest {
             assertEquals(SIGTERM, Proc.waitpid(d, 0).termSig());
         }
     }
+
+    @Test
+    void aHandlerThatThrowsInsideSigsuspendOrSigwaitinfoPropagatesWithTheMaskRestored() {
+        try (var a = sup.attachNewProcess()) {
+            sigaction(SIGUSR1, Disposition.handler(i -> {
+                throw new IllegalStateException("handler failed");
+            }));
+            sigprocmask(SIG_BLOCK, sigmask(SIGUSR1));
+            kill(a.pid(), SIGUSR1);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> sigsuspend(0));
+            assertEquals("handler failed", e.getMessage());
+            assertEquals(sigmask(SIGUSR1), sigprocmask(SIG_BLOCK, 0), "the old mask is back");
+
+            AtomicReference<Object> out = new AtomicReference<>();
+            int t = Lwp.create(() -> {
+                sigprocmask(SIG_SETMASK, sigmask(SIGUSR2)); // SIGUSR1, inherited masked, is let in
+                try {
+                    sigwaitinfo(sigmask(SIGUSR2));
+                } catch (IllegalStateException x) {
+                    out.set(sigprocmask(SIG_BLOCK, 0));
+                }
+            });
+            awaitOn(t, "sigwait");
+            lwpKill(t, SIGUSR1);
+            assertEquals(t, Lwp.waitFor(t));
+            assertEquals(sigmask(SIGUSR2), out.get(), "the waiter's own mask is back, not the narrowed one");
+            sigprocmask(SIG_BLOCK, sigmask(SIGUSR2));
+            kill(a.pid(), SIGUSR2);
+            assertEquals(SIGUSR2, sigwait(sigmask(SIGUSR2)), "the process's signal state still works");
+        }
+    }
 }
