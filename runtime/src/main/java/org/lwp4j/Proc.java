@@ -355,8 +355,8 @@ public final class Proc {
      * {@code pid} (named as for {@link #reapStatus}; below sub-reapers too), or only its direct
      * children ({@link #REAPER_KILL_CHILDREN}), or only those in the recorded subtree
      * {@code subtree} ({@link #REAPER_KILL_SUBTREE}; see {@link #reapGetPids}). Never the caller
-     * itself; a caller that is not uid 0 signals only processes of its own uid. Delivery is the signal layer's (a supervisor without it
-     * counts the targets but delivers nothing).
+     * itself; a caller that is not uid 0 signals only processes of its own uid. Delivery is the
+     * signal layer's (a supervisor without it counts the targets but delivers nothing).
      *
      * @return how many processes were signalled
      * @throws LwpException EINVAL for signal 0 or one outside [1, NSIG), or for unknown or

@@ -147,11 +147,12 @@ class ReaperTest {
         try (var a = sup.attachNewProcess()) {
             int me = Proc.getpid();
             Proc.reapAcquire(me);
-            CountDownLatch go = new CountDownLatch(1), up = new CountDownLatch(1);
+            CountDownLatch go = new CountDownLatch(1), up = new CountDownLatch(1), cForked = new CountDownLatch(1);
             AtomicReference<ReaperStatus> fromD = new AtomicReference<>();
             AtomicInteger d = new AtomicInteger();
             int b = Proc.fork(() -> {
                 d.set(Proc.fork(() -> {
+                    awaitLatch(cForked, "c forked"); // else D may count before C exists
                     fromD.set(Proc.reapStatus(Proc.getpid()));
                     up.countDown();
                     awaitLatch(go, "go");
@@ -159,6 +160,7 @@ class ReaperTest {
                 awaitLatch(go, "go");
             });
             int c = Proc.fork(waitFor(go));
+            cForked.countDown();
             awaitLatch(up, "grandchild up");
             ReaperStatus st = Proc.reapStatus(me);
             assertEquals(new ReaperStatus(ReaperStatus.OWNED, 2, 3, me, b), st);
