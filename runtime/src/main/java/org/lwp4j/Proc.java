@@ -451,8 +451,9 @@ public final class Proc {
      * (a safe point, as {@link #read}) while the buffer is full. A write of at most
      * {@link #PIPE_BUF} bytes is atomic: it goes in whole, never interleaved with another
      * writer's; a longer one goes in as room appears. With no read end left, it answers EPIPE
-     * and sends SIGPIPE to the calling LWP first (default action: the process is terminated;
-     * with a handler, the handler runs before EPIPE is thrown). A write interrupted by a
+     * and sends SIGPIPE to the calling LWP first, as {@code _lwp_kill} would (code SI_LWP;
+     * default action: the process is terminated; with a handler, the handler runs before EPIPE
+     * is thrown). A write interrupted by a
      * signal after some bytes went in answers that count. A non-blocking end answers EAGAIN
      * where it would block before moving anything, and the count moved otherwise.
      *
