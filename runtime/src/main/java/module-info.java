@@ -3,7 +3,6 @@
  * Only {@code org.lwp4j} is API; the kernel and sleep-table packages are internal.
  */
 module org.lwp4j {
-    requires org.jctools.core;
     requires java.management;
     requires jdk.jfr;
     exports org.lwp4j;

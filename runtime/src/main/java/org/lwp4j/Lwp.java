@@ -5,6 +5,7 @@ import java.util.function.BooleanSupplier;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.LwpCalls;
+import org.lwp4j.kern.SleepCalls;
 import org.lwp4j.sleep.Waiter;
 
 /**
@@ -33,8 +34,14 @@ public final class Lwp {
     /** {@code LWP_SUSPENDED}: the LWP does not run until {@link #resume(int)}. */
     public static final int SUSPENDED = LwpCalls.LWP_SUSPENDED;
     /** {@code LWP_UNPARK_MAX}: most ids one {@link #unparkAll} takes. */
-    public static final int UNPARK_MAX = LwpCalls.UNPARK_MAX;
-    /** A deadline that never passes. */
+    public static final int UNPARK_MAX = SleepCalls.UNPARK_MAX;
+    /**
+     * A deadline that never passes. Deadlines are absolute {@link System#nanoTime()} values,
+     * compared by difference ({@code deadline - now <= 0} has passed), except at the ends:
+     * {@code FOREVER} never passes, and {@code Long.MIN_VALUE} and {@code Long.MIN_VALUE + 1}
+     * ({@code -FOREVER}) have always passed, so a sleep given them returns TIMED_OUT at once
+     * (and a parking-lot wait does not run its validate).
+     */
     public static final long FOREVER = Long.MAX_VALUE;
 
     /** An LWP's state, as a control block or a ps view shows it. */
@@ -56,6 +63,7 @@ public final class Lwp {
     /**
      * {@code _lwp_create}: start a new LWP in the caller's process running {@code body}.
      *
+     * @param body  what the LWP runs; when it returns, the LWP exits
      * @param flags {@link #DETACHED}, {@link #SUSPENDED}, or both
      * @return the new LWP's id
      * @throws LwpException EAGAIN over the per-process LWP limit or when the platform thread
@@ -65,7 +73,13 @@ public final class Lwp {
         return LwpCalls.create(body, flags);
     }
 
-    /** {@code _lwp_create} with no flags. */
+    /**
+     * {@code _lwp_create} with no flags: a joinable LWP that runs at once.
+     *
+     * @param body what the LWP runs; when it returns, the LWP exits
+     * @return the new LWP's id
+     * @throws LwpException as {@link #create(Runnable, int)}
+     */
     public static int create(Runnable body) {
         return LwpCalls.create(body, 0);
     }
@@ -75,14 +89,14 @@ public final class Lwp {
      * LWP of a process to exit ends the process with status 0. Never returns.
      */
     public static void exit() {
-        KLwp me = Kernel.curlwp("_lwp_exit");
-        // exitUnwind also ends the LWP of an attached thread, which no lwpMain will dispose of.
-        throw me.kernel.exitUnwind(me, "called _lwp_exit");
+        throw LwpCalls.exit();
     }
 
     /**
      * {@code _lwp_self}: the caller's id. Ids are unique within a process, never 0, allocated
      * upward and wrapping around, skipping ids in use.
+     *
+     * @return the calling LWP's id
      */
     public static int self() {
         return LwpCalls.self();
@@ -96,12 +110,20 @@ public final class Lwp {
         LwpCalls.checkpoint();
     }
 
-    /** {@code _lwp_getprivate}: the caller's private reference. */
+    /**
+     * {@code _lwp_getprivate}: the caller's private reference.
+     *
+     * @return what {@link #setPrivate} last stored for the calling LWP, or null
+     */
     public static Object getPrivate() {
         return LwpCalls.getPrivate();
     }
 
-    /** {@code _lwp_setprivate}: set the caller's private reference. */
+    /**
+     * {@code _lwp_setprivate}: set the caller's private reference.
+     *
+     * @param value any reference, or null; only the calling LWP reads it back
+     */
     public static void setPrivate(Object value) {
         LwpCalls.setPrivate(value);
     }
@@ -111,13 +133,21 @@ public final class Lwp {
      * (MAXCOMLEN - 1); a longer name is cut, not refused. The name also shows in the platform
      * thread's name ({@code "lwp pid/lid name"}), so jstack and JFR show it.
      *
-     * @throws LwpException ESRCH
+     * @param lid  an LWP of the caller's process, or 0 for the caller
+     * @param name the name (copied; cut to 15 characters)
+     * @throws LwpException ESRCH if there is no such LWP in the caller's process
      */
     public static void setName(int lid, String name) {
         LwpCalls.setName(lid, name);
     }
 
-    /** {@code _lwp_getname} (0 = self). @throws LwpException ESRCH */
+    /**
+     * {@code _lwp_getname}.
+     *
+     * @param lid an LWP of the caller's process, or 0 for the caller
+     * @return its name (at most 15 characters)
+     * @throws LwpException ESRCH if there is no such LWP in the caller's process
+     */
     public static String getName(int lid) {
         return LwpCalls.getName(lid);
     }
@@ -126,6 +156,7 @@ public final class Lwp {
      * {@code _lwp_suspend}: the target stops at its next safe point; returns once it is
      * suspended. Suspending self returns after another LWP continues the caller.
      *
+     * @param lid an LWP of the caller's process (the caller's own id suspends itself)
      * @throws LwpException ESRCH; EDEADLK when the caller suspends itself as the only running
      *                      LWP of its process, or the process is exiting; EINTR when the caller
      *                      is interrupted or woken while waiting (the request is withdrawn)
@@ -137,6 +168,7 @@ public final class Lwp {
     /**
      * {@code _lwp_continue}: resume a suspended LWP; nothing if it is not suspended.
      *
+     * @param lid an LWP of the caller's process
      * @throws LwpException ESRCH
      */
     public static void resume(int lid) {
@@ -160,18 +192,29 @@ public final class Lwp {
     /**
      * {@code _lwp_detach}: the LWP will be reaped by the system; a zombie is freed at once.
      *
+     * @param lid an LWP of the caller's process
      * @throws LwpException ESRCH; EINVAL if already detached
      */
     public static void detach(int lid) {
         LwpCalls.detach(lid);
     }
 
-    /** {@code _lwp_ctl}: the caller's control block. */
+    /**
+     * {@code _lwp_ctl}: the caller's control block.
+     *
+     * @return a view of the calling LWP, readable from any thread without locks
+     */
     public static LwpCtl ctl() {
         return new Ctl(LwpCalls.ctl(0));
     }
 
-    /** The control block of an LWP of the caller's process (0 = self). @throws LwpException ESRCH */
+    /**
+     * The control block of an LWP of the caller's process.
+     *
+     * @param lid an LWP of the caller's process, or 0 for the caller
+     * @return a view of that LWP, readable from any thread without locks
+     * @throws LwpException ESRCH if there is no such LWP in the caller's process
+     */
     public static LwpCtl ctl(int lid) {
         return new Ctl(LwpCalls.ctl(lid));
     }
@@ -180,7 +223,9 @@ public final class Lwp {
      * {@code _lwp_park}: optionally unpark {@code unparkLid} first (a hand-off), then sleep on
      * (process, {@code hint}) until unparked, woken, interrupted or the deadline passes.
      *
-     * @param deadline   absolute, in {@link System#nanoTime()} terms, or {@link #FOREVER}
+     * @param deadline   absolute, in {@link System#nanoTime()} terms, or {@link #FOREVER};
+     *                   {@code Long.MIN_VALUE} and {@code Long.MIN_VALUE + 1} have passed (see
+     *                   {@link #FOREVER})
      * @param unparkLid  0 for none
      * @param hint       the wait channel (may be null); shown in thread dumps as the blocker
      * @param unparkHint the hint {@code unparkLid} is expected to park on (advisory)
@@ -191,17 +236,33 @@ public final class Lwp {
      * @throws LwpException ESRCH if {@code unparkLid} does not exist (and then no park)
      */
     public static ParkResult park(long deadline, int unparkLid, Object hint, Object unparkHint) {
-        return LwpCalls.park(deadline != FOREVER, deadline, unparkLid, hint, unparkHint);
+        return SleepCalls.park(deadline != FOREVER, deadline, unparkLid, hint, unparkHint);
     }
 
-    /** Park on {@code hint} with no deadline. */
+    /**
+     * Park on {@code hint} with no deadline: {@link #park(long, int, Object, Object)} with
+     * {@link #FOREVER} and no hand-off. Park in a loop that re-checks your own condition: every
+     * outcome, ALREADY included, means "look again".
+     *
+     * @param hint the wait channel (may be null); shown in thread dumps as the blocker
+     * @return UNPARKED, ALREADY or INTERRUPTED, as {@link #park(long, int, Object, Object)}
+     */
     public static ParkResult park(Object hint) {
-        return LwpCalls.park(false, 0, 0, hint, null);
+        return SleepCalls.park(false, 0, 0, hint, null);
     }
 
-    /** Park on {@code hint} until the absolute {@link System#nanoTime()} deadline. */
+    /**
+     * Park on {@code hint} until the absolute {@link System#nanoTime()} deadline, with no
+     * hand-off (the rules of {@link #FOREVER} apply: {@code Long.MIN_VALUE} and
+     * {@code Long.MIN_VALUE + 1} have passed).
+     *
+     * @param deadline absolute, in {@link System#nanoTime()} terms, or {@link #FOREVER}
+     * @param hint     the wait channel (may be null); shown in thread dumps as the blocker
+     * @return UNPARKED, ALREADY, TIMED_OUT or INTERRUPTED, as
+     *         {@link #park(long, int, Object, Object)}
+     */
     public static ParkResult parkUntil(long deadline, Object hint) {
-        return LwpCalls.park(deadline != FOREVER, deadline, 0, hint, null);
+        return SleepCalls.park(deadline != FOREVER, deadline, 0, hint, null);
     }
 
     /**
@@ -210,26 +271,41 @@ public final class Lwp {
      * kernel ({@code waitFor}, a suspension) is not woken, it keeps the unpark for its next
      * park. Pending unparks do not accumulate. O(1) whatever the number of sleepers.
      *
-     * @throws LwpException ESRCH
+     * @param lid  an LWP of the caller's process
+     * @param hint the hint the target is expected to park on (advisory: it is woken whatever
+     *             hint it parked on)
+     * @throws LwpException ESRCH if there is no such live LWP in the caller's process (an LWP
+     *                      that has exited included)
      */
     public static void unpark(int lid, Object hint) {
-        LwpCalls.unpark(lid, hint);
+        SleepCalls.unpark(lid, hint);
     }
 
     /**
      * {@code _lwp_unpark_all}: unpark each of {@code lids}; ids that do not exist are skipped.
      * With {@code lids == null} it is the query form and answers {@link #UNPARK_MAX}.
      *
+     * @param lids LWPs of the caller's process, or null for the query
+     * @param hint the hint they are expected to park on (advisory)
      * @return how many of the ids named an LWP (or UNPARK_MAX for the query)
      * @throws LwpException EINVAL if there are no ids or more than UNPARK_MAX
      */
     public static int unparkAll(int[] lids, Object hint) {
-        return LwpCalls.unparkAll(lids, lids == null ? 0 : lids.length, hint);
+        return SleepCalls.unparkAll(lids, lids == null ? 0 : lids.length, hint);
     }
 
-    /** As {@link #unparkAll(int[], Object)} on {@code lids[0..count)}. */
+    /**
+     * As {@link #unparkAll(int[], Object)} on {@code lids[0..count)}.
+     *
+     * @param lids  LWPs of the caller's process, or null for the query
+     * @param count how many of {@code lids} to unpark
+     * @param hint  the hint they are expected to park on (advisory)
+     * @return how many of the ids named an LWP (or UNPARK_MAX for the query)
+     * @throws LwpException EINVAL if {@code count} is 0, more than UNPARK_MAX or more than
+     *                      {@code lids.length}
+     */
     public static int unparkAll(int[] lids, int count, Object hint) {
-        return LwpCalls.unparkAll(lids, count, hint);
+        return SleepCalls.unparkAll(lids, count, hint);
     }
 
     /**
@@ -238,12 +314,13 @@ public final class Lwp {
      * marks are spent. A suspended or stopped LWP is not sleeping in this sense (NetBSD
      * LSSLEEP): it answers ENODEV.
      *
+     * @param lid an LWP of the caller's process
      * @throws LwpException ESRCH; ENODEV if it is not sleeping (the marks stay pending, so its
      *                      next park returns ALREADY); EBUSY if it sleeps uninterruptibly
      *                      (the marks stay pending there too, as in NetBSD)
      */
     public static void wakeup(int lid) {
-        LwpCalls.wakeup(lid);
+        SleepCalls.wakeup(lid);
     }
 
     static State stateOf(KLwp l) {
@@ -297,6 +374,6 @@ public final class Lwp {
 
     // used by ParkingLot
     static ParkResult lotWait(Object hint, BooleanSupplier validate, boolean timed, long deadline, boolean intr) {
-        return LwpCalls.lotWait(hint, validate, timed, deadline, intr);
+        return SleepCalls.lotWait(hint, validate, timed, deadline, intr);
     }
 }

@@ -8,8 +8,15 @@ package org.lwp4j;
  * then detached and may go on as a plain thread.
  */
 public final class LwpExit extends Error {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The unwinding of one LWP (created by the runtime; without a stack trace, as it is control
+     * flow, not a fault).
+     *
+     * @param why which LWP exits and why, such as {@code "lwp 5/1 exits: SIGTERM"}
+     */
     public LwpExit(String why) {
         super(why, null, false, false);
     }

@@ -1,7 +1,7 @@
 package org.lwp4j;
 
 import java.util.function.BooleanSupplier;
-import org.lwp4j.kern.LwpCalls;
+import org.lwp4j.kern.SleepCalls;
 
 /**
  * A keyed parking lot on the sleep table, for building synchronizers: sleep on a hint only if a
@@ -34,7 +34,8 @@ public final class ParkingLot {
      *
      * @param hint     the queue (may be null); also the blocker a thread dump shows
      * @param validate run once, under the queue lock; false means do not sleep
-     * @param deadline absolute {@link System#nanoTime()} deadline or {@link Lwp#FOREVER}
+     * @param deadline absolute {@link System#nanoTime()} deadline or {@link Lwp#FOREVER};
+     *                 {@code Long.MIN_VALUE} and {@code Long.MIN_VALUE + 1} have passed
      * @return TIMED_OUT at once if the deadline has passed (validate is not run); INVALID if
      *         validate answered false (no sleep); ALREADY if an unpark or wakeup was pending
      *         (consumed, no sleep); UNPARKED by wake, requeue-wake or unpark; TIMED_OUT;
@@ -49,7 +50,16 @@ public final class ParkingLot {
     /**
      * As {@link #wait}, but a sleep that wakeups, signals, safe-point requests and interrupts do
      * not end ({@link Lwp#wakeup} answers EBUSY; an interrupt stays set for the caller to see).
-     * Only wake, requeue-wake, unpark or the deadline end it, so a process exit waits for it.
+     * Only wake, requeue-wake, unpark, the deadline, or the end of the caller's process (exit,
+     * SIGKILL, supervisor close: the wait then ends and the LWP exits at once) end it.
+     *
+     * @param hint     the queue (may be null); also the blocker a thread dump shows
+     * @param validate run once, under the queue lock; false means do not sleep
+     * @param deadline absolute {@link System#nanoTime()} deadline or {@link Lwp#FOREVER}
+     * @return TIMED_OUT at once if the deadline has passed; INVALID if validate answered false;
+     *         ALREADY if an unpark was pending; UNPARKED by wake, requeue-wake or unpark;
+     *         TIMED_OUT (never INTERRUPTED: the end of its process unwinds it with LwpExit)
+     * @throws NullPointerException if validate is null
      */
     public static ParkResult waitUninterruptibly(Object hint, BooleanSupplier validate, long deadline) {
         return Lwp.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, false);
@@ -58,19 +68,31 @@ public final class ParkingLot {
     /**
      * Wake up to {@code n} sleepers of {@code hint}, newest first.
      *
+     * @param hint the queue
+     * @param n    the most sleepers to wake (0 wakes none)
      * @return how many were woken
      * @throws LwpException EINVAL if n is negative
      */
     public static int wake(Object hint, int n) {
-        return LwpCalls.lotWake(hint, n);
+        return SleepCalls.lotWake(hint, n);
     }
 
-    /** Wake every sleeper of {@code hint}; answers how many were woken. */
+    /**
+     * Wake every sleeper of {@code hint}.
+     *
+     * @param hint the queue
+     * @return how many were woken
+     */
     public static int wakeAll(Object hint) {
-        return LwpCalls.lotWake(hint, Integer.MAX_VALUE);
+        return SleepCalls.lotWake(hint, Integer.MAX_VALUE);
     }
 
-    /** The answer of {@link #requeue}: how many sleepers were woken and how many moved. */
+    /**
+     * The answer of {@link #requeue}: how many sleepers were woken and how many moved.
+     *
+     * @param woken sleepers of {@code from} woken
+     * @param moved sleepers moved from {@code from} to {@code to}
+     */
     public record Requeued(int woken, int moved) {
     }
 
@@ -78,10 +100,15 @@ public final class ParkingLot {
      * Wake up to {@code nWake} sleepers of {@code from}, then move up to {@code nMove} more to
      * {@code to} (where a later wake of {@code to} finds them), as futex FUTEX_REQUEUE.
      *
+     * @param from  the queue to wake and move from
+     * @param to    the queue the moved sleepers join
+     * @param nWake the most sleepers of {@code from} to wake
+     * @param nMove the most further sleepers of {@code from} to move to {@code to}
+     * @return how many were woken and how many moved
      * @throws LwpException EINVAL if a count is negative
      */
     public static Requeued requeue(Object from, Object to, int nWake, int nMove) {
-        long r = LwpCalls.lotRequeue(from, to, nWake, nMove);
+        long r = SleepCalls.lotRequeue(from, to, nWake, nMove);
         return new Requeued((int) (r >>> 32), (int) r);
     }
 }

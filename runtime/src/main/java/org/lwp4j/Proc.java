@@ -32,101 +32,28 @@ public final class Proc {
     private Proc() {
     }
 
-    // ------------------------------------------------------------------ constants
-
-    /** Fork flag RFFDG: the child gets a copy of the resource table (same resources, own handles). */
-    public static final int FDG = Fork.RFFDG;
-    /** Fork flag RFCFDG: the child starts with an empty resource table. */
-    public static final int CFDG = Fork.RFCFDG;
-    /** Fork flag RFMEM: the child shares the parent's process-local storage instead of a copy. */
-    public static final int MEM = Fork.RFMEM;
-    /** Fork flag RFNOWAIT: the child's parent is the caller's nearest reaper, not the caller. */
-    public static final int NOWAIT = Fork.RFNOWAIT;
-    /**
-     * Fork flag RFTHREAD: the child is a peer of the caller's leader; when the leader exits, its
-     * peers are killed (SIGKILL) and the leader's exit waits for them.
-     */
-    public static final int THREAD = Fork.RFTHREAD;
-    /** Fork flag RFSIGSHARE: the child shares the caller's signal dispositions instead of a copy. */
-    public static final int SIGSHARE = Fork.RFSIGSHARE;
-    /** Fork flag RFPPWAIT: the calling LWP blocks, uninterruptibly, until the child exits (vfork). */
-    public static final int PPWAIT = Fork.RFPPWAIT;
-    /**
-     * Fork flag RFLINUXTHPN: the child's exit sends its parent SIGUSR1 instead of SIGCHLD, and
-     * only a wait with {@link #WLINUXCLONE} reports it (a wait without sees only the other
-     * children). A reparented child goes back to SIGCHLD and to ordinary waits.
-     */
-    public static final int LINUXTHPN = Fork.RFLINUXTHPN;
-
-    /** Wait option: answer "none yet" instead of sleeping. */
-    public static final int WNOHANG = KernWait.WNOHANG;
-    /** Wait option: report stopped children (same as {@link #WSTOPPED}). */
-    public static final int WUNTRACED = KernWait.WUNTRACED;
-    /** Wait option: report stopped children. */
-    public static final int WSTOPPED = KernWait.WSTOPPED;
-    /** Wait option: report continued children. */
-    public static final int WCONTINUED = KernWait.WCONTINUED;
-    /** Wait option: report, but leave the child waitable (the same report can be had again). */
-    public static final int WNOWAIT = KernWait.WNOWAIT;
-    /** Wait option: report exited children (reaping them unless WNOWAIT). */
-    public static final int WEXITED = KernWait.WEXITED;
-    /**
-     * Wait option: report only the children forked with {@link #LINUXTHPN} (whose parent signal
-     * is not SIGCHLD), and none of the others.
-     */
-    public static final int WLINUXCLONE = KernWait.WLINUXCLONE;
-
-    /** {@link #extexit} who: the whole process. */
-    public static final int EXTEXIT_PROC = ProcCalls.EXTEXIT_PROC;
-    /** {@link #extexit} who: just the calling LWP (the last LWP ends the process). */
-    public static final int EXTEXIT_LWP = ProcCalls.EXTEXIT_LWP;
-
-    /** {@link #reapKill} flag: only the reaper's direct children. */
-    public static final int REAPER_KILL_CHILDREN = Reapers.KILL_CHILDREN;
-    /** {@link #reapKill} flag: only the subtree under one child of the reaper. */
-    public static final int REAPER_KILL_SUBTREE = Reapers.KILL_SUBTREE;
-
-    /** An at-fork hook ({@code at_fork}). */
-    @FunctionalInterface
-    public interface ForkHook {
-        /**
-         * Called by the forking LWP once the child's record is complete and before the child
-         * runs, with the process tree locked: keep it short, and do not fork or wait in it (those
-         * calls answer EDEADLK from a hook). If it throws, the fork is undone and fails with
-         * that Throwable.
-         */
-        void forked(int parentPid, int childPid, int flags);
-    }
-
-    /** An at-exit hook ({@code at_exit}). */
-    @FunctionalInterface
-    public interface ExitHook {
-        /**
-         * Called by the LWP performing a process exit, after every other LWP of the process has
-         * ended and before the resource table is closed. What it throws is ignored.
-         *
-         * @param wstatus the wait status the process exits with
-         */
-        void exiting(int pid, int wstatus);
-    }
-
     // ------------------------------------------------------------------ fork, exit
 
     /**
-     * {@code fork(2)}: {@link #fork(Runnable, int) fork(body, FDG)}: a new process with a copy of
+     * {@code fork(2)}: {@link #fork(Runnable, int) fork(body, ProcFlags.FDG)}: a new process with a copy of
      * the resource table and of process-local storage.
+     *
+     * @param body what the child's first LWP runs
+     * @return the child's pid
+     * @throws LwpException as {@link #fork(Runnable, int)}
+     * @throws NullPointerException if body is null
      */
     public static int fork(Runnable body) {
-        return Fork.fork(body, FDG);
+        return Fork.fork(body, ProcFlags.FDG);
     }
 
     /**
      * {@code rfork(RFPROC | flags)}: a new process, child of the caller's (or, with
-     * {@link #NOWAIT}, of the caller's nearest reaper), whose first LWP runs {@code body}. The
+     * {@link ProcFlags#NOWAIT}, of the caller's nearest reaper), whose first LWP runs {@code body}. The
      * child joins the caller's process group and session and inherits its uid, gid, signal
-     * dispositions (copied; shared with {@link #SIGSHARE}) and reaper (but is not a reaper
-     * itself). Without {@link #FDG} or {@link #CFDG} the child <em>shares</em> the caller's
-     * resource table, as rfork does; process-local storage is copied unless {@link #MEM}. A
+     * dispositions (copied; shared with {@link ProcFlags#SIGSHARE}) and reaper (but is not a reaper
+     * itself). Without {@link ProcFlags#FDG} or {@link ProcFlags#CFDG} the child <em>shares</em> the caller's
+     * resource table, as rfork does; process-local storage is copied unless {@link ProcFlags#MEM}. A
      * group signal pending on the caller during the fork is not missed by the child. The
      * at-fork hooks run before the child starts. When {@code body} returns, the child's LWP
      * ends; the last LWP of a process to end exits it with status 0. An uncaught Throwable in
@@ -135,7 +62,8 @@ public final class Proc {
      * <p>Pids are allocated upward, wrapping around, skipping pids in use by a process (zombies
      * included), a process group or a session.
      *
-     * @param flags any of FDG, CFDG, MEM, NOWAIT, THREAD, SIGSHARE, PPWAIT
+     * @param body  what the child's first LWP runs
+     * @param flags any of FDG, CFDG, MEM, NOWAIT, THREAD, SIGSHARE, PPWAIT, LINUXTHPN
      * @return the child's pid (with PPWAIT, once the child has exited)
      * @throws LwpException EINVAL for unknown flags or FDG with CFDG; EAGAIN over the
      *                      supervisor's process limit or the per-uid limit (uid 0 is exempt), or
@@ -164,10 +92,12 @@ public final class Proc {
     }
 
     /**
-     * {@code extexit(how, status)}: {@link #EXTEXIT_PROC} is {@link #exit}; {@link #EXTEXIT_LWP}
+     * {@code extexit(how, status)}: {@link ProcFlags#EXTEXIT_PROC} is {@link #exit}; {@link ProcFlags#EXTEXIT_LWP}
      * ends only the calling LWP, unless it is the last one, which exits the process with
      * {@code status}. Never returns.
      *
+     * @param how    {@link ProcFlags#EXTEXIT_PROC} or {@link ProcFlags#EXTEXIT_LWP}
+     * @param status the exit code of the process, if it exits (the low 8 bits are kept)
      * @throws LwpException EINVAL for any other {@code how}; EPERM in init (for a process exit)
      */
     public static void extexit(int how, int status) {
@@ -178,16 +108,20 @@ public final class Proc {
 
     /**
      * {@code wait6}/{@code waitid}: wait for a child selected by {@code idtype} and {@code id} to
-     * exit ({@link #WEXITED}), stop ({@link #WSTOPPED}) or continue ({@link #WCONTINUED}), and
-     * report it. An exited child is reaped (removed for good) unless {@link #WNOWAIT}; each
+     * exit ({@link Wait#WEXITED}), stop ({@link Wait#WSTOPPED}) or continue ({@link Wait#WCONTINUED}), and
+     * report it. An exited child is reaped (removed for good) unless {@link Wait#WNOWAIT}; each
      * zombie is reaped by exactly one waiter; any LWP of the process may reap any child,
      * whichever LWP forked it. A stop or a continue is reported once (WNOWAIT leaves it). With
-     * {@link #WNOHANG} the answer is {@link WaitResult#none()} when some child matches but has
+     * {@link Wait#WNOHANG} the answer is {@link WaitResult#none()} when some child matches but has
      * nothing to report. Waiting for any child costs O(1) per reaped child, whatever the
      * number of children.
      *
-     * @param idtype which children: {@code P_PID} / {@code P_PGID} with {@code id == 0} mean the
-     *               caller's own group
+     * @param idtype  which children: {@code P_PID} / {@code P_PGID} with {@code id == 0} mean the
+     *                caller's own group
+     * @param id      the pid, group, session, uid or gid that {@code idtype} selects on (ignored
+     *                for {@code P_ALL})
+     * @param options WEXITED, WSTOPPED (WUNTRACED), WCONTINUED, at least one of them, with any of
+     *                WNOHANG, WNOWAIT, WLINUXCLONE
      * @return the report (pid, status word, code, uid, rusage, children's rusage, the fault)
      * @throws LwpException EINVAL for unknown option bits or none of WEXITED, WSTOPPED,
      *                      WCONTINUED; ECHILD if no child matches (WNOHANG included); EINTR if
@@ -203,10 +137,13 @@ public final class Proc {
      * group, {@code < -1} any child in group {@code -pid}, {@code > 0} that child. WEXITED is
      * implied; {@code options} may add WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT.
      *
+     * @param pid     -1, 0, minus a group id, or a child's pid
+     * @param options WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT (WEXITED is added)
+     * @return the report, or {@link WaitResult#none()} under WNOHANG
      * @throws LwpException as {@link #wait(IdType, int, int)}
      */
     public static WaitResult waitpid(int pid, int options) {
-        options |= WEXITED;
+        options |= Wait.WEXITED;
         if (pid == -1) {
             return KernWait.wait(IdType.P_ALL, 0, options);
         }
@@ -216,19 +153,32 @@ public final class Proc {
         return KernWait.wait(IdType.P_PID, pid, options);
     }
 
-    /** {@code wait()}: {@code waitpid(-1, 0)}. @throws LwpException ECHILD, EINTR */
+    /**
+     * {@code wait()}: {@code waitpid(-1, 0)}, reap any one exited child.
+     *
+     * @return the report of the child reaped
+     * @throws LwpException ECHILD if the caller has no child; EINTR if woken or interrupted
+     */
     public static WaitResult waitAny() {
         return waitpid(-1, 0);
     }
 
     // ------------------------------------------------------------------ ids, groups, sessions
 
-    /** The caller's pid. */
+    /**
+     * The caller's pid.
+     *
+     * @return the calling process's pid
+     */
     public static int getpid() {
         return ProcCalls.getpid();
     }
 
-    /** The pid of the caller's parent (which changes if the parent exits); 0 for init. */
+    /**
+     * The pid of the caller's parent (which changes if the parent exits).
+     *
+     * @return the parent's pid, or 0 for init
+     */
     public static int getppid() {
         return ProcCalls.getppid();
     }
@@ -238,6 +188,8 @@ public final class Proc {
      * its children) into group {@code pgid} (0 = a group of its own, id = its pid), which must be
      * the target's own pid or an existing group in the caller's session.
      *
+     * @param pid  0, the caller's pid or a child's
+     * @param pgid 0, the target's pid, or a group of the caller's session
      * @throws LwpException EINVAL if pgid &lt; 0; ESRCH if pid is neither the caller nor a live
      *                      child of it; EPERM if the target is in another session or is a
      *                      session leader, or the group does not exist in the caller's session
@@ -246,7 +198,13 @@ public final class Proc {
         Groups.setpgid(pid, pgid);
     }
 
-    /** {@code getpgid}: the process group of {@code pid} (0 = the caller). @throws LwpException ESRCH */
+    /**
+     * {@code getpgid}: the process group of {@code pid}.
+     *
+     * @param pid a process, or 0 for the caller
+     * @return its process group id
+     * @throws LwpException ESRCH if there is no such process
+     */
     public static int getpgid(int pid) {
         return Groups.getpgid(pid);
     }
@@ -263,19 +221,33 @@ public final class Proc {
         return Groups.setsid();
     }
 
-    /** {@code getsid}: the session of {@code pid} (0 = the caller). @throws LwpException ESRCH */
+    /**
+     * {@code getsid}: the session of {@code pid}.
+     *
+     * @param pid a process, or 0 for the caller
+     * @return its session id
+     * @throws LwpException ESRCH if there is no such process
+     */
     public static int getsid(int pid) {
         return Groups.getsid(pid);
     }
 
     // ------------------------------------------------------------------ credentials
 
-    /** The caller's uid (inherited by fork; used by the per-uid limit and signal permissions). */
+    /**
+     * The caller's uid (inherited by fork; used by the per-uid limit and signal permissions).
+     *
+     * @return the calling process's uid
+     */
     public static int getuid() {
         return Groups.getuid();
     }
 
-    /** The caller's gid. */
+    /**
+     * The caller's gid.
+     *
+     * @return the calling process's gid
+     */
     public static int getgid() {
         return Groups.getgid();
     }
@@ -284,6 +256,7 @@ public final class Proc {
      * {@code setuid}: change the process's uid. A process of uid 0 may take any uid (to fork
      * children with other credentials: fork, then setuid in the child); others only their own.
      *
+     * @param uid the new uid, 0 or more
      * @throws LwpException EINVAL for a negative uid; EPERM otherwise refused
      */
     public static void setuid(int uid) {
@@ -293,6 +266,7 @@ public final class Proc {
     /**
      * {@code setgid}: change the process's gid; uid 0 may take any, others only their own.
      *
+     * @param gid the new gid, 0 or more
      * @throws LwpException EINVAL for a negative gid; EPERM otherwise refused
      */
     public static void setgid(int gid) {
@@ -316,6 +290,7 @@ public final class Proc {
     /**
      * {@code PROC_REAP_RELEASE}: stop being a reaper; its processes fall back to the reaper above.
      *
+     * @param pid the caller's own pid
      * @throws LwpException EINVAL if pid is not the caller's, or for init; ENOTCONN if the caller
      *                      is not a reaper
      */
@@ -329,6 +304,8 @@ public final class Proc {
      * another live process the caller may signal (as FreeBSD, beyond DragonFly's self-only
      * procctl). See {@link ReaperStatus}.
      *
+     * @param pid a live process: the caller's own, or one it may signal
+     * @return the reaper's figures
      * @throws LwpException ESRCH if there is no such live process; EPERM if the caller may not
      *                      signal it (another uid, the caller not uid 0)
      */
@@ -343,6 +320,8 @@ public final class Proc {
      * descends from, recorded at fork and kept when an orphan is reparented to the reaper
      * (FreeBSD p_reapsubtree). See {@link ReaperPid}.
      *
+     * @param pid a live process: the caller's own, or one it may signal
+     * @return one entry per descendant
      * @throws LwpException ESRCH if there is no such live process; EPERM if the caller may not
      *                      signal it
      */
@@ -353,11 +332,15 @@ public final class Proc {
     /**
      * {@code PROC_REAP_KILL}: send {@code sig} to every live descendant of the reaper of process
      * {@code pid} (named as for {@link #reapStatus}; below sub-reapers too), or only its direct
-     * children ({@link #REAPER_KILL_CHILDREN}), or only those in the recorded subtree
-     * {@code subtree} ({@link #REAPER_KILL_SUBTREE}; see {@link #reapGetPids}). Never the caller
+     * children ({@link ProcFlags#REAPER_KILL_CHILDREN}), or only those in the recorded subtree
+     * {@code subtree} ({@link ProcFlags#REAPER_KILL_SUBTREE}; see {@link #reapGetPids}). Never the caller
      * itself; a caller that is not uid 0 signals only processes of its own uid. Delivery is the
      * signal layer's (a supervisor without it counts the targets but delivers nothing).
      *
+     * @param pid     the caller's own pid
+     * @param sig     the signal, 1 to NSIG - 1
+     * @param flags   0, {@link ProcFlags#REAPER_KILL_CHILDREN} or {@link ProcFlags#REAPER_KILL_SUBTREE}
+     * @param subtree with REAPER_KILL_SUBTREE, the reaper's child whose subtree is signalled
      * @return how many processes were signalled
      * @throws LwpException EINVAL for signal 0 or one outside [1, NSIG), or for unknown or
      *                      contradictory flags; ESRCH if {@code pid} is no live process, or
@@ -375,6 +358,7 @@ public final class Proc {
      * resource is closed when the last table slot referring to it goes away: by {@link #close},
      * or by the exit of the last process holding a table (shared or copied by fork) that has it.
      *
+     * @param resource what the handle stands for
      * @return the handle (0, 1, 2, ...)
      * @throws NullPointerException if resource is null
      */
@@ -382,7 +366,13 @@ public final class Proc {
         return ProcCalls.open(resource);
     }
 
-    /** The resource under {@code handle}. @throws LwpException EBADF if the handle is not open */
+    /**
+     * The resource under {@code handle}.
+     *
+     * @param handle a handle of the calling process's table
+     * @return the resource
+     * @throws LwpException EBADF if the handle is not open
+     */
     public static AutoCloseable get(int handle) {
         return ProcCalls.get(handle);
     }
@@ -390,6 +380,7 @@ public final class Proc {
     /**
      * Remove {@code handle}; if no other table slot refers to its resource, close it now.
      *
+     * @param handle a handle of the calling process's table
      * @throws LwpException EBADF if the handle is not open
      * @throws Exception    what the resource's close() throws (the handle is gone regardless)
      */
@@ -399,17 +390,13 @@ public final class Proc {
 
     // ------------------------------------------------------------------ pipes
 
-    /** Writes to a pipe of at most this many bytes are atomic ({@code PIPE_BUF}, BSD's 512). */
-    public static final int PIPE_BUF = Pipe.PIPE_BUF;
-    /** {@link #pipe2} and {@link #setNonblocking} flag ({@code O_NONBLOCK}). */
-    public static final int O_NONBLOCK = Pipe.O_NONBLOCK;
-
     /**
      * {@code pipe(2)}: a new pipe (16 KiB of buffer) whose two ends go into the process's
      * resource table: answers {@code {readHandle, writeHandle}}. The ends are resources like any
      * other: copied or shared at fork as FDG / CFDG say, closed by {@link #close} or when the
      * last process holding them exits. See {@link #read} and {@link #write}.
      *
+     * @return {@code {readHandle, writeHandle}}
      * @throws LwpException EBADF if the process's table is closed (it is exiting)
      */
     public static int[] pipe() {
@@ -418,8 +405,10 @@ public final class Proc {
 
     /**
      * {@code pipe2(2)}: as {@link #pipe}, with both ends non-blocking if {@code flags} has
-     * {@link #O_NONBLOCK}.
+     * {@link PipeFlags#O_NONBLOCK}.
      *
+     * @param flags 0 or {@link PipeFlags#O_NONBLOCK}
+     * @return {@code {readHandle, writeHandle}}
      * @throws LwpException EINVAL for other flags; EBADF as {@link #pipe}
      */
     public static int[] pipe2(int flags) {
@@ -432,10 +421,14 @@ public final class Proc {
      * when the buffer is empty and every write end is closed (closed by {@link #close}, or by
      * the exit of every process that held one). On an empty pipe with a writer it blocks, as a
      * safe point: a caught signal runs its handler and the read answers EINTR, or starts again
-     * if the handler has {@link Signals#SA_RESTART}; a kill ends the LWP; a stop stops it. A
+     * if the handler has {@link Sig#SA_RESTART}; a kill ends the LWP; a stop stops it. A
      * non-blocking end answers EAGAIN instead of blocking. Bytes written happen-before the
      * read that returns them.
      *
+     * @param handle a read end
+     * @param b      the buffer
+     * @param off    where in {@code b} the bytes go
+     * @param len    the most bytes to read
      * @return bytes read, 0 at end of file (and for {@code len == 0})
      * @throws LwpException EBADF if the handle is not open or is a write end; EINVAL if it is not
      *                      a pipe of this supervisor; EFAULT if {@code off}/{@code len} fall
@@ -449,7 +442,7 @@ public final class Proc {
     /**
      * {@code write(2)} on a pipe's write end: all {@code len} bytes of {@code b[off..]}, blocking
      * (a safe point, as {@link #read}) while the buffer is full. A write of at most
-     * {@link #PIPE_BUF} bytes is atomic: it goes in whole, never interleaved with another
+     * {@link PipeFlags#PIPE_BUF} bytes is atomic: it goes in whole, never interleaved with another
      * writer's; a longer one goes in as room appears. With no read end left, it answers EPIPE
      * and sends SIGPIPE to the calling LWP first, as {@code _lwp_kill} would (code SI_LWP;
      * default action: the process is terminated; with a handler, the handler runs before EPIPE
@@ -457,6 +450,10 @@ public final class Proc {
      * signal after some bytes went in answers that count. A non-blocking end answers EAGAIN
      * where it would block before moving anything, and the count moved otherwise.
      *
+     * @param handle a write end
+     * @param b      the buffer
+     * @param off    where in {@code b} the bytes start
+     * @param len    how many bytes to write
      * @return bytes written ({@code len}, unless interrupted or non-blocking)
      * @throws LwpException EBADF if the handle is not open or is a read end; EINVAL if it is not
      *                      a pipe of this supervisor; EFAULT for {@code off}/{@code len}
@@ -471,33 +468,52 @@ public final class Proc {
      * {@code fcntl(handle, F_SETFL, on ? O_NONBLOCK : 0)} on a pipe end. The flag belongs to the
      * end, so every table slot referring to it (a forked child's copy) sees the change.
      *
+     * @param handle a pipe end
+     * @param on     whether it is to be non-blocking
      * @throws LwpException EBADF if the handle is not open; EINVAL if it is not a pipe end
      */
     public static void setNonblocking(int handle, boolean on) {
         Pipe.setNonblocking(handle, on);
     }
 
-    /** Whether the pipe end is non-blocking. @throws LwpException EBADF, EINVAL as {@link #setNonblocking} */
+    /**
+     * Whether the pipe end is non-blocking.
+     *
+     * @param handle a pipe end
+     * @return whether reads and writes on it answer EAGAIN instead of blocking
+     * @throws LwpException EBADF, EINVAL as {@link #setNonblocking}
+     */
     public static boolean isNonblocking(int handle) {
         return Pipe.isNonblocking(handle);
     }
 
-    /** The handles open in the process's table, ascending. */
+    /**
+     * The handles open in the process's table, ascending.
+     *
+     * @return a new array of the open handles
+     */
     public static int[] handles() {
         return ProcCalls.handles();
     }
 
     // ------------------------------------------------------------------ process-local storage
 
-    /** The process-local value under {@code key}, or null. */
+    /**
+     * The process-local value under {@code key}, or null.
+     *
+     * @param key the key (compared with equals)
+     * @return the value, or null if there is none
+     */
     public static Object getLocal(Object key) {
         return ProcCalls.getLocal(key);
     }
 
     /**
      * Set the process-local value under {@code key} (null removes it). Fork copies the map (a
-     * shallow copy at fork time) or, with {@link #MEM}, shares it.
+     * shallow copy at fork time) or, with {@link ProcFlags#MEM}, shares it.
      *
+     * @param key   the key (compared with equals)
+     * @param value the new value, or null to remove the key
      * @return the previous value, or null
      */
     public static Object setLocal(Object key, Object value) {
@@ -509,22 +525,38 @@ public final class Proc {
     /**
      * {@code at_fork}: run {@code hook} at every fork in this supervisor. Adding a hook that is
      * already there moves it to the end (it is never listed twice).
+     *
+     * @param hook the hook
      */
     public static void atFork(ForkHook hook) {
         ProcCalls.atFork(hook);
     }
 
-    /** {@code rm_at_fork}: answers whether it was there. */
+    /**
+     * {@code rm_at_fork}: remove an at-fork hook.
+     *
+     * @param hook the hook
+     * @return whether it was there
+     */
     public static boolean removeAtFork(ForkHook hook) {
         return ProcCalls.removeAtFork(hook);
     }
 
-    /** {@code at_exit}: run {@code hook} at every process exit in this supervisor (once per hook). */
+    /**
+     * {@code at_exit}: run {@code hook} at every process exit in this supervisor (once per hook).
+     *
+     * @param hook the hook
+     */
     public static void atExit(ExitHook hook) {
         ProcCalls.atExit(hook);
     }
 
-    /** {@code rm_at_exit}: answers whether it was there. */
+    /**
+     * {@code rm_at_exit}: remove an at-exit hook.
+     *
+     * @param hook the hook
+     * @return whether it was there
+     */
     public static boolean removeAtExit(ExitHook hook) {
         return ProcCalls.removeAtExit(hook);
     }

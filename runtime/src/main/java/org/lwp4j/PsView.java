@@ -28,11 +28,11 @@ final class PsView {
                 List<KLwp> lwps = p.lwpList();
                 lwps.sort(Comparator.comparingInt(l -> l.lid));
                 if (lwps.isEmpty()) {
-                    rows.add(new Ps.Row(p.pid, ppid, p.pgid, p.sid, p.uid, ps, 0, null, "-", "", 0));
+                    rows.add(new Ps.Row(p.pid, ppid, p.pgid(), p.sid(), p.uid, ps, 0, null, "-", "", 0));
                 }
                 for (KLwp l : lwps) {
                     Object wc = l.waitChannel();
-                    rows.add(new Ps.Row(p.pid, ppid, p.pgid, p.sid, p.uid, ps, l.lid, Lwp.stateOf(l),
+                    rows.add(new Ps.Row(p.pid, ppid, p.pgid(), p.sid(), p.uid, ps, l.lid, Lwp.stateOf(l),
                             wc == null ? "-" : String.valueOf(wc), l.name(), cpu(l)));
                 }
             }

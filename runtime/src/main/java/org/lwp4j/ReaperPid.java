@@ -19,14 +19,29 @@ public record ReaperPid(int pid, int subtree, int flags) {
     /** REAPER_PIDINFO_ZOMBIE: the descendant has exited and waits to be reaped. */
     public static final int ZOMBIE = 8;
 
+    /**
+     * Whether the descendant is a direct child of the reaper.
+     *
+     * @return true if {@link #CHILD} is set
+     */
     public boolean isChild() {
         return (flags & CHILD) != 0;
     }
 
+    /**
+     * Whether the descendant is a reaper itself.
+     *
+     * @return true if {@link #REAPER} is set
+     */
     public boolean isReaper() {
         return (flags & REAPER) != 0;
     }
 
+    /**
+     * Whether the descendant has exited and waits to be reaped.
+     *
+     * @return true if {@link #ZOMBIE} is set
+     */
     public boolean isZombie() {
         return (flags & ZOMBIE) != 0;
     }

@@ -18,10 +18,20 @@ public record ReaperStatus(int flags, int children, int descendants, int reaper,
     /** REAPER_STATUS_REALINIT: the reaper is init. */
     public static final int REALINIT = 2;
 
+    /**
+     * Whether the caller is a reaper.
+     *
+     * @return true if {@link #OWNED} is set
+     */
     public boolean owned() {
         return (flags & OWNED) != 0;
     }
 
+    /**
+     * Whether the reaper is init.
+     *
+     * @return true if {@link #REALINIT} is set
+     */
     public boolean realInit() {
         return (flags & REALINIT) != 0;
     }

@@ -12,12 +12,21 @@ public record Rusage(long userNanos, long systemNanos) {
     /** No usage. */
     public static final Rusage ZERO = new Rusage(0, 0);
 
-    /** User plus system time. */
+    /**
+     * User plus system time.
+     *
+     * @return the total CPU time in nanoseconds
+     */
     public long cpuNanos() {
         return userNanos + systemNanos;
     }
 
-    /** The sum of two usages ({@code ruadd}). */
+    /**
+     * The sum of two usages ({@code ruadd}).
+     *
+     * @param o the usage to add
+     * @return a new usage, field by field the sum of this one and {@code o}
+     */
     public Rusage plus(Rusage o) {
         return new Rusage(userNanos + o.userNanos, systemNanos + o.systemNanos);
     }

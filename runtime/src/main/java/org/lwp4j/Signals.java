@@ -1,5 +1,7 @@
 package org.lwp4j;
 
+import static org.lwp4j.Sig.NSIG;
+
 import java.util.Objects;
 import org.lwp4j.signal.QueuedSignals;
 import org.lwp4j.signal.SigWait;
@@ -9,7 +11,7 @@ import org.lwp4j.signal.SignalCalls;
 /**
  * BSD signals between lwp4j processes and LWPs: {@code kill}, {@code killpg}, {@code _lwp_kill},
  * {@code sigaction}, {@code sigprocmask} and {@code sigpending}, with BSD signal numbers and
- * {@link #NSIG} = 64 (signal 0 only checks that the target exists).
+ * {@link Sig#NSIG} = 64 (signal 0 only checks that the target exists).
  *
  * <p><b>Who may call.</b> Every method that acts (all but the set helpers) must be called from
  * an LWP (see {@link Lwp}); it acts for the caller's process, and each is a safe point.
@@ -23,18 +25,18 @@ import org.lwp4j.signal.SignalCalls;
  * <p><b>Delivery.</b> A signal sent to a process is pending on the process and taken by one of
  * its LWPs that does not mask it; a signal sent to an LWP ({@link #lwpKill}) is pending on that
  * LWP. Standard signals do not queue: a signal already pending is not pended twice, and the
- * first instance's siginfo is the one delivered. Real-time signals ({@link #SIGRTMIN} ..
- * {@link #SIGRTMAX}) queue every instance with its own siginfo ({@link #sigqueue}), and so do
+ * first instance's siginfo is the one delivered. Real-time signals ({@link Sig#SIGRTMIN} ..
+ * {@link Sig#SIGRTMAX}) queue every instance with its own siginfo ({@link #sigqueue}), and so do
  * children's SIGCHLD reports, one per child, withdrawn when the child is reaped. The action
  * is taken at a safe point of the receiving LWP, because Java cannot run code on a thread from
  * outside:
  * <ul>
  * <li>a <em>handler</em> runs on the receiving LWP, with the signal itself (unless
- * {@link #SA_NODEFER}) and the disposition's mask added to the LWP's mask while it runs. An LWP
+ * {@link Sig#SA_NODEFER}) and the disposition's mask added to the LWP's mask while it runs. An LWP
  * asleep in the runtime (park, a parking-lot wait, {@code _lwp_wait}, process wait, a pipe read
  * or write) is woken: its call returns INTERRUPTED or EINTR after the handler ran, except that a
  * kernel sleep (not park nor the parking lot) starts again when the handler has
- * {@link #SA_RESTART}. A stop and continue do not interrupt a kernel sleep. An LWP blocked in a JDK call is
+ * {@link Sig#SA_RESTART}. A stop and continue do not interrupt a kernel sleep. An LWP blocked in a JDK call is
  * woken with {@link Thread#interrupt()}; that interrupt status is cleared again when the signal
  * is delivered, if it is still set.</li>
  * <li>default <em>terminate</em> (SIGKILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGABRT, SIGUSR1,
@@ -42,12 +44,12 @@ import org.lwp4j.signal.SignalCalls;
  * "signaled" with that signal; woken as for a handler.</li>
  * <li>default <em>stop</em> (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): every LWP of the process stops
  * at its next safe point; once none runs, the parent is told (wait with WSTOPPED, SIGCHLD with
- * code {@link #CLD_STOPPED} unless its SIGCHLD disposition has {@link #SA_NOCLDSTOP}). LWPs
+ * code {@link Sig#CLD_STOPPED} unless its SIGCHLD disposition has {@link Sig#SA_NOCLDSTOP}). LWPs
  * created meanwhile start stopped. Other signals stay pending while the process is stopped,
  * except SIGKILL, which ends it.</li>
  * <li>SIGCONT, whatever its disposition, resumes a stopped process, discards pending stop
  * signals, and, if the stop had been reported, tells the parent (WCONTINUED, SIGCHLD with
- * {@link #CLD_CONTINUED}); a stop signal discards a pending SIGCONT.</li>
+ * {@link Sig#CLD_CONTINUED}); a stop signal discards a pending SIGCONT.</li>
  * <li>default <em>ignore</em> (SIGCHLD, SIGURG, SIGWINCH, SIGINFO, SIGIO, SIGCONT) and
  * {@link Disposition#IGNORE}: the signal is discarded when sent (it is still generated: wait
  * still reports what happened to a child).</li>
@@ -71,93 +73,6 @@ public final class Signals {
     private Signals() {
     }
 
-    /** Number of signal numbers: valid signals are 1 .. NSIG - 1 (0 is the existence check). */
-    public static final int NSIG = 64;
-
-    public static final int SIGHUP = 1;
-    public static final int SIGINT = 2;
-    public static final int SIGQUIT = 3;
-    public static final int SIGILL = 4;
-    public static final int SIGTRAP = 5;
-    public static final int SIGABRT = 6;
-    public static final int SIGEMT = 7;
-    public static final int SIGFPE = 8;
-    public static final int SIGKILL = 9;
-    public static final int SIGBUS = 10;
-    public static final int SIGSEGV = 11;
-    public static final int SIGSYS = 12;
-    public static final int SIGPIPE = 13;
-    public static final int SIGALRM = 14;
-    public static final int SIGTERM = 15;
-    public static final int SIGURG = 16;
-    public static final int SIGSTOP = 17;
-    public static final int SIGTSTP = 18;
-    public static final int SIGCONT = 19;
-    public static final int SIGCHLD = 20;
-    public static final int SIGTTIN = 21;
-    public static final int SIGTTOU = 22;
-    public static final int SIGIO = 23;
-    public static final int SIGXCPU = 24;
-    public static final int SIGXFSZ = 25;
-    public static final int SIGVTALRM = 26;
-    public static final int SIGPROF = 27;
-    public static final int SIGWINCH = 28;
-    public static final int SIGINFO = 29;
-    public static final int SIGUSR1 = 30;
-    public static final int SIGUSR2 = 31;
-    /** DragonFly's SIGTHR; default terminate, as signals 33 .. 63. */
-    public static final int SIGTHR = 32;
-
-    /**
-     * The first real-time signal. FreeBSD numbers them 65 .. 126 within its 128 signals; with
-     * NSIG = 64 lwp4j takes 33 .. 63 (31 of them; POSIX asks for at least 8), above SIGTHR.
-     * Real-time signals queue: every instance is delivered with its own siginfo, lowest
-     * number first, up to a per-process limit of 128 queued instances.
-     */
-    public static final int SIGRTMIN = 33;
-    /** The last real-time signal. */
-    public static final int SIGRTMAX = NSIG - 1;
-
-    /** {@link #sigprocmask} how: add {@code set} to the mask. */
-    public static final int SIG_BLOCK = 1;
-    /** {@link #sigprocmask} how: remove {@code set} from the mask. */
-    public static final int SIG_UNBLOCK = 2;
-    /** {@link #sigprocmask} how: the mask becomes {@code set}. */
-    public static final int SIG_SETMASK = 3;
-
-    /**
-     * Disposition flag: a kernel sleep of lwp4j interrupted by this handler (process wait,
-     * {@code _lwp_wait}, pipe reads and writes, {@code sigsuspend} excepted) is restarted once
-     * the handler has run, instead of failing with EINTR. Park and parking-lot waits return
-     * INTERRUPTED regardless: NetBSD's {@code _lwp_park} turns ERESTART into EINTR.
-     */
-    public static final int SA_RESTART = 0x0002;
-    /** Disposition flag: reset the disposition to default when the handler is entered. */
-    public static final int SA_RESETHAND = 0x0004;
-    /** Disposition flag (SIGCHLD): no SIGCHLD when a child stops or continues. */
-    public static final int SA_NOCLDSTOP = 0x0008;
-    /** Disposition flag: do not add the signal itself to the mask while its handler runs. */
-    public static final int SA_NODEFER = 0x0010;
-    /** Disposition flag (SIGCHLD): exiting children do not become zombies for the caller. */
-    public static final int SA_NOCLDWAIT = 0x0020;
-
-    /** {@link SigInfo#code()}: sent by {@link #kill} or {@link #killpg}. */
-    public static final int SI_USER = 0;
-    /** {@link SigInfo#code()}: sent by {@link #lwpKill} (NetBSD's {@code _lwp_kill}). */
-    public static final int SI_LWP = -5;
-    /** {@link SigInfo#code()}: sent by {@link #sigqueue} (NetBSD's value). */
-    public static final int SI_QUEUE = -1;
-    /** {@link SigInfo#code()}: sent by an expired timer, {@link #alarm} or {@link #setitimer} (NetBSD's value). */
-    public static final int SI_TIMER = -2;
-    /** {@link SigInfo#code()} of SIGCHLD: a child exited. */
-    public static final int CLD_EXITED = WaitResult.CLD_EXITED;
-    /** {@link SigInfo#code()} of SIGCHLD: a child was killed by a signal. */
-    public static final int CLD_KILLED = WaitResult.CLD_KILLED;
-    /** {@link SigInfo#code()} of SIGCHLD: a child stopped. */
-    public static final int CLD_STOPPED = WaitResult.CLD_STOPPED;
-    /** {@link SigInfo#code()} of SIGCHLD: a stopped child continued. */
-    public static final int CLD_CONTINUED = WaitResult.CLD_CONTINUED;
-
     /**
      * {@code kill(2)}: send {@code sig} to processes. {@code pid > 0}: that process;
      * {@code 0}: every process of the caller's process group; {@code -1}: every process the
@@ -167,6 +82,8 @@ public final class Signals {
      * signal can be taken by the caller, it is delivered before this call returns (a handler
      * runs first; a terminating signal ends the caller with {@link LwpExit}).
      *
+     * @param pid the target: a pid, 0, -1 or minus a process group id
+     * @param sig the signal, or 0 to check only
      * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG); ESRCH if no process
      *                      matches; EPERM if processes match but the caller may signal none of
      *                      them
@@ -179,6 +96,8 @@ public final class Signals {
      * {@code killpg(3)}: send {@code sig} to every process of group {@code pgid} (0: the
      * caller's group). As {@link #kill} with {@code -pgid}.
      *
+     * @param pgid a process group id, or 0 for the caller's
+     * @param sig  the signal, or 0 to check only
      * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG) or {@code pgid < 0};
      *                      ESRCH if the group has no process (and for {@code pgid == 1});
      *                      EPERM if the caller may signal none of its processes
@@ -189,13 +108,16 @@ public final class Signals {
 
     /**
      * {@code sigqueue(2)}: send {@code sig} to process {@code pid} with {@code value}, which the
-     * handler (or sigwaitinfo) reads as {@link SigInfo#value()}, code {@link #SI_QUEUE}. A
-     * real-time signal ({@link #SIGRTMIN} .. {@link #SIGRTMAX}) is queued: every instance is
+     * handler (or sigwaitinfo) reads as {@link SigInfo#value()}, code {@link Sig#SI_QUEUE}. A
+     * real-time signal ({@link Sig#SIGRTMIN} .. {@link Sig#SIGRTMAX}) is queued: every instance is
      * delivered, with its own value, in the order sent, up to 128 queued instances per process;
      * a standard signal already pending is dropped (the first instance's siginfo is kept).
      * Signal 0 only checks existence and permission. Sending to a zombie succeeds and changes
      * nothing. A signal the caller can take itself is delivered before the call returns.
      *
+     * @param pid   the target process
+     * @param sig   the signal, or 0
+     * @param value the {@code si_value} it carries
      * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG) or {@code pid <= 0};
      *                      ESRCH if there is no such process; EPERM if the caller may not
      *                      signal it; EAGAIN if {@code sig} is real-time and the process has
@@ -210,6 +132,8 @@ public final class Signals {
      * that LWP only (unless its action is process-wide: SIGKILL ends the process, stop signals
      * stop it, SIGCONT continues it). Signal 0 only checks that the LWP exists.
      *
+     * @param lid an LWP of the caller's process
+     * @param sig the signal, or 0 to check only
      * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG); ESRCH if there is no
      *                      such live LWP in the caller's process (an LWP of another process,
      *                      0, a zombie)
@@ -222,11 +146,14 @@ public final class Signals {
      * {@code sigaction(2)}: set the caller's process's disposition of {@code sig} and return
      * the previous one. Setting {@link Disposition#IGNORE}, or the default of a signal whose
      * default is to ignore it, discards that signal where it is pending in the process, masked
-     * or not. For SIGCHLD, {@link Disposition#IGNORE} or the flag {@link #SA_NOCLDWAIT} makes
+     * or not. For SIGCHLD, {@link Disposition#IGNORE} or the flag {@link Sig#SA_NOCLDWAIT} makes
      * exiting children go to the reaper instead of staying zombies for this process. With
      * SIGSHARE the change is seen by every process sharing the dispositions. The change
      * happens-before any delivery that reads it.
      *
+     * @param sig the signal
+     * @param d   the new disposition
+     * @return the previous disposition
      * @throws LwpException EINVAL if {@code sig} is outside [1, NSIG), if it is SIGKILL or
      *                      SIGSTOP and {@code d} is not the default, or for unknown flags
      * @throws NullPointerException if {@code d} is null
@@ -239,6 +166,8 @@ public final class Signals {
     /**
      * {@code sigaction(2)} with no new action: the caller's process's disposition of {@code sig}.
      *
+     * @param sig the signal
+     * @return its disposition now
      * @throws LwpException EINVAL if {@code sig} is outside [1, NSIG)
      */
     public static Disposition sigaction(int sig) {
@@ -251,8 +180,9 @@ public final class Signals {
      * signal are ignored. If the change unmasks pending signals, they are delivered before this
      * call returns.
      *
-     * @param how {@link #SIG_BLOCK}, {@link #SIG_UNBLOCK} or {@link #SIG_SETMASK}
+     * @param how {@link Sig#SIG_BLOCK}, {@link Sig#SIG_UNBLOCK} or {@link Sig#SIG_SETMASK}
      * @param set a signal set, bit {@code n - 1} for signal {@code n} (see {@link #sigmask})
+     * @return the calling LWP's previous mask
      * @throws LwpException EINVAL for an unknown {@code how}
      */
     public static long sigprocmask(int how, long set) {
@@ -271,6 +201,8 @@ public final class Signals {
      * a stop stops the caller and the wait goes on; a kill ends it. Real-time and SIGCHLD
      * instances queue: each call takes one (the lowest-numbered pending signal first).
      *
+     * @param set the signals waited for
+     * @return the signal taken
      * @throws LwpException EINVAL if {@code set} has bits that name no signal; EINTR on
      *                      {@link Lwp#wakeup} or {@link Thread#interrupt()}
      */
@@ -282,6 +214,8 @@ public final class Signals {
      * {@code sigwaitinfo(2)}: as {@link #sigwait}, answering the siginfo; a caught signal
      * outside the set runs its handler and the call answers EINTR.
      *
+     * @param set the signals waited for
+     * @return the siginfo of the signal taken
      * @throws LwpException EINVAL if {@code set} has bits that name no signal; EINTR
      */
     public static SigInfo sigwaitinfo(long set) {
@@ -292,6 +226,9 @@ public final class Signals {
      * {@code sigtimedwait(2)}: as {@link #sigwaitinfo}, waiting at most {@code timeoutNanos}
      * (relative, on the supervisor's clock; 0 only polls).
      *
+     * @param set          the signals waited for
+     * @param timeoutNanos the longest wait, in nanoseconds
+     * @return the siginfo of the signal taken
      * @throws LwpException EAGAIN if the timeout passes first; EINVAL if {@code set} has bits
      *                      that name no signal or {@code timeoutNanos} is negative; EINTR
      */
@@ -307,6 +244,7 @@ public final class Signals {
      * not end the call; a terminating signal ends the LWP. SIGKILL and SIGSTOP in {@code mask}
      * are left out.
      *
+     * @param mask the mask to sleep with
      * @throws LwpException EINTR after a handler ran (or on {@link Lwp#wakeup} or
      *                      {@link Thread#interrupt()}); EINVAL if {@code mask} has bits that
      *                      name no signal (nothing changes)
@@ -315,21 +253,17 @@ public final class Signals {
         SigWait.sigsuspend(mask);
     }
 
-    /** {@link #setitimer} which: real time, delivering SIGALRM (the only timer offered). */
-    public static final int ITIMER_REAL = Timers.ITIMER_REAL;
-    /** {@link #setitimer} which: BSD's virtual-time timer; not offered (EINVAL). */
-    public static final int ITIMER_VIRTUAL = Timers.ITIMER_VIRTUAL;
-    /** {@link #setitimer} which: BSD's profiling timer; not offered (EINVAL). */
-    public static final int ITIMER_PROF = Timers.ITIMER_PROF;
-
     /**
-     * {@code setitimer(2)} for {@link #ITIMER_REAL}: arm the caller's process's real-time timer
-     * to send it SIGALRM (code {@link #SI_TIMER}) after {@code v.valueNanos()}, then every
+     * {@code setitimer(2)} for {@link ItimerVal#ITIMER_REAL}: arm the caller's process's real-time timer
+     * to send it SIGALRM (code {@link Sig#SI_TIMER}) after {@code v.valueNanos()}, then every
      * {@code v.intervalNanos()} if that is not 0; a value of 0 disarms it. Answers the previous
      * setting (its remaining time). One timer per process, shared by its LWPs, not inherited
      * by fork, dropped at exit; the expiries run on one timer thread per supervisor, stopped by
      * {@link Supervisor#close()}. Periods a slow machine missed are skipped, not sent late.
      *
+     * @param which {@link ItimerVal#ITIMER_REAL}
+     * @param v     the new setting
+     * @return the previous setting
      * @throws LwpException EINVAL for ITIMER_VIRTUAL, ITIMER_PROF or another {@code which}, or
      *                      for a negative time
      * @throws NullPointerException if {@code v} is null
@@ -342,6 +276,8 @@ public final class Signals {
      * {@code getitimer(2)}: the caller's process's timer: its remaining time (0 when disarmed,
      * at least 1 ns while armed) and interval.
      *
+     * @param which {@link ItimerVal#ITIMER_REAL}
+     * @return the current setting
      * @throws LwpException EINVAL for a {@code which} other than ITIMER_REAL
      */
     public static ItimerVal getitimer(int which) {
@@ -353,6 +289,8 @@ public final class Signals {
      * {@code setitimer(ITIMER_REAL, {seconds, 0})}; answers the seconds that were left on the
      * previous setting, rounded up (0 if none was armed).
      *
+     * @param seconds the delay, 0 to cancel
+     * @return the seconds left on the previous setting
      * @throws LwpException EINVAL for a negative {@code seconds}
      */
     public static int alarm(int seconds) {
@@ -362,6 +300,8 @@ public final class Signals {
     /**
      * {@code sigpending(2)}: the signals pending on the calling LWP or its process that the
      * calling LWP masks.
+     *
+     * @return the set of those signals
      */
     public static long sigpending() {
         return SignalCalls.sigpending();
@@ -372,6 +312,8 @@ public final class Signals {
     /**
      * The set holding only {@code sig} (bit {@code sig - 1}).
      *
+     * @param sig a signal, 1 to NSIG - 1
+     * @return the set
      * @throws IllegalArgumentException if {@code sig} is outside [1, NSIG)
      */
     public static long sigmask(int sig) {
@@ -381,7 +323,13 @@ public final class Signals {
         return 1L << (sig - 1);
     }
 
-    /** The set of the given signals. @throws IllegalArgumentException for a non-signal */
+    /**
+     * The set of the given signals.
+     *
+     * @param sigs signals, each 1 to NSIG - 1
+     * @return the set holding each of them
+     * @throws IllegalArgumentException for a non-signal
+     */
     public static long sigset(int... sigs) {
         long s = 0;
         for (int sig : sigs) {
@@ -390,143 +338,15 @@ public final class Signals {
         return s;
     }
 
-    /** Whether {@code set} holds {@code sig} (false for a non-signal). */
+    /**
+     * Whether {@code set} holds {@code sig} (false for a non-signal).
+     *
+     * @param set a signal set
+     * @param sig a signal number
+     * @return whether bit {@code sig - 1} is set
+     */
     public static boolean sigismember(long set, int sig) {
         return sig >= 1 && sig < NSIG && (set & (1L << (sig - 1))) != 0;
     }
 
-    private static final String[] NAMES = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
-        "SIGABRT", "SIGEMT", "SIGFPE", "SIGKILL", "SIGBUS", "SIGSEGV", "SIGSYS", "SIGPIPE", "SIGALRM",
-        "SIGTERM", "SIGURG", "SIGSTOP", "SIGTSTP", "SIGCONT", "SIGCHLD", "SIGTTIN", "SIGTTOU", "SIGIO",
-        "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGINFO", "SIGUSR1", "SIGUSR2",
-        "SIGTHR"};
-
-    /** The name of a signal ("SIGTERM", "SIGRTMIN", "SIGRTMIN+3"), or "signal n" for a non-signal. */
-    public static String name(int sig) {
-        if (sig >= 1 && sig < NAMES.length) {
-            return NAMES[sig];
-        }
-        if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-            return sig == SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + (sig - SIGRTMIN);
-        }
-        return "signal " + sig;
-    }
-
-    // ------------------------------------------------------------------ types
-
-    /** A signal handler: runs on the receiving LWP at a safe point. */
-    @FunctionalInterface
-    public interface Handler {
-        /**
-         * Handle one signal. May call into the runtime (more signals may then be delivered,
-         * nested, unless masked). A Throwable it throws propagates out of the call at whose safe
-         * point it ran; the LWP's mask is restored first.
-         */
-        void handle(SigInfo info);
-    }
-
-    /**
-     * What was delivered ({@code siginfo_t}): the signal ({@code si_signo}), a code
-     * ({@code si_code}: {@link #SI_USER}, {@link #SI_LWP}, {@link #SI_QUEUE}, {@link #SI_TIMER},
-     * CLD_* for SIGCHLD, or the kernel's code), the sending process and its uid (0 and 0 when
-     * the runtime itself sent it; for SIGCHLD, the child), {@code si_status} and
-     * {@code si_value}.
-     *
-     * @param status {@code si_status}: for SIGCHLD, the child's exit status (CLD_EXITED), the
-     *               signal that killed it (CLD_KILLED), stopped it (CLD_STOPPED), or SIGCONT
-     *               (CLD_CONTINUED), as FreeBSD's {@code childproc_*}; 0 otherwise
-     * @param value  {@code si_value.sival_int}: what {@link Signals#sigqueue} passed; 0 otherwise
-     */
-    public record SigInfo(int signo, int code, int pid, int uid, int status, int value) {
-        /** A siginfo with no status and no value. */
-        public SigInfo(int signo, int code, int pid, int uid) {
-            this(signo, code, pid, uid, 0, 0);
-        }
-    }
-
-    /**
-     * A signal disposition: {@link #DEFAULT}, {@link #IGNORE} or a handler, with a mask (extra
-     * signals masked while the handler runs) and flags (SA_*). Immutable; equal when kind,
-     * handler (the same object), mask and flags are.
-     */
-    public static final class Disposition {
-        /** What a disposition does. */
-        public enum Kind {
-            /** The signal's default action (terminate, stop, continue or ignore). */
-            DEFAULT,
-            /** Discard the signal. */
-            IGNORE,
-            /** Run a {@link Handler}. */
-            HANDLER
-        }
-
-        /** {@code SIG_DFL}. */
-        public static final Disposition DEFAULT = new Disposition(Kind.DEFAULT, null, 0, 0);
-        /** {@code SIG_IGN}. */
-        public static final Disposition IGNORE = new Disposition(Kind.IGNORE, null, 0, 0);
-
-        private final Kind kind;
-        private final Handler handler;
-        private final long mask;
-        private final int flags;
-
-        private Disposition(Kind kind, Handler handler, long mask, int flags) {
-            this.kind = kind;
-            this.handler = handler;
-            this.mask = mask;
-            this.flags = flags;
-        }
-
-        /** Run {@code h} on delivery. @throws NullPointerException if {@code h} is null */
-        public static Disposition handler(Handler h) {
-            return new Disposition(Kind.HANDLER, Objects.requireNonNull(h, "h"), 0, 0);
-        }
-
-        /** This disposition with {@code mask} as the extra signals masked while a handler runs. */
-        public Disposition withMask(long mask) {
-            return new Disposition(kind, handler, mask, flags);
-        }
-
-        /** This disposition with the SA_* {@code flags} (checked by {@link Signals#sigaction}). */
-        public Disposition withFlags(int flags) {
-            return new Disposition(kind, handler, mask, flags);
-        }
-
-        public Kind kind() {
-            return kind;
-        }
-
-        /** The handler, or null unless {@link #kind()} is HANDLER. */
-        public Handler handler() {
-            return handler;
-        }
-
-        public long mask() {
-            return mask;
-        }
-
-        public int flags() {
-            return flags;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof Disposition)) {
-                return false;
-            }
-            Disposition d = (Disposition) o;
-            return kind == d.kind && handler == d.handler && mask == d.mask && flags == d.flags;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(kind, System.identityHashCode(handler), mask, flags);
-        }
-
-        @Override
-        public String toString() {
-            return "Disposition[" + kind + (mask != 0 ? ", mask=0x" + Long.toHexString(mask) : "")
-                    + (flags != 0 ? ", flags=0x" + Integer.toHexString(flags) : "") + "]";
-        }
-    }
 }

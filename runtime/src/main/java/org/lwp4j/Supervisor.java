@@ -8,6 +8,7 @@ import java.util.function.LongSupplier;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.KernelConfig;
 import org.lwp4j.proc.ProcLayer;
 import org.lwp4j.signal.SignalLayer;
@@ -31,16 +32,24 @@ public final class Supervisor implements AutoCloseable {
     private final ProcLayer procLayer;
 
     private Supervisor(KernelConfig cfg) {
-        this.kernel = new Kernel(cfg);
-        this.procLayer = new ProcLayer(kernel);
-        SignalLayer.install(kernel);
+        this.procLayer = new ProcLayer(cfg);
+        this.kernel = procLayer.kernel();
     }
 
-    /** A supervisor with the default limits. */
+    /**
+     * A supervisor with the default limits.
+     *
+     * @return a running supervisor, with init (pid 1) created
+     */
     public static Supervisor start() {
         return builder().start();
     }
 
+    /**
+     * A builder for a supervisor with other limits or settings.
+     *
+     * @return a builder holding the default settings
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -48,7 +57,12 @@ public final class Supervisor implements AutoCloseable {
     /**
      * Enter the calling thread as a new LWP of init.
      *
-     * @throws IllegalStateException if the thread is already an LWP
+     * @return the attachment; closing it (from this thread) ends the LWP
+     * <p>A thread whose attachment no longer counts (its supervisor closed, or its process's
+     * exit ended the LWP) may attach again. A thread that ends without closing its attachment
+     * is noticed by the supervisor (within about 100 ms) and its LWP exits.
+     *
+     * @throws IllegalStateException if the thread is already a live LWP
      * @throws LwpException          ESRCH after {@link #close()}
      */
     public Attachment attach() {
@@ -59,37 +73,36 @@ public final class Supervisor implements AutoCloseable {
      * Enter the calling thread as the first LWP of a new process, a child of init with uid 0.
      * When the attachment closes, the process exits with status 0 (if it has no other LWPs).
      *
+     * @return the attachment; closing it (from this thread) ends the LWP
      * @throws LwpException EAGAIN over the process limit; ESRCH after {@link #close()}
      */
     public Attachment attachNewProcess() {
         return attachNewProcess(0);
     }
 
-    /** As {@link #attachNewProcess()} with the given uid (and gid). */
+    /**
+     * As {@link #attachNewProcess()} with the given uid (and gid).
+     *
+     * @param uid the new process's uid and gid
+     * @return the attachment; closing it (from this thread) ends the LWP
+     * @throws IllegalStateException if the thread is already a live LWP
+     * @throws LwpException          EINVAL if uid is negative (as {@code setuid}); EAGAIN over
+     *                               the process limit; ESRCH after {@link #close()}
+     */
     public Attachment attachNewProcess(int uid) {
-        if (Kernel.current() != null) {
-            throw new IllegalStateException("attach: the calling thread is already an LWP");
+        SafePoints.checkNotAttached();
+        if (uid < 0) {
+            throw new LwpException(Errno.EINVAL, "attachNewProcess(uid=" + uid + ")");
         }
-        KProc p;
-        kernel.tree.lock();
-        try {
-            if (kernel.isClosed()) {
-                // checked before the process record exists, so a refused attach leaves nothing
-                throw new LwpException(Errno.ESRCH, "attach: supervisor closed");
-            }
-            p = kernel.newProc(kernel.init, uid, "attach");
-            p.gid = uid;
-            kernel.procCreated(p);
-        } finally {
-            kernel.tree.unlock();
-        }
-        return new Attachment(kernel.attach(p));
+        return new Attachment(kernel.attach(procLayer.newProcess(uid)));
     }
 
     /**
      * Enter the calling thread as a new LWP of the live process {@code pid} (for example to give a
      * process more than one attached thread, as stress tests need).
      *
+     * @param pid a live process
+     * @return the attachment; closing it (from this thread) ends the LWP
      * @throws IllegalStateException if the thread is already an LWP
      * @throws LwpException          ESRCH if there is no such process, it is exiting or a zombie,
      *                               or after {@link #close()}
@@ -102,17 +115,29 @@ public final class Supervisor implements AutoCloseable {
         return new Attachment(kernel.attach(p));
     }
 
-    /** The number of processes in the table, init and zombies included. */
+    /**
+     * The number of processes in the table, init and zombies included.
+     *
+     * @return the count now
+     */
     public int processCount() {
         return kernel.processCount();
     }
 
-    /** The number of LWP records in every process, zombies included. */
+    /**
+     * The number of LWP records in every process, zombies included.
+     *
+     * @return the count now
+     */
     public int lwpCount() {
         return kernel.lwpRecords();
     }
 
-    /** Platform threads this supervisor started that are still alive (LWPs, its reaper, its timer thread). */
+    /**
+     * Platform threads this supervisor started that are still alive (LWPs, its reaper, its timer thread).
+     *
+     * @return a snapshot list (empty after {@link #close()})
+     */
     public List<Thread> liveThreads() {
         List<Thread> l = kernel.liveThreads();
         Thread t = SignalLayer.timerThread(kernel);
@@ -123,23 +148,51 @@ public final class Supervisor implements AutoCloseable {
         return l;
     }
 
-    /** A ps-style snapshot of every process and LWP; {@code toString()} prints it as a table. */
+    /**
+     * A ps-style snapshot of every process and LWP; {@code toString()} prints it as a table.
+     *
+     * @return the snapshot
+     */
     public Ps ps() {
         return PsView.snapshot(kernel);
     }
 
-    /** Sleep-table figures: buckets, waiters linked now, sleepers blocked now. */
+    /**
+     * Sleep-table figures: buckets, waiters linked now, sleepers blocked now.
+     *
+     * @return a reading taken now
+     */
     public SleepStats sleepStats() {
         return new SleepStats(kernel.sleep.bucketCount(), kernel.sleep.linkedWaiters(), kernel.sleep.blockedCount());
     }
 
-    /** A sleep table reading. */
+    /**
+     * A sleep table reading.
+     *
+     * @param buckets       the table's buckets (a power of two)
+     * @param linkedWaiters waiters linked in the queues now
+     * @param blocked       sleepers blocked in {@code LockSupport.park} now
+     */
     public record SleepStats(int buckets, int linkedWaiters, int blocked) {
     }
 
     /** Internal: the process layer (tests read its tables). */
     ProcLayer procLayer() {
         return procLayer;
+    }
+
+    /**
+     * Internal, for tests at quiescence (no LWP of theirs still running), before {@link #close()}:
+     * the sleep table's queue audit, then every process group's job-control count. Answers null
+     * when both hold, else what is wrong.
+     */
+    String audit() {
+        String sleep = kernel.sleep.audit();
+        if (sleep != null) {
+            return "sleep table: " + sleep;
+        }
+        String jobc = procLayer.auditJobc();
+        return jobc == null ? null : "job control: " + jobc;
     }
 
     /** Internal: the kernel (not exported from the module). */
@@ -169,17 +222,29 @@ public final class Supervisor implements AutoCloseable {
             this.lwp = lwp;
         }
 
-        /** The LWP id of the attached thread. */
+        /**
+         * The LWP id of the attached thread.
+         *
+         * @return its lid
+         */
         public int lid() {
             return lwp.lid;
         }
 
-        /** The pid of its process. */
+        /**
+         * The pid of its process.
+         *
+         * @return the pid
+         */
         public int pid() {
             return lwp.proc.pid;
         }
 
-        /** End the LWP; must be called from the attached thread. Idempotent. */
+        /**
+         * End the LWP; must be called from the attached thread. Idempotent.
+         *
+         * @throws IllegalStateException if called from another thread
+         */
         @Override
         public void close() {
             if (Thread.currentThread() != lwp.thread()) {
@@ -211,43 +276,85 @@ public final class Supervisor implements AutoCloseable {
             return n;
         }
 
-        /** The supervisor's process limit (DragonFly maxproc). */
+        /**
+         * The supervisor's process limit (DragonFly maxproc).
+         *
+         * @param n at least 2 (init and one more)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n < 2}
+         */
         public Builder maxProc(int n) {
             maxProc = atLeast(n, 2, "maxProc");
             return this;
         }
 
-        /** The process limit per uid (maxprocperuid); uid 0 is exempt. */
+        /**
+         * The process limit per uid (maxprocperuid); uid 0 is exempt.
+         *
+         * @param n at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
         public Builder maxProcPerUid(int n) {
             maxProcPerUid = atLeast(n, 1, "maxProcPerUid");
             return this;
         }
 
-        /** The LWP limit of one process. */
+        /**
+         * The LWP limit of one process.
+         *
+         * @param n at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
         public Builder maxLwpPerProc(int n) {
             maxLwpPerProc = atLeast(n, 1, "maxLwpPerProc");
             return this;
         }
 
-        /** The largest LWP id before ids wrap around to 1. */
+        /**
+         * The largest LWP id before ids wrap around to 1.
+         *
+         * @param n at least 2
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n < 2}
+         */
         public Builder maxLid(int n) {
             maxLid = atLeast(n, 2, "maxLid");
             return this;
         }
 
-        /** The largest pid before pids wrap around. */
+        /**
+         * The largest pid before pids wrap around.
+         *
+         * @param n at least 2
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n < 2}
+         */
         public Builder maxPid(int n) {
             maxPid = atLeast(n, 2, "maxPid");
             return this;
         }
 
-        /** How long {@link Supervisor#close()} waits for LWPs to reach a safe point. */
+        /**
+         * How long {@link Supervisor#close()} waits for LWPs to reach a safe point.
+         *
+         * @param d the timeout
+         * @return this builder
+         * @throws NullPointerException if {@code d} is null
+         */
         public Builder closeTimeout(Duration d) {
             closeTimeout = Objects.requireNonNull(d, "d");
             return this;
         }
 
-        /** The nanosecond clock deadlines are read against (default {@code System::nanoTime}). */
+        /**
+         * The nanosecond clock deadlines are read against (default {@code System::nanoTime}).
+         *
+         * @param clock a monotonic nanosecond clock
+         * @return this builder
+         * @throws NullPointerException if {@code clock} is null
+         */
         public Builder clock(LongSupplier clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -256,6 +363,10 @@ public final class Supervisor implements AutoCloseable {
         /**
          * How LWP platform threads are started (default {@code Thread::start}); a test can inject
          * a failure, which create answers with EAGAIN.
+         *
+         * @param starter starts the thread it is given
+         * @return this builder
+         * @throws NullPointerException if {@code starter} is null
          */
         public Builder threadStarter(Consumer<Thread> starter) {
             threadStarter = Objects.requireNonNull(starter, "starter");
@@ -264,6 +375,8 @@ public final class Supervisor implements AutoCloseable {
 
         /**
          * Start a supervisor with these settings.
+         *
+         * @return a running supervisor, with init (pid 1) created
          */
         public Supervisor start() {
             return new Supervisor(new KernelConfig(maxProc, maxProcPerUid, maxLwpPerProc, maxLid, maxPid,

@@ -8,14 +8,14 @@ package org.lwp4j;
  * ({@link #isNone()}); its other fields are zero.
  *
  * <p>The status word is BSD's {@code <sys/wait.h>} encoding, read with the static decoders
- * ({@link #WIFEXITED(int)} ...) or the instance shortcuts ({@link #exited()} ...):
+ * ({@link Wait#WIFEXITED(int)} ...) or the instance shortcuts ({@link #exited()} ...):
  * exited: {@code (code & 0xff) << 8}; killed: the signal number in the low 7 bits; stopped:
  * {@code (sig << 8) | 0x7f}; continued: {@code 0xffff}.
  *
  * @param pid            the child's pid, or 0 for "none yet"
  * @param status         the status word
- * @param code           siginfo code: {@link #CLD_EXITED}, {@link #CLD_KILLED},
- *                       {@link #CLD_STOPPED} or {@link #CLD_CONTINUED} (0 for "none yet")
+ * @param code           siginfo code: {@link Sig#CLD_EXITED}, {@link Sig#CLD_KILLED},
+ *                       {@link Sig#CLD_STOPPED} or {@link Sig#CLD_CONTINUED} (0 for "none yet")
  * @param uid            the child's uid (siginfo {@code si_uid})
  * @param rusage         CPU time of the child's own LWPs (zero for stop/continue reports)
  * @param childrenRusage CPU time of the children the child had reaped, recursively
@@ -23,118 +23,131 @@ package org.lwp4j;
  */
 public record WaitResult(int pid, int status, int code, int uid, Rusage rusage, Rusage childrenRusage,
                          Throwable fault) {
-    /** siginfo codes for SIGCHLD and wait ({@code CLD_*}). */
-    public static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4,
-            CLD_STOPPED = 5, CLD_CONTINUED = 6;
-
     private static final WaitResult NONE = new WaitResult(0, 0, 0, 0, Rusage.ZERO, Rusage.ZERO, null);
 
-    /** The WNOHANG "none yet" answer. */
+    /**
+     * The WNOHANG "none yet" answer.
+     *
+     * @return the one result with pid 0 and every other field zero
+     */
     public static WaitResult none() {
         return NONE;
     }
 
-    /** True for the WNOHANG answer "no child has anything to report yet". */
+    /**
+     * True for the WNOHANG answer "no child has anything to report yet".
+     *
+     * @return whether {@code pid == 0}
+     */
     public boolean isNone() {
         return pid == 0;
     }
 
-    // ------------------------------------------------------------------ decoders (<sys/wait.h>)
-
-    /** The child exited normally. */
-    public static boolean WIFEXITED(int status) {
-        return (status & 0x7f) == 0;
-    }
-
-    /** The exit code (low 8 bits of what the child passed to exit). */
-    public static int WEXITSTATUS(int status) {
-        return (status >> 8) & 0xff;
-    }
-
-    /** The child was terminated by a signal. */
-    public static boolean WIFSIGNALED(int status) {
-        int low = status & 0x7f;
-        return low != 0 && low != 0x7f;
-    }
-
-    /** The signal that terminated the child. */
-    public static int WTERMSIG(int status) {
-        return status & 0x7f;
-    }
-
-    /** The child is stopped. */
-    public static boolean WIFSTOPPED(int status) {
-        return (status & 0xff) == 0x7f;
-    }
-
-    /** The signal that stopped the child. */
-    public static int WSTOPSIG(int status) {
-        return (status >> 8) & 0xff;
-    }
-
-    /** The child was continued. */
-    public static boolean WIFCONTINUED(int status) {
-        return status == 0xffff;
-    }
-
-    /** {@code si_signo} of the siginfo wait fills: SIGCHLD (20), or 0 for "none yet" (FreeBSD {@code kern_wait6}). */
+    /**
+     * {@code si_signo} of the siginfo wait fills (FreeBSD {@code kern_wait6}).
+     *
+     * @return SIGCHLD (20), or 0 for "none yet"
+     */
     public int signo() {
-        return isNone() ? 0 : Signals.SIGCHLD;
+        return isNone() ? 0 : Sig.SIGCHLD;
     }
 
     /**
-     * {@code si_status}: the exit status (CLD_EXITED), the signal that killed the child
-     * (CLD_KILLED), the signal that stopped it (CLD_STOPPED), or SIGCONT (CLD_CONTINUED); 0 for
-     * "none yet".
+     * {@code si_status} of the siginfo wait fills.
+     *
+     * @return the exit status (CLD_EXITED), the signal that killed the child (CLD_KILLED), the
+     *         signal that stopped it (CLD_STOPPED), or SIGCONT (CLD_CONTINUED); 0 for "none yet"
      */
     public int siStatus() {
         if (isNone()) {
             return 0;
         }
-        if (WIFCONTINUED(status)) {
-            return Signals.SIGCONT;
+        if (Wait.WIFCONTINUED(status)) {
+            return Sig.SIGCONT;
         }
-        if (WIFSTOPPED(status)) {
-            return WSTOPSIG(status);
+        if (Wait.WIFSTOPPED(status)) {
+            return Wait.WSTOPSIG(status);
         }
-        return WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status);
+        return Wait.siStatus(status);
     }
 
+    /**
+     * {@link Wait#WIFEXITED} of this result (false for the "none yet" answer).
+     *
+     * @return whether the child exited normally
+     */
     public boolean exited() {
-        return !isNone() && WIFEXITED(status);
+        return !isNone() && Wait.WIFEXITED(status);
     }
 
+    /**
+     * {@link Wait#WEXITSTATUS} of this result.
+     *
+     * @return the exit code, meaningful when {@link #exited()}
+     */
     public int exitStatus() {
-        return WEXITSTATUS(status);
+        return Wait.WEXITSTATUS(status);
     }
 
+    /**
+     * {@link Wait#WIFSIGNALED} of this result.
+     *
+     * @return whether the child was terminated by a signal
+     */
     public boolean signaled() {
-        return WIFSIGNALED(status);
+        return Wait.WIFSIGNALED(status);
     }
 
+    /**
+     * {@link Wait#WTERMSIG} of this result.
+     *
+     * @return the terminating signal, meaningful when {@link #signaled()}
+     */
     public int termSig() {
-        return WTERMSIG(status);
+        return Wait.WTERMSIG(status);
     }
 
+    /**
+     * {@link Wait#WIFSTOPPED} of this result.
+     *
+     * @return whether this reports a stop
+     */
     public boolean stopped() {
-        return WIFSTOPPED(status);
+        return Wait.WIFSTOPPED(status);
     }
 
+    /**
+     * {@link Wait#WSTOPSIG} of this result.
+     *
+     * @return the stopping signal, meaningful when {@link #stopped()}
+     */
     public int stopSig() {
-        return WSTOPSIG(status);
+        return Wait.WSTOPSIG(status);
     }
 
+    /**
+     * {@link Wait#WIFCONTINUED} of this result.
+     *
+     * @return whether this reports a continue
+     */
     public boolean continued() {
-        return WIFCONTINUED(status);
+        return Wait.WIFCONTINUED(status);
     }
 
+    /**
+     * The result for people: {@code WaitResult[pid=4, stopped by SIGSTOP, code=5, ...]}, signals
+     * by name ({@link Sig#name}).
+     *
+     * @return a one-line description
+     */
     @Override
     public String toString() {
         if (isNone()) {
             return "WaitResult[none yet]";
         }
-        String what = exited() ? "exited " + exitStatus() : signaled() ? "killed by " + termSig()
-                : stopped() ? "stopped by " + stopSig() : continued() ? "continued" : "status " + status;
+        String what = exited() ? "exited " + exitStatus() : signaled() ? "killed by " + Sig.name(termSig())
+                : stopped() ? "stopped by " + Sig.name(stopSig()) : continued() ? "continued"
+                : "status 0x" + Integer.toHexString(status);
         return "WaitResult[pid=" + pid + ", " + what + ", code=" + code + ", uid=" + uid + ", rusage="
                 + rusage + ", children=" + childrenRusage + (fault == null ? "" : ", fault=" + fault) + "]";
     }

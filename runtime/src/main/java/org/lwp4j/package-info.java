@@ -12,5 +12,15 @@
  * outside: an LWP that neither calls in nor blocks cannot be stopped; long computations call
  * {@link org.lwp4j.Lwp#checkpoint()}. The classes here hold no state of their own; all state is
  * in the supervisor's tables, guarded as the internal packages describe.
+ *
+ * <p>Constants and value types live in files of their own, which the implementation may use:
+ * {@link org.lwp4j.Sig} (signal numbers and codes), {@link org.lwp4j.Wait} (wait options and
+ * the status word), {@link org.lwp4j.ProcFlags} (rfork, extexit, reaper-kill flags),
+ * {@link org.lwp4j.Disposition}, {@link org.lwp4j.SigInfo}, {@link org.lwp4j.WaitResult} and the
+ * rest. The facades ({@code Lwp}, {@code Proc}, {@code Signals}, {@code ParkingLot},
+ * {@code Supervisor}) call into the implementation and nothing there calls back into them. Lock
+ * order across the packages: the kernel's tree lock, then one process lock, then the signal
+ * layer's disposition tables or the process resource tables (leaf locks), then the sleep table's
+ * resize lock, then its bucket locks.
  */
 package org.lwp4j;

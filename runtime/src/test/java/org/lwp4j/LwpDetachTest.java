@@ -13,108 +13,98 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code _lwp_detach} and the DETACHED creation flag: reaping by the system, EINVAL, ESRCH. */
 @Timeout(60)
+@ExtendWith(SupervisorExtension.class)
 class LwpDetachTest {
 
     @Test
-    void detachingTwiceAnswersEinval() {
-        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            CountDownLatch hold = new CountDownLatch(1);
-            int t = Lwp.create(() -> awaitLatch(hold, "t"));
-            Lwp.detach(t);
-            LwpException e = expectErrno(Errno.EINVAL, () -> Lwp.detach(t));
-            assertTrue(e.getMessage().contains("_lwp_detach(" + t + ")"), e.getMessage());
-            int d = Lwp.create(() -> awaitLatch(hold, "d"), Lwp.DETACHED);
-            expectErrno(Errno.EINVAL, () -> Lwp.detach(d));
-            hold.countDown();
-            await(() -> sup.lwpCount() == 1, () -> "the detached LWPs were reaped, lwps=" + sup.lwpCount());
-        }
+    void detachingTwiceAnswersEinval(Supervisor sup, Supervisor.Attachment me) {
+        CountDownLatch hold = new CountDownLatch(1);
+        int t = Lwp.create(() -> awaitLatch(hold, "t"));
+        Lwp.detach(t);
+        LwpException e = expectErrno(Errno.EINVAL, () -> Lwp.detach(t));
+        assertTrue(e.getMessage().contains("_lwp_detach(" + t + ")"), e.getMessage());
+        int d = Lwp.create(() -> awaitLatch(hold, "d"), Lwp.DETACHED);
+        expectErrno(Errno.EINVAL, () -> Lwp.detach(d));
+        hold.countDown();
+        await(() -> sup.lwpCount() == 1, () -> "the detached LWPs were reaped, lwps=" + sup.lwpCount());
     }
 
     @Test
-    void detachOfUnknownOrCollectedLwpAnswersEsrch() {
-        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            expectErrno(Errno.ESRCH, () -> Lwp.detach(999));
-            expectErrno(Errno.ESRCH, () -> Lwp.detach(0));
-            int t = Lwp.create(() -> { });
-            assertEquals(t, Lwp.waitFor(t));
-            expectErrno(Errno.ESRCH, () -> Lwp.detach(t));
-        }
+    void detachOfUnknownOrCollectedLwpAnswersEsrch(Supervisor.Attachment me) {
+        expectErrno(Errno.ESRCH, () -> Lwp.detach(999));
+        expectErrno(Errno.ESRCH, () -> Lwp.detach(0));
+        int t = Lwp.create(() -> { });
+        assertEquals(t, Lwp.waitFor(t));
+        expectErrno(Errno.ESRCH, () -> Lwp.detach(t));
     }
 
     @Test
-    void detachOfAZombieFreesItAtOnce() {
-        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            LwpCtl c = LwpTestSupport.createZombie();
-            int z = c.lid();
-            assertEquals(Lwp.State.ZOMBIE, c.state(), "a joinable LWP stays a zombie until collected");
-            int before = sup.lwpCount();
-            assertEquals(2, before);
-            Lwp.detach(z);
-            assertEquals(before - 1, sup.lwpCount(), "the zombie is freed by detach itself");
-            assertEquals(Lwp.State.DEAD, c.state());
-            expectErrno(Errno.ESRCH, () -> Lwp.waitFor(z));
-            expectErrno(Errno.ESRCH, () -> Lwp.waitFor(0));
-        }
+    void detachOfAZombieFreesItAtOnce(Supervisor sup, Supervisor.Attachment me) {
+        LwpCtl c = LwpTestSupport.createZombie();
+        int z = c.lid();
+        assertEquals(Lwp.State.ZOMBIE, c.state(), "a joinable LWP stays a zombie until collected");
+        int before = sup.lwpCount();
+        assertEquals(2, before);
+        Lwp.detach(z);
+        assertEquals(before - 1, sup.lwpCount(), "the zombie is freed by detach itself");
+        assertEquals(Lwp.State.DEAD, c.state());
+        expectErrno(Errno.ESRCH, () -> Lwp.waitFor(z));
+        expectErrno(Errno.ESRCH, () -> Lwp.waitFor(0));
     }
 
     @Test
-    void aDetachedLwpIsReapedWhenItExits() {
-        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            CountDownLatch hold = new CountDownLatch(1);
-            int t = Lwp.create(() -> awaitLatch(hold, "t"));
-            LwpCtl c = Lwp.ctl(t);
-            Lwp.detach(t);
-            assertEquals(2, sup.lwpCount());
-            hold.countDown();
-            await(() -> sup.lwpCount() == 1, () -> "reaped by the system, lwps=" + sup.lwpCount());
-            assertEquals(Lwp.State.DEAD, c.state());
-            await(() -> sup.liveThreads().size() == 1, () -> "its thread joined: " + sup.liveThreads());
-            expectErrno(Errno.ESRCH, () -> Lwp.waitFor(t));
-        }
+    void aDetachedLwpIsReapedWhenItExits(Supervisor sup, Supervisor.Attachment me) {
+        CountDownLatch hold = new CountDownLatch(1);
+        int t = Lwp.create(() -> awaitLatch(hold, "t"));
+        LwpCtl c = Lwp.ctl(t);
+        Lwp.detach(t);
+        assertEquals(2, sup.lwpCount());
+        hold.countDown();
+        await(() -> sup.lwpCount() == 1, () -> "reaped by the system, lwps=" + sup.lwpCount());
+        assertEquals(Lwp.State.DEAD, c.state());
+        await(() -> sup.liveThreads().size() == 1, () -> "its thread joined: " + sup.liveThreads());
+        expectErrno(Errno.ESRCH, () -> Lwp.waitFor(t));
     }
 
     @Test
-    void twoHundredDetachedLwpsAreReapedByTheSystem() {
-        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            int base = sup.lwpCount();
-            AtomicInteger ran = new AtomicInteger();
-            for (int i = 0; i < 200; i++) {
-                Lwp.create(ran::incrementAndGet, Lwp.DETACHED);
+    void twoHundredDetachedLwpsAreReapedByTheSystem(Supervisor sup, Supervisor.Attachment me) {
+        int base = sup.lwpCount();
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 200; i++) {
+            Lwp.create(ran::incrementAndGet, Lwp.DETACHED);
+        }
+        await(() -> ran.get() == 200, () -> "all 200 ran, ran=" + ran.get());
+        await(() -> sup.lwpCount() == base, () -> "the table drains, lwps=" + sup.lwpCount());
+        await(() -> sup.liveThreads().size() == 1,
+                () -> "every LWP thread joined, live=" + sup.liveThreads().size());
+        expectErrno(Errno.ESRCH, () -> Lwp.waitFor(0));
+    }
+
+    @Test
+    void detachingTheTargetOfAWaiterMakesTheWaiterAnswerEinval(Supervisor sup, Supervisor.Attachment me) {
+        CountDownLatch hold = new CountDownLatch(1);
+        int t = Lwp.create(() -> awaitLatch(hold, "t"));
+        AtomicReference<LwpException> answer = new AtomicReference<>();
+        AtomicInteger collected = new AtomicInteger();
+        int w = Lwp.create(() -> {
+            try {
+                collected.set(Lwp.waitFor(t));
+            } catch (LwpException e) {
+                answer.set(e);
             }
-            await(() -> ran.get() == 200, () -> "all 200 ran, ran=" + ran.get());
-            await(() -> sup.lwpCount() == base, () -> "the table drains, lwps=" + sup.lwpCount());
-            await(() -> sup.liveThreads().size() == 1,
-                    () -> "every LWP thread joined, live=" + sup.liveThreads().size());
-            expectErrno(Errno.ESRCH, () -> Lwp.waitFor(0));
-        }
-    }
-
-    @Test
-    void detachingTheTargetOfAWaiterMakesTheWaiterAnswerEinval() {
-        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            CountDownLatch hold = new CountDownLatch(1);
-            int t = Lwp.create(() -> awaitLatch(hold, "t"));
-            AtomicReference<LwpException> answer = new AtomicReference<>();
-            AtomicInteger collected = new AtomicInteger();
-            int w = Lwp.create(() -> {
-                try {
-                    collected.set(Lwp.waitFor(t));
-                } catch (LwpException e) {
-                    answer.set(e);
-                }
-            });
-            LwpCtl wc = Lwp.ctl(w);
-            awaitInLwpWait(wc);
-            Lwp.detach(t);
-            awaitExited(wc);
-            assertEquals(0, collected.get());
-            assertEquals(Errno.EINVAL, answer.get() == null ? null : answer.get().errno(), String.valueOf(answer.get()));
-            assertEquals(w, Lwp.waitFor(w));
-            hold.countDown();
-            await(() -> sup.lwpCount() == 1, () -> "the detached target was reaped, lwps=" + sup.lwpCount());
-        }
+        });
+        LwpCtl wc = Lwp.ctl(w);
+        awaitInLwpWait(wc);
+        Lwp.detach(t);
+        awaitExited(wc);
+        assertEquals(0, collected.get());
+        assertEquals(Errno.EINVAL, answer.get() == null ? null : answer.get().errno(), String.valueOf(answer.get()));
+        assertEquals(w, Lwp.waitFor(w));
+        hold.countDown();
+        await(() -> sup.lwpCount() == 1, () -> "the detached target was reaped, lwps=" + sup.lwpCount());
     }
 }

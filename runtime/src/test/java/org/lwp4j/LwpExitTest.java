@@ -14,50 +14,48 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code _lwp_exit}: unwinding the body; the last LWP to exit ends its process; an uncaught
  * exception ends the process.
  */
 @Timeout(60)
+@ExtendWith(SupervisorExtension.class)
 class LwpExitTest {
 
     @Test
-    void exitUnwindsTheBodyAndLeavesAZombieToCollect() {
-        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            AtomicBoolean before = new AtomicBoolean();
-            AtomicBoolean after = new AtomicBoolean();
-            AtomicBoolean finallyRan = new AtomicBoolean();
-            int t = Lwp.create(() -> {
-                try {
-                    before.set(true);
-                    Lwp.exit();
-                    after.set(true);
-                } finally {
-                    finallyRan.set(true);
-                }
-            });
-            assertEquals(t, Lwp.waitFor(t));
-            assertTrue(before.get());
-            assertFalse(after.get(), "code after _lwp_exit ran");
-            assertTrue(finallyRan.get(), "exit unwinds: finally blocks run");
-        }
+    void exitUnwindsTheBodyAndLeavesAZombieToCollect(Supervisor.Attachment me) {
+        AtomicBoolean before = new AtomicBoolean();
+        AtomicBoolean after = new AtomicBoolean();
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        int t = Lwp.create(() -> {
+            try {
+                before.set(true);
+                Lwp.exit();
+                after.set(true);
+            } finally {
+                finallyRan.set(true);
+            }
+        });
+        assertEquals(t, Lwp.waitFor(t));
+        assertTrue(before.get());
+        assertFalse(after.get(), "code after _lwp_exit ran");
+        assertTrue(finallyRan.get(), "exit unwinds: finally blocks run");
     }
 
     @Test
-    void exitFromDeepInsideNestedCallsEndsOnlyTheCaller() {
-        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            AtomicInteger unwound = new AtomicInteger();
-            AtomicBoolean returned = new AtomicBoolean();
-            int t = Lwp.create(() -> {
-                recurse(20, unwound);
-                returned.set(true);
-            });
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(20, unwound.get(), "every frame unwound");
-            assertFalse(returned.get());
-            assertEquals(Lwp.State.RUNNING, Lwp.ctl().state(), "the caller goes on");
-        }
+    void exitFromDeepInsideNestedCallsEndsOnlyTheCaller(Supervisor.Attachment me) {
+        AtomicInteger unwound = new AtomicInteger();
+        AtomicBoolean returned = new AtomicBoolean();
+        int t = Lwp.create(() -> {
+            recurse(20, unwound);
+            returned.set(true);
+        });
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(20, unwound.get(), "every frame unwound");
+        assertFalse(returned.get());
+        assertEquals(Lwp.State.RUNNING, Lwp.ctl().state(), "the caller goes on");
     }
 
     private static void recurse(int depth, AtomicInteger unwound) {
@@ -73,44 +71,40 @@ class LwpExitTest {
     }
 
     @Test
-    void theLastLwpToExitEndsItsProcess() {
-        try (Supervisor sup = Supervisor.start()) {
-            CountDownLatch last = new CountDownLatch(1);
-            AtomicBoolean after = new AtomicBoolean();
-            try (var me = sup.attachNewProcess()) {
-                Lwp.create(() -> {
-                    awaitLatch(last, "last");
-                    Lwp.exit();
-                    after.set(true);
-                });
-                assertEquals(2, sup.processCount());
-            }
-            // The attached thread has left; the created LWP is the last live one.
-            assertEquals(2, sup.processCount(), "the process lives while an LWP lives");
-            last.countDown();
-            await(() -> sup.processCount() == 1, () -> "the process ended, processes=" + sup.processCount());
-            await(() -> sup.lwpCount() == 0, () -> "no LWP records left, lwps=" + sup.lwpCount());
-            await(() -> sup.liveThreads().size() == 1, () -> "only the reaper is left: " + sup.liveThreads());
-            assertFalse(after.get());
+    void theLastLwpToExitEndsItsProcess(Supervisor sup) {
+        CountDownLatch last = new CountDownLatch(1);
+        AtomicBoolean after = new AtomicBoolean();
+        try (var me = sup.attachNewProcess()) {
+            Lwp.create(() -> {
+                awaitLatch(last, "last");
+                Lwp.exit();
+                after.set(true);
+            });
+            assertEquals(2, sup.processCount());
         }
+        // The attached thread has left; the created LWP is the last live one.
+        assertEquals(2, sup.processCount(), "the process lives while an LWP lives");
+        last.countDown();
+        await(() -> sup.processCount() == 1, () -> "the process ended, processes=" + sup.processCount());
+        await(() -> sup.lwpCount() == 0, () -> "no LWP records left, lwps=" + sup.lwpCount());
+        await(() -> sup.liveThreads().size() == 1, () -> "only the reaper is left: " + sup.liveThreads());
+        assertFalse(after.get());
     }
 
     @Test
-    void exitOfAnAttachedThreadEndsItsLwpAndTheThreadGoesOn() {
-        try (Supervisor sup = Supervisor.start()) {
-            try (var me = sup.attachNewProcess()) {
-                assertEquals(2, sup.processCount());
-                LwpExit x = assertThrows(LwpExit.class, Lwp::exit);
-                assertTrue(x.getMessage().contains("_lwp_exit"), x.getMessage());
-                // The thread is no longer an LWP, and it was the last of its process.
-                assertThrows(IllegalStateException.class, Lwp::self);
-                assertEquals(1, sup.processCount(), "the process ended with its last LWP");
-                assertEquals(0, sup.lwpCount());
-            }
-            // It may enter again.
-            try (var again = sup.attachNewProcess()) {
-                assertEquals(1, Lwp.self());
-            }
+    void exitOfAnAttachedThreadEndsItsLwpAndTheThreadGoesOn(Supervisor sup) {
+        try (var me = sup.attachNewProcess()) {
+            assertEquals(2, sup.processCount());
+            LwpExit x = assertThrows(LwpExit.class, Lwp::exit);
+            assertTrue(x.getMessage().contains("_lwp_exit"), x.getMessage());
+            // The thread is no longer an LWP, and it was the last of its process.
+            assertThrows(IllegalStateException.class, Lwp::self);
+            assertEquals(1, sup.processCount(), "the process ended with its last LWP");
+            assertEquals(0, sup.lwpCount());
+        }
+        // It may enter again.
+        try (var again = sup.attachNewProcess()) {
+            assertEquals(1, Lwp.self());
         }
     }
 

@@ -1,12 +1,15 @@
 package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.function.Executable;
@@ -102,6 +105,45 @@ final class LwpTestSupport {
         go.countDown();
         awaitExited(c);
         return c;
+    }
+
+    /**
+     * An LWP of another process, entered by a thread of its own, parked on a hint for at most
+     * 300 ms while the test calls across to it; {@link #finish} lets the process end.
+     */
+    static final class ForeignParker {
+        private final AtomicInteger lid = new AtomicInteger();
+        private final AtomicReference<ParkResult> result = new AtomicReference<>();
+        private final CountDownLatch tried = new CountDownLatch(1);
+        private final Thread thread;
+
+        /** Start it in a new process of {@code sup}; returns once its LWP exists. */
+        ForeignParker(Supervisor sup, Object hint, String what) {
+            thread = new Thread(() -> {
+                try (var b = sup.attachNewProcess()) {
+                    int p = Lwp.create(() -> result.set(
+                            Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), hint)));
+                    lid.set(p);
+                    awaitLatch(tried, what);
+                    Lwp.waitFor(p);
+                }
+            });
+            thread.start();
+            await(() -> lid.get() != 0, "the other process's LWP");
+        }
+
+        /** The parked LWP's id (in its own process). */
+        int lid() {
+            return lid.get();
+        }
+
+        /** Let the other process end, wait for it (bounded); answers what its park returned. */
+        ParkResult finish() throws InterruptedException {
+            tried.countDown();
+            thread.join(WAIT_MILLIS);
+            assertFalse(thread.isAlive(), "the other process finished");
+            return result.get();
+        }
     }
 
     /** Run {@code call}, expect an LwpException with {@code errno}, return it. */

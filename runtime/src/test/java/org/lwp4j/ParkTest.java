@@ -15,9 +15,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.lwp4j.LwpTestSupport.ForeignParker;
 
 /** {@code _lwp_park} and {@code _lwp_unpark}: each outcome, the hand-off, each error. */
 @Timeout(60)
+@ExtendWith(SupervisorExtension.class)
 class ParkTest {
     private static final String HINT = "park-test-hint";
 
@@ -35,89 +38,78 @@ class ParkTest {
     }
 
     @Test
-    void unparkOfAParkedLwpReturnsUnparked() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> r.set(Lwp.parkUntil(later(), HINT)));
-            awaitSleeping(t);
-            Lwp.unpark(t, HINT);
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.UNPARKED, r.get());
-        }
+    void unparkOfAParkedLwpReturnsUnparked(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> r.set(Lwp.parkUntil(later(), HINT)));
+        awaitSleeping(t);
+        Lwp.unpark(t, HINT);
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.UNPARKED, r.get());
     }
 
     @Test
-    void unparkWakesWhateverHintTheTargetParkedOn() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            Object parkedOn = new Object();
-            int t = Lwp.create(() -> r.set(Lwp.parkUntil(later(), parkedOn)));
-            awaitSleeping(t);
-            Lwp.unpark(t, "some other hint");
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.UNPARKED, r.get());
-        }
+    void unparkWakesWhateverHintTheTargetParkedOn(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        Object parkedOn = new Object();
+        int t = Lwp.create(() -> r.set(Lwp.parkUntil(later(), parkedOn)));
+        awaitSleeping(t);
+        Lwp.unpark(t, "some other hint");
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.UNPARKED, r.get());
     }
 
     @Test
-    void pendingUnparkIsConsumedAndPermitsDoNotAccumulate() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            int me = Lwp.self();
-            Lwp.unpark(me, HINT);
-            Lwp.unpark(me, HINT);
-            int parks = Lwp.ctl().parkCount();
-            assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the pending unpark is consumed");
-            assertEquals(parks, Lwp.ctl().parkCount(), "ALREADY does not sleep");
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-            assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(deadline, HINT), "a second unpark was not kept");
-        }
+    void pendingUnparkIsConsumedAndPermitsDoNotAccumulate(Supervisor.Attachment a) {
+        int me = Lwp.self();
+        Lwp.unpark(me, HINT);
+        Lwp.unpark(me, HINT);
+        int parks = Lwp.ctl().parkCount();
+        assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the pending unpark is consumed");
+        assertEquals(parks, Lwp.ctl().parkCount(), "ALREADY does not sleep");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(deadline, HINT), "a second unpark was not kept");
     }
 
     @Test
-    void unparkBeforeTheTargetParksLeavesItPending() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            CountDownLatch unparked = new CountDownLatch(1);
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> {
-                awaitLatch(unparked, "the unpark");
-                r.set(Lwp.parkUntil(later(), HINT));
-            });
-            Lwp.unpark(t, HINT);
-            unparked.countDown();
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.ALREADY, r.get());
-        }
+    void unparkBeforeTheTargetParksLeavesItPending(Supervisor.Attachment a) {
+        CountDownLatch unparked = new CountDownLatch(1);
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            awaitLatch(unparked, "the unpark");
+            r.set(Lwp.parkUntil(later(), HINT));
+        });
+        Lwp.unpark(t, HINT);
+        unparked.countDown();
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.ALREADY, r.get());
     }
 
     @Test
-    void aPastDeadlineTimesOutAtOnceWithoutSleepingOrConsumingAPendingUnpark() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            int parks = Lwp.ctl().parkCount();
-            assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(System.nanoTime() - 1, HINT));
-            assertEquals(ParkResult.TIMED_OUT, Lwp.park(System.nanoTime() - TimeUnit.SECONDS.toNanos(1), 0, HINT, null));
-            assertEquals(parks, Lwp.ctl().parkCount(), "no sleep was begun");
-            Lwp.unpark(Lwp.self(), HINT);
-            assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(System.nanoTime() - 1, HINT));
-            assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the pending unpark is still there");
-        }
+    void aPastDeadlineTimesOutAtOnceWithoutSleepingOrConsumingAPendingUnpark(Supervisor.Attachment a) {
+        int parks = Lwp.ctl().parkCount();
+        assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(System.nanoTime() - 1, HINT));
+        assertEquals(ParkResult.TIMED_OUT, Lwp.park(System.nanoTime() - TimeUnit.SECONDS.toNanos(1), 0, HINT, null));
+        assertEquals(parks, Lwp.ctl().parkCount(), "no sleep was begun");
+        Lwp.unpark(Lwp.self(), HINT);
+        assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(System.nanoTime() - 1, HINT));
+        assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the pending unpark is still there");
     }
 
     @Test
-    void aShortDeadlineTimesOutNotBeforeTheDeadline() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            int parks = Lwp.ctl().parkCount();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(30);
-            assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(deadline, HINT));
-            assertTrue(System.nanoTime() - deadline >= 0, "returned before its deadline");
-            assertEquals(parks + 1, Lwp.ctl().parkCount(), "one sleep was begun");
-            assertEquals(0, s.sleepStats().linkedWaiters(), "the timed-out waiter left the table");
-        }
+    void aShortDeadlineTimesOutNotBeforeTheDeadline(Supervisor s, Supervisor.Attachment a) {
+        int parks = Lwp.ctl().parkCount();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(30);
+        assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(deadline, HINT));
+        assertTrue(System.nanoTime() - deadline >= 0, "returned before its deadline");
+        assertEquals(parks + 1, Lwp.ctl().parkCount(), "one sleep was begun");
+        assertEquals(0, s.sleepStats().linkedWaiters(), "the timed-out waiter left the table");
     }
 
     @Test
-    void theDeadlineIsReadAgainstTheSupervisorClock() {
+    void theDeadlineIsReadAgainstTheSupervisorClock(SupervisorExtension.Supervisors sups) {
         AtomicLong now = new AtomicLong(1_000);
-        try (Supervisor s = Supervisor.builder().clock(now::get).start(); var a = s.attachNewProcess()) {
+        Supervisor s = sups.start(Supervisor.builder().clock(now::get));
+        try (var a = s.attachNewProcess()) {
             assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(999, HINT), "past on the supervisor's clock");
             AtomicReference<ParkResult> r = new AtomicReference<>();
             int t = Lwp.create(() -> r.set(Lwp.parkUntil(5_000, HINT)));
@@ -132,175 +124,139 @@ class ParkTest {
     }
 
     @Test
-    void threadInterruptEndsAParkWithInterruptedAndIsConsumed() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReference<Thread> th = new AtomicReference<>();
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            AtomicBoolean stillInterrupted = new AtomicBoolean(true);
-            int t = Lwp.create(() -> {
-                th.set(Thread.currentThread());
-                r.set(Lwp.parkUntil(later(), HINT));
-                stillInterrupted.set(Thread.currentThread().isInterrupted());
-            });
-            awaitSleeping(t);
-            th.get().interrupt();
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.INTERRUPTED, r.get());
-            assertFalse(stillInterrupted.get(), "the interrupt status is consumed by the INTERRUPTED outcome");
-        }
+    void threadInterruptEndsAParkWithInterruptedAndIsConsumed(Supervisor.Attachment a) {
+        AtomicReference<Thread> th = new AtomicReference<>();
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean(true);
+        int t = Lwp.create(() -> {
+            th.set(Thread.currentThread());
+            r.set(Lwp.parkUntil(later(), HINT));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        awaitSleeping(t);
+        th.get().interrupt();
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.INTERRUPTED, r.get());
+        assertFalse(stillInterrupted.get(), "the interrupt status is consumed by the INTERRUPTED outcome");
     }
 
     @Test
-    void parkWithTheInterruptStatusSetReturnsInterruptedAtOnce() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            Thread.currentThread().interrupt();
-            assertEquals(ParkResult.INTERRUPTED, Lwp.parkUntil(later(), HINT));
-            assertFalse(Thread.interrupted(), "consumed");
-            assertEquals(0, s.sleepStats().linkedWaiters());
-        }
+    void parkWithTheInterruptStatusSetReturnsInterruptedAtOnce(Supervisor s, Supervisor.Attachment a) {
+        Thread.currentThread().interrupt();
+        assertEquals(ParkResult.INTERRUPTED, Lwp.parkUntil(later(), HINT));
+        assertFalse(Thread.interrupted(), "consumed");
+        assertEquals(0, s.sleepStats().linkedWaiters());
     }
 
     @Test
-    void aHandOffParkUnparksItsTargetFirst() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            int me = Lwp.self();
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> {
-                r.set(Lwp.parkUntil(later(), "t"));
-                Lwp.unpark(me, "back");
-            });
-            awaitSleeping(t);
-            ParkResult mine = Lwp.park(later(), t, "back", "t");
-            assertTrue(mine == ParkResult.UNPARKED || mine == ParkResult.ALREADY, mine.toString());
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.UNPARKED, r.get(), "the target was woken by the hand-off");
-        }
+    void aHandOffParkUnparksItsTargetFirst(Supervisor.Attachment a) {
+        int me = Lwp.self();
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            r.set(Lwp.parkUntil(later(), "t"));
+            Lwp.unpark(me, "back");
+        });
+        awaitSleeping(t);
+        ParkResult mine = Lwp.park(later(), t, "back", "t");
+        assertTrue(mine == ParkResult.UNPARKED || mine == ParkResult.ALREADY, mine.toString());
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.UNPARKED, r.get(), "the target was woken by the hand-off");
     }
 
     @Test
-    void aHandOffToAMissingLwpIsEsrchAndDoesNotPark() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            Lwp.unpark(Lwp.self(), HINT); // a pending unpark a park would consume
-            int parks = Lwp.ctl().parkCount();
-            expectErrno(Errno.ESRCH, () -> Lwp.park(later(), 9_999, HINT, null));
-            assertEquals(parks, Lwp.ctl().parkCount());
-            assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the failed call did not park");
-        }
+    void aHandOffToAMissingLwpIsEsrchAndDoesNotPark(Supervisor.Attachment a) {
+        Lwp.unpark(Lwp.self(), HINT); // a pending unpark a park would consume
+        int parks = Lwp.ctl().parkCount();
+        expectErrno(Errno.ESRCH, () -> Lwp.park(later(), 9_999, HINT, null));
+        assertEquals(parks, Lwp.ctl().parkCount());
+        assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the failed call did not park");
     }
 
     @Test
-    void unparkOfAnUnknownLwpIsEsrch() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            expectErrno(Errno.ESRCH, () -> Lwp.unpark(9_999, HINT));
-            expectErrno(Errno.ESRCH, () -> Lwp.unpark(0, HINT));
-            expectErrno(Errno.ESRCH, () -> Lwp.unpark(-1, HINT));
-            int t = Lwp.create(() -> { });
-            assertEquals(t, Lwp.waitFor(t));
-            expectErrno(Errno.ESRCH, () -> Lwp.unpark(t, HINT));
-        }
+    void unparkOfAnUnknownLwpIsEsrch(Supervisor.Attachment a) {
+        expectErrno(Errno.ESRCH, () -> Lwp.unpark(9_999, HINT));
+        expectErrno(Errno.ESRCH, () -> Lwp.unpark(0, HINT));
+        expectErrno(Errno.ESRCH, () -> Lwp.unpark(-1, HINT));
+        int t = Lwp.create(() -> { });
+        assertEquals(t, Lwp.waitFor(t));
+        expectErrno(Errno.ESRCH, () -> Lwp.unpark(t, HINT));
     }
 
     @Test
-    void unparkOfAnLwpOfAnotherProcessIsEsrchAndDoesNotWakeIt() throws Exception {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicInteger otherLid = new AtomicInteger();
-            AtomicReference<ParkResult> otherResult = new AtomicReference<>();
-            CountDownLatch tried = new CountDownLatch(1);
-            Thread other = new Thread(() -> {
-                try (var b = s.attachNewProcess()) {
-                    int parker = Lwp.create(() -> otherResult.set(
-                            Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), HINT)));
-                    otherLid.set(parker);
-                    awaitLatch(tried, "the foreign unpark");
-                    Lwp.waitFor(parker);
-                }
-            });
-            other.start();
-            await(() -> otherLid.get() != 0, "the other process's LWP");
-            int lid = otherLid.get();
-            assertNotEquals(Lwp.self(), lid, "ids differ from ours, so ESRCH is not about self");
-            expectErrno(Errno.ESRCH, () -> Lwp.unpark(lid, HINT));
-            tried.countDown();
-            other.join(TimeUnit.SECONDS.toMillis(20));
-            assertFalse(other.isAlive(), "the other process finished");
-            assertEquals(ParkResult.TIMED_OUT, otherResult.get(), "the foreign LWP was not woken");
-        }
+    void unparkOfAnLwpOfAnotherProcessIsEsrchAndDoesNotWakeIt(Supervisor s, Supervisor.Attachment a) throws Exception {
+        ForeignParker other = new ForeignParker(s, HINT, "the foreign unpark");
+        int lid = other.lid();
+        assertNotEquals(Lwp.self(), lid, "ids differ from ours, so ESRCH is not about self");
+        expectErrno(Errno.ESRCH, () -> Lwp.unpark(lid, HINT));
+        assertEquals(ParkResult.TIMED_OUT, other.finish(), "the foreign LWP was not woken");
     }
 
     @Test
-    void theBlockerAndTheWaitChannelNameTheHint() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            Object hint = new Object() {
-                @Override
-                public String toString() {
-                    return "my-condition";
-                }
-            };
-            AtomicReference<Thread> th = new AtomicReference<>();
-            int t = Lwp.create(() -> {
-                th.set(Thread.currentThread());
-                Lwp.parkUntil(later(), hint);
-            });
-            awaitSleeping(t);
-            assertSame(hint, Lwp.ctl(t).waitChannel(), "published before the LWP shows as sleeping");
-            await(() -> LockSupport.getBlocker(th.get()) != null, "the LWP blocked in LockSupport");
-            assertSame(hint, LockSupport.getBlocker(th.get()));
-            assertNull(Lwp.ctl().waitChannel(), "a running LWP has no wait channel");
-            Lwp.unpark(t, hint);
-            assertEquals(t, Lwp.waitFor(t));
-        }
+    void theBlockerAndTheWaitChannelNameTheHint(Supervisor.Attachment a) {
+        Object hint = new Object() {
+            @Override
+            public String toString() {
+                return "my-condition";
+            }
+        };
+        AtomicReference<Thread> th = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            th.set(Thread.currentThread());
+            Lwp.parkUntil(later(), hint);
+        });
+        awaitSleeping(t);
+        assertSame(hint, Lwp.ctl(t).waitChannel(), "published before the LWP shows as sleeping");
+        await(() -> LockSupport.getBlocker(th.get()) != null, "the LWP blocked in LockSupport");
+        assertSame(hint, LockSupport.getBlocker(th.get()));
+        assertNull(Lwp.ctl().waitChannel(), "a running LWP has no wait channel");
+        Lwp.unpark(t, hint);
+        assertEquals(t, Lwp.waitFor(t));
     }
 
     @Test
-    void aNullHintIsAllowed() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> r.set(Lwp.parkUntil(later(), null)));
-            awaitSleeping(t);
-            assertNotNull(Lwp.ctl(t).waitChannel(), "a placeholder names the no-hint park");
-            Lwp.unpark(t, null);
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.UNPARKED, r.get());
-        }
+    void aNullHintIsAllowed(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> r.set(Lwp.parkUntil(later(), null)));
+        awaitSleeping(t);
+        assertNotNull(Lwp.ctl(t).waitChannel(), "a placeholder names the no-hint park");
+        Lwp.unpark(t, null);
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.UNPARKED, r.get());
     }
 
     @Test
-    void anUnparkSentToASuspendedLwpIsKeptForItsNextPark() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> {
-                Lwp.suspend(Lwp.self());
-                r.set(Lwp.parkUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(5), HINT));
-            });
-            awaitState(t, Lwp.State.SUSPENDED);
-            Lwp.unpark(t, HINT); // the LWP sleeps in a kernel wait, not in park
-            LwpCtl c = Lwp.ctl(t);
-            Lwp.resume(t);
-            await(() -> c.state() != Lwp.State.SUSPENDED, "resumed");
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.ALREADY, r.get(), "the unpark was swallowed by the suspension");
-        }
+    void anUnparkSentToASuspendedLwpIsKeptForItsNextPark(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            Lwp.suspend(Lwp.self());
+            r.set(Lwp.parkUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(5), HINT));
+        });
+        awaitState(t, Lwp.State.SUSPENDED);
+        Lwp.unpark(t, HINT); // the LWP sleeps in a kernel wait, not in park
+        LwpCtl c = Lwp.ctl(t);
+        Lwp.resume(t);
+        await(() -> c.state() != Lwp.State.SUSPENDED, "resumed");
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.ALREADY, r.get(), "the unpark was swallowed by the suspension");
     }
 
     @Test
-    void anUnparkSentToAnLwpInLwpWaitIsKeptForItsNextPark() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicInteger child = new AtomicInteger();
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> {
-                int c = Lwp.create(() -> Lwp.parkUntil(later(), "child"));
-                child.set(c);
-                Lwp.waitFor(c);
-                r.set(Lwp.parkUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(5), HINT));
-            });
-            LwpCtl ctl = Lwp.ctl(t);
-            awaitInLwpWait(ctl);
-            Lwp.unpark(t, HINT);
-            assertEquals(Lwp.State.SLEEPING, ctl.state(), "_lwp_wait goes on");
-            awaitSleeping(child.get());
-            Lwp.unpark(child.get(), "child");
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.ALREADY, r.get(), "the unpark was swallowed by _lwp_wait");
-        }
+    void anUnparkSentToAnLwpInLwpWaitIsKeptForItsNextPark(Supervisor.Attachment a) {
+        AtomicInteger child = new AtomicInteger();
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            int c = Lwp.create(() -> Lwp.parkUntil(later(), "child"));
+            child.set(c);
+            Lwp.waitFor(c);
+            r.set(Lwp.parkUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(5), HINT));
+        });
+        LwpCtl ctl = Lwp.ctl(t);
+        awaitInLwpWait(ctl);
+        Lwp.unpark(t, HINT);
+        assertEquals(Lwp.State.SLEEPING, ctl.state(), "_lwp_wait goes on");
+        awaitSleeping(child.get());
+        Lwp.unpark(child.get(), "child");
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.ALREADY, r.get(), "the unpark was swallowed by _lwp_wait");
     }
 }

@@ -5,75 +5,60 @@ import static org.lwp4j.LwpTestSupport.*;
 import static org.lwp4j.ProcTestSupport.*;
 
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.lwp4j.SupervisorExtension.Started;
 
 /** Process-local storage: per process, copied by fork or shared with MEM. */
 @Timeout(60)
+@ExtendWith(SupervisorExtension.class)
 class ProcStorageTest {
+    @Started
     private Supervisor sup;
 
-    @BeforeEach
-    void start() {
-        sup = Supervisor.start();
-    }
-
-    @AfterEach
-    void close() {
-        sup.close();
-        assertTrue(sup.liveThreads().isEmpty(), sup.liveThreads().toString());
+    @Test
+    void setGetRemoveAndEveryLwpOfTheProcessSeesIt(Supervisor.Attachment a) {
+        assertNull(Proc.getLocal("k"));
+        assertNull(Proc.setLocal("k", 1));
+        assertEquals(1, Proc.setLocal("k", 2));
+        assertEquals(2, Proc.getLocal("k"));
+        AtomicReference<Object> other = new AtomicReference<>();
+        int t = Lwp.create(() -> other.set(Proc.getLocal("k")));
+        Lwp.waitFor(t);
+        assertEquals(2, other.get());
+        assertEquals(2, Proc.setLocal("k", null));
+        assertNull(Proc.getLocal("k"));
+        assertThrows(NullPointerException.class, () -> Proc.getLocal(null));
+        assertThrows(NullPointerException.class, () -> Proc.setLocal(null, 1));
     }
 
     @Test
-    void setGetRemoveAndEveryLwpOfTheProcessSeesIt() {
-        try (var a = sup.attachNewProcess()) {
-            assertNull(Proc.getLocal("k"));
-            assertNull(Proc.setLocal("k", 1));
-            assertEquals(1, Proc.setLocal("k", 2));
-            assertEquals(2, Proc.getLocal("k"));
-            AtomicReference<Object> other = new AtomicReference<>();
-            int t = Lwp.create(() -> other.set(Proc.getLocal("k")));
-            Lwp.waitFor(t);
-            assertEquals(2, other.get());
-            assertEquals(2, Proc.setLocal("k", null));
-            assertNull(Proc.getLocal("k"));
-            assertThrows(NullPointerException.class, () -> Proc.getLocal(null));
-            assertThrows(NullPointerException.class, () -> Proc.setLocal(null, 1));
-        }
+    void forkCopiesTheStorage(Supervisor.Attachment a) {
+        Proc.setLocal("k", "parent");
+        AtomicReference<Object> seen = new AtomicReference<>();
+        int pid = Proc.fork(() -> {
+            seen.set(Proc.getLocal("k"));
+            Proc.setLocal("k", "child");
+            Proc.setLocal("new", 1);
+        });
+        reapExited(pid, 0);
+        assertEquals("parent", seen.get(), "the copy starts with the parent's values");
+        assertEquals("parent", Proc.getLocal("k"), "the child's change stays in the child");
+        assertNull(Proc.getLocal("new"));
     }
 
     @Test
-    void forkCopiesTheStorage() {
-        try (var a = sup.attachNewProcess()) {
-            Proc.setLocal("k", "parent");
-            AtomicReference<Object> seen = new AtomicReference<>();
-            int pid = Proc.fork(() -> {
-                seen.set(Proc.getLocal("k"));
-                Proc.setLocal("k", "child");
-                Proc.setLocal("new", 1);
-            });
-            reapExited(pid, 0);
-            assertEquals("parent", seen.get(), "the copy starts with the parent's values");
-            assertEquals("parent", Proc.getLocal("k"), "the child's change stays in the child");
-            assertNull(Proc.getLocal("new"));
-        }
-    }
-
-    @Test
-    void memSharesTheStorage() {
-        try (var a = sup.attachNewProcess()) {
-            Proc.setLocal("k", "parent");
-            int pid = Proc.fork(() -> {
-                assertEquals("parent", Proc.getLocal("k"));
-                Proc.setLocal("k", "child");
-                Proc.setLocal("new", 1);
-            }, Proc.MEM);
-            reapExited(pid, 0);
-            assertEquals("child", Proc.getLocal("k"));
-            assertEquals(1, Proc.getLocal("new"));
-        }
+    void memSharesTheStorage(Supervisor.Attachment a) {
+        Proc.setLocal("k", "parent");
+        int pid = Proc.fork(() -> {
+            assertEquals("parent", Proc.getLocal("k"));
+            Proc.setLocal("k", "child");
+            Proc.setLocal("new", 1);
+        }, ProcFlags.MEM);
+        reapExited(pid, 0);
+        assertEquals("child", Proc.getLocal("k"));
+        assertEquals(1, Proc.getLocal("new"));
     }
 
     @Test

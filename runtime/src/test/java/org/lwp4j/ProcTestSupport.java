@@ -17,13 +17,13 @@ final class ProcTestSupport {
     static WaitResult awaitReport(int pid, int options) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LwpTestSupport.WAIT_MILLIS);
         for (;;) {
-            WaitResult r = Proc.wait(IdType.P_PID, pid, options | Proc.WNOHANG);
+            WaitResult r = Proc.wait(IdType.P_PID, pid, options | Wait.WNOHANG);
             if (!r.isNone()) {
                 return r;
             }
             if (System.nanoTime() - deadline > 0) {
-                fail("child " + pid + " reported nothing within " + LwpTestSupport.WAIT_MILLIS + " ms (options 0x"
-                        + Integer.toHexString(options) + ")");
+                fail("child " + pid + " reported nothing within " + LwpTestSupport.WAIT_MILLIS + " ms (options "
+                        + Wait.optionNames(options) + ")");
             }
             Lwp.parkUntil(System.nanoTime() + 1_000_000, "poll");
         }

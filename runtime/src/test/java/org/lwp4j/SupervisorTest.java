@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -24,39 +25,36 @@ import org.junit.jupiter.api.function.Executable;
  * joins, empties the tables; EBUSY naming an LWP that never reaches a safe point).
  */
 @Timeout(60)
+@ExtendWith(SupervisorExtension.class)
 class SupervisorTest {
 
     @Test
-    void startingCreatesInitAsProcessOne() {
-        try (Supervisor sup = Supervisor.start()) {
-            assertEquals(1, sup.processCount());
-            assertEquals(0, sup.lwpCount());
-            try (var a = sup.attach()) {
-                assertEquals(1, a.pid(), "attach() enters init");
-                assertEquals(1, a.lid());
-                assertEquals(1, Lwp.self());
-                assertEquals(1, sup.lwpCount());
-            }
-            assertEquals(1, sup.processCount(), "init does not exit when its last LWP leaves");
-            assertEquals(0, sup.lwpCount());
+    void startingCreatesInitAsProcessOne(Supervisor sup) {
+        assertEquals(1, sup.processCount());
+        assertEquals(0, sup.lwpCount());
+        try (var a = sup.attach()) {
+            assertEquals(1, a.pid(), "attach() enters init");
+            assertEquals(1, a.lid());
+            assertEquals(1, Lwp.self());
+            assertEquals(1, sup.lwpCount());
         }
+        assertEquals(1, sup.processCount(), "init does not exit when its last LWP leaves");
+        assertEquals(0, sup.lwpCount());
     }
 
     @Test
-    void attachNewProcessMakesAProcessThatEndsWithItsLastLwp() {
-        try (Supervisor sup = Supervisor.start()) {
-            try (var a = sup.attachNewProcess()) {
-                assertEquals(2, a.pid());
-                assertEquals(1, a.lid());
-                assertEquals(2, sup.processCount());
-            }
-            assertEquals(1, sup.processCount());
-            assertEquals(0, sup.lwpCount());
-            try (var b = sup.attachNewProcess()) {
-                assertEquals(3, b.pid(), "pids go upward");
-            }
-            assertEquals(1, sup.processCount());
+    void attachNewProcessMakesAProcessThatEndsWithItsLastLwp(Supervisor sup) {
+        try (var a = sup.attachNewProcess()) {
+            assertEquals(2, a.pid());
+            assertEquals(1, a.lid());
+            assertEquals(2, sup.processCount());
         }
+        assertEquals(1, sup.processCount());
+        assertEquals(0, sup.lwpCount());
+        try (var b = sup.attachNewProcess()) {
+            assertEquals(3, b.pid(), "pids go upward");
+        }
+        assertEquals(1, sup.processCount());
     }
 
     @Test
@@ -73,54 +71,50 @@ class SupervisorTest {
     }
 
     @Test
-    void anAttachmentIsClosedByItsOwnThreadOnlyAndClosingTwiceIsHarmless() throws Exception {
-        try (Supervisor sup = Supervisor.start()) {
-            var a = sup.attachNewProcess();
-            AtomicReference<Throwable> fromOther = new AtomicReference<>();
-            Thread t = new Thread(() -> {
-                try {
-                    a.close();
-                } catch (Throwable e) {
-                    fromOther.set(e);
-                }
-            });
-            t.start();
-            t.join(LwpTestSupport.WAIT_MILLIS);
-            assertTrue(fromOther.get() instanceof IllegalStateException, String.valueOf(fromOther.get()));
-            assertEquals(1, Lwp.self(), "still attached");
-            a.close();
-            a.close();
-            assertThrows(IllegalStateException.class, Lwp::self);
-            assertEquals(1, sup.processCount());
-        }
+    void anAttachmentIsClosedByItsOwnThreadOnlyAndClosingTwiceIsHarmless(Supervisor sup) throws Exception {
+        var a = sup.attachNewProcess();
+        AtomicReference<Throwable> fromOther = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                a.close();
+            } catch (Throwable e) {
+                fromOther.set(e);
+            }
+        });
+        t.start();
+        t.join(LwpTestSupport.WAIT_MILLIS);
+        assertTrue(fromOther.get() instanceof IllegalStateException, String.valueOf(fromOther.get()));
+        assertEquals(1, Lwp.self(), "still attached");
+        a.close();
+        a.close();
+        assertThrows(IllegalStateException.class, Lwp::self);
+        assertEquals(1, sup.processCount());
     }
 
     @Test
-    void everyCallFromAThreadThatIsNotAnLwpIsIllegalState() {
-        try (Supervisor sup = Supervisor.start()) {
-            List<Executable> calls = List.of(
-                    () -> Lwp.create(() -> { }),
-                    () -> Lwp.create(() -> { }, Lwp.DETACHED),
-                    Lwp::exit,
-                    Lwp::self,
-                    Lwp::checkpoint,
-                    Lwp::getPrivate,
-                    () -> Lwp.setPrivate("x"),
-                    () -> Lwp.setName(0, "x"),
-                    () -> Lwp.getName(0),
-                    () -> Lwp.suspend(1),
-                    () -> Lwp.resume(1),
-                    () -> Lwp.waitFor(0),
-                    () -> Lwp.detach(1),
-                    () -> Lwp.ctl(),
-                    () -> Lwp.ctl(1));
-            for (Executable call : calls) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, call);
-                assertTrue(e.getMessage().contains("not an LWP"), e.getMessage());
-            }
-            assertEquals(0, sup.lwpCount());
-            assertEquals(1, sup.processCount());
+    void everyCallFromAThreadThatIsNotAnLwpIsIllegalState(Supervisor sup) {
+        List<Executable> calls = List.of(
+                () -> Lwp.create(() -> { }),
+                () -> Lwp.create(() -> { }, Lwp.DETACHED),
+                Lwp::exit,
+                Lwp::self,
+                Lwp::checkpoint,
+                Lwp::getPrivate,
+                () -> Lwp.setPrivate("x"),
+                () -> Lwp.setName(0, "x"),
+                () -> Lwp.getName(0),
+                () -> Lwp.suspend(1),
+                () -> Lwp.resume(1),
+                () -> Lwp.waitFor(0),
+                () -> Lwp.detach(1),
+                () -> Lwp.ctl(),
+                () -> Lwp.ctl(1));
+        for (Executable call : calls) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call);
+            assertTrue(e.getMessage().contains("not an LWP"), e.getMessage());
         }
+        assertEquals(0, sup.lwpCount());
+        assertEquals(1, sup.processCount());
     }
 
     @Test

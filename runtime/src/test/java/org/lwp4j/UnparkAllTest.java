@@ -8,14 +8,16 @@ import static org.lwp4j.LwpTestSupport.expectErrno;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.lwp4j.LwpTestSupport.ForeignParker;
 
 /** {@code _lwp_unpark_all}: waking many, skipping unknown ids, the limits and the query form. */
 @Timeout(60)
+@ExtendWith(SupervisorExtension.class)
 class UnparkAllTest {
     private static final String HINT = "unpark-all-hint";
 
@@ -43,130 +45,98 @@ class UnparkAllTest {
     }
 
     @Test
-    void unparkAllWakesEveryParkedLwp() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReferenceArray<ParkResult> r = new AtomicReferenceArray<>(5);
-            int[] lids = parkers(5, r, HINT);
-            assertEquals(5, Lwp.unparkAll(lids, HINT));
-            reap(lids);
-            for (int i = 0; i < 5; i++) {
-                assertEquals(ParkResult.UNPARKED, r.get(i), "lwp " + lids[i]);
-            }
+    void unparkAllWakesEveryParkedLwp(Supervisor.Attachment a) {
+        AtomicReferenceArray<ParkResult> r = new AtomicReferenceArray<>(5);
+        int[] lids = parkers(5, r, HINT);
+        assertEquals(5, Lwp.unparkAll(lids, HINT));
+        reap(lids);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(ParkResult.UNPARKED, r.get(i), "lwp " + lids[i]);
         }
     }
 
     @Test
-    void unparkAllWakesWhateverHintEachTargetParkedOn() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReferenceArray<ParkResult> r = new AtomicReferenceArray<>(3);
-            int[] lids = parkers(3, r, "x", "y", "z");
-            assertEquals(3, Lwp.unparkAll(lids, "none of them"));
-            reap(lids);
-            for (int i = 0; i < 3; i++) {
-                assertEquals(ParkResult.UNPARKED, r.get(i));
-            }
+    void unparkAllWakesWhateverHintEachTargetParkedOn(Supervisor.Attachment a) {
+        AtomicReferenceArray<ParkResult> r = new AtomicReferenceArray<>(3);
+        int[] lids = parkers(3, r, "x", "y", "z");
+        assertEquals(3, Lwp.unparkAll(lids, "none of them"));
+        reap(lids);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(ParkResult.UNPARKED, r.get(i));
         }
     }
 
     @Test
-    void unparkAllSkipsIdsThatDoNotExist() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReferenceArray<ParkResult> r = new AtomicReferenceArray<>(2);
-            int[] lids = parkers(2, r, HINT);
-            int gone = Lwp.create(() -> { });
-            assertEquals(gone, Lwp.waitFor(gone));
-            assertEquals(2, Lwp.unparkAll(new int[] {9_999, lids[0], gone, 0, -3, lids[1]}, HINT));
-            reap(lids);
-            assertEquals(ParkResult.UNPARKED, r.get(0));
-            assertEquals(ParkResult.UNPARKED, r.get(1));
+    void unparkAllSkipsIdsThatDoNotExist(Supervisor.Attachment a) {
+        AtomicReferenceArray<ParkResult> r = new AtomicReferenceArray<>(2);
+        int[] lids = parkers(2, r, HINT);
+        int gone = Lwp.create(() -> { });
+        assertEquals(gone, Lwp.waitFor(gone));
+        assertEquals(2, Lwp.unparkAll(new int[] {9_999, lids[0], gone, 0, -3, lids[1]}, HINT));
+        reap(lids);
+        assertEquals(ParkResult.UNPARKED, r.get(0));
+        assertEquals(ParkResult.UNPARKED, r.get(1));
+    }
+
+    @Test
+    void unparkAllLeavesAPendingUnparkForAnLwpNotParked(Supervisor.Attachment a) {
+        CountDownLatch sent = new CountDownLatch(1);
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            awaitLatch(sent, "unparkAll");
+            r.set(Lwp.parkUntil(later(), HINT));
+        });
+        assertEquals(2, Lwp.unparkAll(new int[] {t, Lwp.self()}, HINT));
+        sent.countDown();
+        assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the caller's own id got a pending unpark");
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.ALREADY, r.get());
+    }
+
+    @Test
+    void unparkAllOfNoIdsOrMoreThanUnparkMaxIsEinval(Supervisor.Attachment a) {
+        int me = Lwp.self();
+        expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(new int[0], HINT));
+        int[] tooMany = new int[Lwp.UNPARK_MAX + 1];
+        Arrays.fill(tooMany, me);
+        expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(tooMany, HINT));
+        expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(tooMany, 0, HINT));
+        expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(tooMany, Lwp.UNPARK_MAX + 1, HINT));
+        expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(tooMany, -1, HINT));
+        expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(new int[] {me}, 2, HINT));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+        assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(deadline, HINT), "a failed call unparked nobody");
+    }
+
+    @Test
+    void theQueryFormAnswersUnparkMax(Supervisor.Attachment a) {
+        assertEquals(1024, Lwp.UNPARK_MAX);
+        assertEquals(1024, Lwp.unparkAll(null, HINT));
+        assertEquals(1024, Lwp.unparkAll(null, 0, HINT));
+    }
+
+    @Test
+    void unparkAllTakesUnparkMaxIds(Supervisor.Attachment a) {
+        AtomicReferenceArray<ParkResult> r = new AtomicReferenceArray<>(3);
+        int[] lids = parkers(3, r, HINT);
+        int[] ids = new int[Lwp.UNPARK_MAX];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 100_000 + i;
+        }
+        ids[0] = lids[0];
+        ids[511] = lids[1];
+        ids[1023] = lids[2];
+        assertEquals(3, Lwp.unparkAll(ids, HINT));
+        reap(lids);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(ParkResult.UNPARKED, r.get(i));
         }
     }
 
     @Test
-    void unparkAllLeavesAPendingUnparkForAnLwpNotParked() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            CountDownLatch sent = new CountDownLatch(1);
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> {
-                awaitLatch(sent, "unparkAll");
-                r.set(Lwp.parkUntil(later(), HINT));
-            });
-            assertEquals(2, Lwp.unparkAll(new int[] {t, Lwp.self()}, HINT));
-            sent.countDown();
-            assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the caller's own id got a pending unpark");
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.ALREADY, r.get());
-        }
-    }
-
-    @Test
-    void unparkAllOfNoIdsOrMoreThanUnparkMaxIsEinval() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            int me = Lwp.self();
-            expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(new int[0], HINT));
-            int[] tooMany = new int[Lwp.UNPARK_MAX + 1];
-            Arrays.fill(tooMany, me);
-            expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(tooMany, HINT));
-            expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(tooMany, 0, HINT));
-            expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(tooMany, Lwp.UNPARK_MAX + 1, HINT));
-            expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(tooMany, -1, HINT));
-            expectErrno(Errno.EINVAL, () -> Lwp.unparkAll(new int[] {me}, 2, HINT));
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-            assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(deadline, HINT), "a failed call unparked nobody");
-        }
-    }
-
-    @Test
-    void theQueryFormAnswersUnparkMax() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            assertEquals(1024, Lwp.UNPARK_MAX);
-            assertEquals(1024, Lwp.unparkAll(null, HINT));
-            assertEquals(1024, Lwp.unparkAll(null, 0, HINT));
-        }
-    }
-
-    @Test
-    void unparkAllTakesUnparkMaxIds() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReferenceArray<ParkResult> r = new AtomicReferenceArray<>(3);
-            int[] lids = parkers(3, r, HINT);
-            int[] ids = new int[Lwp.UNPARK_MAX];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = 100_000 + i;
-            }
-            ids[0] = lids[0];
-            ids[511] = lids[1];
-            ids[1023] = lids[2];
-            assertEquals(3, Lwp.unparkAll(ids, HINT));
-            reap(lids);
-            for (int i = 0; i < 3; i++) {
-                assertEquals(ParkResult.UNPARKED, r.get(i));
-            }
-        }
-    }
-
-    @Test
-    void unparkAllSkipsLwpsOfAnotherProcess() throws Exception {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicInteger foreign = new AtomicInteger();
-            AtomicReference<ParkResult> foreignResult = new AtomicReference<>();
-            CountDownLatch sent = new CountDownLatch(1);
-            Thread other = new Thread(() -> {
-                try (var b = s.attachNewProcess()) {
-                    int p = Lwp.create(() -> foreignResult.set(
-                            Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), HINT)));
-                    foreign.set(p);
-                    awaitLatch(sent, "the foreign unparkAll");
-                    Lwp.waitFor(p);
-                }
-            });
-            other.start();
-            await(() -> foreign.get() != 0, "the other process's LWP");
-            assertEquals(0, Lwp.unparkAll(new int[] {foreign.get()}, HINT));
-            sent.countDown();
-            other.join(TimeUnit.SECONDS.toMillis(20));
-            assertFalse(other.isAlive());
-            assertEquals(ParkResult.TIMED_OUT, foreignResult.get(), "the foreign LWP was not woken");
-        }
+    void unparkAllSkipsLwpsOfAnotherProcess(Supervisor s, Supervisor.Attachment a) throws Exception {
+        ForeignParker other = new ForeignParker(s, HINT, "the foreign unparkAll");
+        assertEquals(0, Lwp.unparkAll(new int[] {other.lid()}, HINT));
+        assertEquals(ParkResult.TIMED_OUT, other.finish(), "the foreign LWP was not woken");
     }
 }

@@ -13,9 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.lwp4j.LwpTestSupport.ForeignParker;
 
 /** {@code _lwp_wakeup}: INTERRUPTED, ENODEV with the marks left pending, EBUSY, ESRCH. */
 @Timeout(60)
+@ExtendWith(SupervisorExtension.class)
 class WakeupTest {
     private static final String HINT = "wakeup-hint";
 
@@ -28,156 +31,124 @@ class WakeupTest {
     }
 
     @Test
-    void wakeupOfAParkedLwpMakesItsParkReturnInterrupted() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            AtomicReference<ParkResult> next = new AtomicReference<>();
-            int t = Lwp.create(() -> {
-                r.set(Lwp.parkUntil(later(), HINT));
-                next.set(Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10), HINT));
-            });
-            awaitSleeping(t);
-            Lwp.wakeup(t);
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.INTERRUPTED, r.get());
-            assertEquals(ParkResult.TIMED_OUT, next.get(), "a wakeup that woke a sleeper leaves no mark");
-        }
+    void wakeupOfAParkedLwpMakesItsParkReturnInterrupted(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        AtomicReference<ParkResult> next = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            r.set(Lwp.parkUntil(later(), HINT));
+            next.set(Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10), HINT));
+        });
+        awaitSleeping(t);
+        Lwp.wakeup(t);
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.INTERRUPTED, r.get());
+        assertEquals(ParkResult.TIMED_OUT, next.get(), "a wakeup that woke a sleeper leaves no mark");
     }
 
     @Test
-    void wakeupOfARunningLwpIsEnodevAndItsNextParkReturnsAlready() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            expectErrno(Errno.ENODEV, () -> Lwp.wakeup(Lwp.self()));
-            assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the marks stayed pending");
+    void wakeupOfARunningLwpIsEnodevAndItsNextParkReturnsAlready(Supervisor.Attachment a) {
+        expectErrno(Errno.ENODEV, () -> Lwp.wakeup(Lwp.self()));
+        assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the marks stayed pending");
 
-            CountDownLatch woken = new CountDownLatch(1);
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> {
-                awaitLatch(woken, "the wakeup");
-                r.set(Lwp.parkUntil(later(), HINT));
-            });
-            expectErrno(Errno.ENODEV, () -> Lwp.wakeup(t));
-            woken.countDown();
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.ALREADY, r.get());
-        }
+        CountDownLatch woken = new CountDownLatch(1);
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            awaitLatch(woken, "the wakeup");
+            r.set(Lwp.parkUntil(later(), HINT));
+        });
+        expectErrno(Errno.ENODEV, () -> Lwp.wakeup(t));
+        woken.countDown();
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.ALREADY, r.get());
     }
 
     @Test
-    void wakeupOfAnUninterruptibleSleeperIsEbusy() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> r.set(ParkingLot.waitUninterruptibly(HINT, () -> true, later())));
-            awaitSleeping(t);
-            expectErrno(Errno.EBUSY, () -> Lwp.wakeup(t));
-            assertEquals(Lwp.State.SLEEPING, Lwp.ctl(t).state(), "still asleep");
-            assertNull(r.get());
-            assertEquals(1, ParkingLot.wake(HINT, 1));
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.UNPARKED, r.get());
-        }
+    void wakeupOfAnUninterruptibleSleeperIsEbusy(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> r.set(ParkingLot.waitUninterruptibly(HINT, () -> true, later())));
+        awaitSleeping(t);
+        expectErrno(Errno.EBUSY, () -> Lwp.wakeup(t));
+        assertEquals(Lwp.State.SLEEPING, Lwp.ctl(t).state(), "still asleep");
+        assertNull(r.get());
+        assertEquals(1, ParkingLot.wake(HINT, 1));
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.UNPARKED, r.get());
     }
 
     @Test
-    void wakeupOfAnInterruptibleParkingLotWaiterReturnsInterrupted() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> r.set(ParkingLot.wait(HINT, () -> true, later())));
-            awaitSleeping(t);
-            Lwp.wakeup(t);
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.INTERRUPTED, r.get());
-            assertEquals(0, s.sleepStats().linkedWaiters());
-        }
+    void wakeupOfAnInterruptibleParkingLotWaiterReturnsInterrupted(Supervisor s, Supervisor.Attachment a) {
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> r.set(ParkingLot.wait(HINT, () -> true, later())));
+        awaitSleeping(t);
+        Lwp.wakeup(t);
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.INTERRUPTED, r.get());
+        assertEquals(0, s.sleepStats().linkedWaiters());
     }
 
     @Test
-    void wakeupOfAnUnknownLwpOrOneOfAnotherProcessIsEsrch() throws Exception {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            expectErrno(Errno.ESRCH, () -> Lwp.wakeup(9_999));
-            expectErrno(Errno.ESRCH, () -> Lwp.wakeup(0));
-            AtomicInteger foreign = new AtomicInteger();
-            AtomicReference<ParkResult> foreignResult = new AtomicReference<>();
-            CountDownLatch tried = new CountDownLatch(1);
-            Thread other = new Thread(() -> {
-                try (var b = s.attachNewProcess()) {
-                    int p = Lwp.create(() -> foreignResult.set(
-                            Lwp.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), HINT)));
-                    foreign.set(p);
-                    awaitLatch(tried, "the foreign wakeup");
-                    Lwp.waitFor(p);
-                }
-            });
-            other.start();
-            await(() -> foreign.get() != 0, "the other process's LWP");
-            expectErrno(Errno.ESRCH, () -> Lwp.wakeup(foreign.get()));
-            tried.countDown();
-            other.join(TimeUnit.SECONDS.toMillis(20));
-            assertFalse(other.isAlive());
-            assertEquals(ParkResult.TIMED_OUT, foreignResult.get(), "the foreign LWP was not woken");
-        }
+    void wakeupOfAnUnknownLwpOrOneOfAnotherProcessIsEsrch(Supervisor s, Supervisor.Attachment a) throws Exception {
+        expectErrno(Errno.ESRCH, () -> Lwp.wakeup(9_999));
+        expectErrno(Errno.ESRCH, () -> Lwp.wakeup(0));
+        ForeignParker other = new ForeignParker(s, HINT, "the foreign wakeup");
+        expectErrno(Errno.ESRCH, () -> Lwp.wakeup(other.lid()));
+        assertEquals(ParkResult.TIMED_OUT, other.finish(), "the foreign LWP was not woken");
     }
 
     @Test
-    void wakeupOfAnLwpInLwpWaitEndsItWithEintr() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            AtomicInteger child = new AtomicInteger();
-            AtomicReference<Errno> err = new AtomicReference<>();
-            int t = Lwp.create(() -> {
-                int c = Lwp.create(() -> Lwp.parkUntil(later(), "child"));
-                child.set(c);
-                try {
-                    Lwp.waitFor(c);
-                } catch (LwpException e) {
-                    err.set(e.errno());
-                }
-                Lwp.unpark(c, "child");
+    void wakeupOfAnLwpInLwpWaitEndsItWithEintr(Supervisor.Attachment a) {
+        AtomicInteger child = new AtomicInteger();
+        AtomicReference<Errno> err = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            int c = Lwp.create(() -> Lwp.parkUntil(later(), "child"));
+            child.set(c);
+            try {
                 Lwp.waitFor(c);
-            });
-            awaitInLwpWait(Lwp.ctl(t));
-            Lwp.wakeup(t);
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(Errno.EINTR, err.get());
-        }
+            } catch (LwpException e) {
+                err.set(e.errno());
+            }
+            Lwp.unpark(c, "child");
+            Lwp.waitFor(c);
+        });
+        awaitInLwpWait(Lwp.ctl(t));
+        Lwp.wakeup(t);
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(Errno.EINTR, err.get());
     }
 
     @Test
-    void wakeupOfASuspendedLwpIsEnodevAndItsNextParkReturnsAlready() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
+    void wakeupOfASuspendedLwpIsEnodevAndItsNextParkReturnsAlready(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            Lwp.suspend(Lwp.self());
+            r.set(Lwp.parkUntil(later(), HINT));
+        });
+        await(() -> Lwp.ctl(t).state() == Lwp.State.SUSPENDED, "suspended");
+        expectErrno(Errno.ENODEV, () -> Lwp.wakeup(t));
+        LwpCtl c = Lwp.ctl(t);
+        Lwp.resume(t);
+        await(() -> c.state() != Lwp.State.SUSPENDED, "resumed");
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.ALREADY, r.get());
+    }
+
+    @Test
+    void wakeupRacingAParkNeverLeavesItAsleep(Supervisor.Attachment a) {
+        for (int i = 0; i < 200; i++) {
+            AtomicBoolean ready = new AtomicBoolean();
             AtomicReference<ParkResult> r = new AtomicReference<>();
             int t = Lwp.create(() -> {
-                Lwp.suspend(Lwp.self());
+                ready.set(true);
                 r.set(Lwp.parkUntil(later(), HINT));
             });
-            await(() -> Lwp.ctl(t).state() == Lwp.State.SUSPENDED, "suspended");
-            expectErrno(Errno.ENODEV, () -> Lwp.wakeup(t));
-            LwpCtl c = Lwp.ctl(t);
-            Lwp.resume(t);
-            await(() -> c.state() != Lwp.State.SUSPENDED, "resumed");
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.ALREADY, r.get());
-        }
-    }
-
-    @Test
-    void wakeupRacingAParkNeverLeavesItAsleep() {
-        try (Supervisor s = Supervisor.start(); var a = s.attachNewProcess()) {
-            for (int i = 0; i < 200; i++) {
-                AtomicBoolean ready = new AtomicBoolean();
-                AtomicReference<ParkResult> r = new AtomicReference<>();
-                int t = Lwp.create(() -> {
-                    ready.set(true);
-                    r.set(Lwp.parkUntil(later(), HINT));
-                });
-                await(ready::get, "started");
-                try {
-                    Lwp.wakeup(t);
-                } catch (LwpException e) {
-                    assertEquals(Errno.ENODEV, e.errno(), e.getMessage());
-                }
-                assertEquals(t, Lwp.waitFor(t));
-                assertTrue(r.get() == ParkResult.INTERRUPTED || r.get() == ParkResult.ALREADY, "round " + i + ": " + r.get());
+            await(ready::get, "started");
+            try {
+                Lwp.wakeup(t);
+            } catch (LwpException e) {
+                assertEquals(Errno.ENODEV, e.errno(), e.getMessage());
             }
+            assertEquals(t, Lwp.waitFor(t));
+            assertTrue(r.get() == ParkResult.INTERRUPTED || r.get() == ParkResult.ALREADY, "round " + i + ": " + r.get());
         }
     }
 }

@@ -1,7 +1,11 @@
 package org.lwp4j.bench;
 
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Exchanger;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.lwp4j.Lwp;
 import org.lwp4j.ParkResult;
@@ -17,8 +21,8 @@ final class Court {
      * the other player's number, then wakes the other player. A player waits for the ball by
      * parking in a loop that re-reads `turn`, so stale permits and early returns are harmless
      * (they are counted as spurious wake-ups). Every variant keeps this one protocol, so the
-     * three mechanisms are measured doing the same work; SynchronousQueue has no separate ball
-     * (the queue transfer is the ball), so its side keeps its own phase instead.
+     * mechanisms are measured doing the same work; the queues and the Exchanger have no
+     * separate ball (the transfer is the ball), so their sides keep their own phase instead.
      *
      * One operation (rally) of either player: make sure it holds the ball, pass it, wait until
      * it comes back. In steady state that is one full round trip for each player.
@@ -34,6 +38,9 @@ final class Court {
      * (Lwp.FOREVER) cannot be used: once the partner has left, nothing would unpark the
      * stranded player, and JMH's own interrupt comes only after its iteration time-out
      * (minutes). The extra pairs of PingPongBench use a Control of their own as the stop flag.
+     * The LockSupport-based sides park with parkNanos(ESCAPE_NANOS) or, like lwp4j, with the
+     * lazily renewed deadline (policyCopy); the queues and the Exchanger use their timed forms,
+     * and after the flag is up their untimed non-blocking forms (or a zero timeout).
      *
      * The lwp4j deadline is absolute; reading the clock for each park would add a clock read
      * to every round trip of the LWP variants only. So each side keeps one deadline and renews
@@ -47,6 +54,14 @@ final class Court {
     static final String LWP_UNPARK = "lwpUnpark";
     static final String LOCK_SUPPORT = "lockSupport";
     static final String SYNCHRONOUS_QUEUE = "synchronousQueue";
+    static final String POLICY_COPY = "policyCopy";
+    static final String SPIN_THEN_PARK = "spinThenPark";
+    static final String EXCHANGER = "exchanger";
+    static final String TRANSFER_QUEUE = "transferQueue";
+    static final String OWN_WORD = "ownWord";
+
+    /** The plain spin-then-park's spin, in nanoseconds (issue 13: 50 us, as lwp4j's longest). */
+    static final long PLAIN_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     /** The player holding the ball (0 or 1). */
     volatile int turn;
@@ -54,16 +69,30 @@ final class Court {
     /** SynchronousQueue variant: toPlayer[i] carries the ball to player i. */
     @SuppressWarnings("unchecked")
     final SynchronousQueue<Object>[] toPlayer = new SynchronousQueue[] {new SynchronousQueue<>(), new SynchronousQueue<>()};
+    /** LinkedTransferQueue variant: transferTo[i] carries the ball to player i. */
+    @SuppressWarnings("unchecked")
+    final LinkedTransferQueue<Object>[] transferTo = new LinkedTransferQueue[] {new LinkedTransferQueue<>(), new LinkedTransferQueue<>()};
+    /** Exchanger variant: both players swap the ball here. */
+    final Exchanger<Object> exchanger = new Exchanger<>();
 
     // Registration, guarded by this.
     private final int[] lids = new int[2];
     private final Thread[] threads = new Thread[2];
+    private final PolicyPark.Sleeper[] sleepers = new PolicyPark.Sleeper[2];
+    private final Word[] words = new Word[2];
     private int joined;
 
     private final String name;
+    /** The policyCopy players' shared counters: every player that competes for the cores. */
+    private final PolicyPark policy;
 
     Court(String name) {
+        this(name, new PolicyPark(2));
+    }
+
+    Court(String name, PolicyPark policy) {
         this.name = name;
+        this.policy = policy;
     }
 
     static boolean needsLwp(String impl) {
@@ -85,6 +114,8 @@ final class Court {
             me = joined++;
             lids[me] = lid;
             threads[me] = Thread.currentThread();
+            sleepers[me] = policy.sleeper();
+            words[me] = new Word();
             notifyAll();
             long deadline = System.nanoTime() + timeoutNanos;
             while (joined < 2) {
@@ -104,7 +135,17 @@ final class Court {
             case LOCK_SUPPORT:
                 return new Raw(this, me, threads[other]);
             case SYNCHRONOUS_QUEUE:
-                return new Queue(this, me);
+                return new Queue(this, me, toPlayer[other], toPlayer[me], false);
+            case POLICY_COPY:
+                return new Policy(this, me, sleepers[me], sleepers[other]);
+            case SPIN_THEN_PARK:
+                return new SpinThenPark(this, me, threads[other]);
+            case EXCHANGER:
+                return new Exchange(this, me);
+            case OWN_WORD:
+                return new OwnWord(this, me, words[me], words[other], threads[other]);
+            case TRANSFER_QUEUE:
+                return new Queue(this, me, transferTo[other], transferTo[me], true);
             default:
                 throw new IllegalArgumentException("impl " + impl);
         }
@@ -241,21 +282,226 @@ final class Court {
     }
 
     /**
-     * Baseline: a {@link SynchronousQueue} each way. Player 0 starts by sending, player 1 by
-     * receiving; each rally is two completed steps (send and receive, in the player's order).
-     * Timed offer/poll are the escape hatch (untimed, non-blocking ones once the measurement
-     * has stopped); an abandoned step is retried by the next rally.
+     * Peer: lwp4j's park policy copied onto LockSupport ({@link PolicyPark}), in the hand-off
+     * form of {@link LwpHandoff}: wake the partner's sleeper, then park on this one, with the
+     * same lazily renewed deadline. What it lacks against lwpHandoff is the rest of lwp4j.
+     */
+    static final class Policy extends Side {
+        final PolicyPark.Sleeper mine, partner;
+        long deadline;
+
+        Policy(Court court, int me, PolicyPark.Sleeper mine, PolicyPark.Sleeper partner) {
+            super(court, me);
+            this.mine = mine;
+            this.partner = partner;
+            this.deadline = System.nanoTime() + ESCAPE_NANOS;
+        }
+
+        /** As {@link LwpSide#note}. */
+        private void note(ParkResult r, Wakeups w) {
+            if (r == ParkResult.TIMED_OUT) {
+                w.timeouts++;
+                deadline = System.nanoTime() + ESCAPE_NANOS;
+            } else if (r == ParkResult.INTERRUPTED) {
+                w.interrupts++;
+            } else if (court.turn != me) {
+                w.spurious++;
+            }
+        }
+
+        private boolean await(Control control, Wakeups w) {
+            Court k = court;
+            while (k.turn != me) {
+                if (control.stopMeasurement) {
+                    return false;
+                }
+                note(mine.park(k, deadline), w);
+            }
+            return true;
+        }
+
+        @Override
+        boolean rally(Control control, Wakeups w) {
+            Court k = court;
+            if (k.turn != me && !await(control, w)) {
+                return false;
+            }
+            k.turn = other;
+            partner.unpark();
+            note(mine.park(k, deadline), w);
+            return await(control, w);
+        }
+    }
+
+    /**
+     * Peer: the plain spin-then-park of issue 13, what a user writes without a park word. Wait
+     * for the ball with {@code Thread.onSpinWait} for up to {@link #PLAIN_SPIN_NANOS} (the clock
+     * read after every pause), then in {@code LockSupport.parkNanos}; pass it with
+     * {@code LockSupport.unpark(partner)} every time, parked or not (a stale permit is counted
+     * as a spurious wake-up). It spins whatever the load.
+     */
+    static final class SpinThenPark extends Side {
+        final Thread partner;
+
+        SpinThenPark(Court court, int me, Thread partner) {
+            super(court, me);
+            this.partner = partner;
+        }
+
+        private boolean await(Control control, Wakeups w) {
+            Court k = court;
+            long start = System.nanoTime();
+            while (k.turn != me) {
+                if (System.nanoTime() - start < PLAIN_SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (control.stopMeasurement) {
+                    return false;
+                }
+                LockSupport.parkNanos(k, ESCAPE_NANOS);
+                if (k.turn != me) {
+                    w.spurious++;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        boolean rally(Control control, Wakeups w) {
+            Court k = court;
+            if (k.turn != me && !await(control, w)) {
+                return false;
+            }
+            k.turn = other;
+            LockSupport.unpark(partner);
+            return await(control, w);
+        }
+    }
+
+    /** A player's own wake-up word ({@link OwnWord}), allocated by that player. */
+    static final class Word {
+        volatile int up;
+    }
+
+    /**
+     * Experiment (issue 13): {@link SpinThenPark} with one change, the sleeper spins on a word
+     * of its own instead of on the ball, as an lwp4j sleeper spins on its park word. The
+     * passer writes the ball, then sets the partner's word (a volatile store, no CAS), then
+     * {@code LockSupport.unpark}s it; the woken player clears its word (a volatile store) and
+     * reads the ball. Against spinThenPark it costs the second cache line that moves between the
+     * cores (the passer's store, the sleeper's read and its clearing store); policyCopy adds to
+     * it the park word's CASes and the policy. A word left set by an abandoned rally is read
+     * as a spurious wake-up.
+     */
+    static final class OwnWord extends Side {
+        final Word mine, partnerWord;
+        final Thread partner;
+
+        OwnWord(Court court, int me, Word mine, Word partnerWord, Thread partner) {
+            super(court, me);
+            this.mine = mine;
+            this.partnerWord = partnerWord;
+            this.partner = partner;
+        }
+
+        private boolean await(Control control, Wakeups w) {
+            Court k = court;
+            Word word = mine;
+            while (k.turn != me) {
+                long start = System.nanoTime();
+                while (word.up == 0) {
+                    if (System.nanoTime() - start < PLAIN_SPIN_NANOS) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    if (control.stopMeasurement) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(k, ESCAPE_NANOS);
+                }
+                word.up = 0;
+                if (k.turn != me) {
+                    w.spurious++;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        boolean rally(Control control, Wakeups w) {
+            Court k = court;
+            if (k.turn != me && !await(control, w)) {
+                return false;
+            }
+            k.turn = other;
+            partnerWord.up = 1;
+            LockSupport.unpark(partner);
+            return await(control, w);
+        }
+    }
+
+    /**
+     * Peer: an {@link Exchanger} (it spins, with the odd yield, before it parks). A rally is two
+     * completed exchanges, the ball there and back, as the queues' two steps. The timed
+     * exchange is the escape hatch; once the measurement has stopped, one exchange with a zero
+     * timeout (it takes a partner already waiting, and does not wait itself). Exchanges are
+     * symmetric, so an abandoned rally leaves nothing to resume.
+     */
+    static final class Exchange extends Side {
+        private static final Object BALL = "ball";
+
+        Exchange(Court court, int me) {
+            super(court, me);
+        }
+
+        @Override
+        boolean rally(Control control, Wakeups w) throws InterruptedException {
+            Exchanger<Object> x = court.exchanger;
+            for (int steps = 0; steps < 2; ) {
+                boolean last = control.stopMeasurement;
+                try {
+                    x.exchange(BALL, last ? 0 : ESCAPE_NANOS, TimeUnit.NANOSECONDS);
+                    steps++;
+                } catch (TimeoutException e) {
+                    if (last) {
+                        return false;
+                    }
+                    w.timeouts++;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Baseline: a {@link SynchronousQueue} or a {@link LinkedTransferQueue} each way. Player 0
+     * starts by sending, player 1 by receiving; each rally is two completed steps (send and
+     * receive, in the player's order). A send is {@code offer} on the SynchronousQueue and
+     * {@code tryTransfer} on the LinkedTransferQueue (it returns once the partner has taken the
+     * ball, and a send that times out leaves nothing queued). Timed sends and polls are the
+     * escape hatch (untimed, non-blocking ones once the measurement has stopped); an abandoned
+     * step is retried by the next rally.
      */
     static final class Queue extends Side {
         private static final Object BALL = "ball";
-        private final SynchronousQueue<Object> out, in;
+        private final BlockingQueue<Object> out, in;
+        private final LinkedTransferQueue<Object> transfer;
         private boolean sending;
 
-        Queue(Court court, int me) {
+        Queue(Court court, int me, BlockingQueue<Object> out, BlockingQueue<Object> in, boolean transfer) {
             super(court, me);
-            this.out = court.toPlayer[other];
-            this.in = court.toPlayer[me];
+            this.out = out;
+            this.in = in;
+            this.transfer = transfer ? (LinkedTransferQueue<Object>) out : null;
             this.sending = me == 0;
+        }
+
+        private boolean send(boolean timed) throws InterruptedException {
+            if (transfer != null) {
+                return timed ? transfer.tryTransfer(BALL, ESCAPE_NANOS, TimeUnit.NANOSECONDS) : transfer.tryTransfer(BALL);
+            }
+            return timed ? out.offer(BALL, ESCAPE_NANOS, TimeUnit.NANOSECONDS) : out.offer(BALL);
         }
 
         @Override
@@ -263,14 +509,12 @@ final class Court {
             for (int steps = 0; steps < 2; ) {
                 boolean done;
                 if (control.stopMeasurement) {
-                    done = sending ? out.offer(BALL) : in.poll() != null;
+                    done = sending ? send(false) : in.poll() != null;
                     if (!done) {
                         return false;
                     }
                 } else {
-                    done = sending
-                            ? out.offer(BALL, ESCAPE_NANOS, TimeUnit.NANOSECONDS)
-                            : in.poll(ESCAPE_NANOS, TimeUnit.NANOSECONDS) != null;
+                    done = sending ? send(true) : in.poll(ESCAPE_NANOS, TimeUnit.NANOSECONDS) != null;
                 }
                 if (done) {
                     sending = !sending;

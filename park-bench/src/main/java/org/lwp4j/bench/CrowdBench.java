@@ -98,7 +98,7 @@ public class CrowdBench {
         Court.Side side;
 
         @Setup(Level.Trial)
-        public void enter(Crowd crowd, AttachedLwp me) throws InterruptedException {
+        public void enter(Crowd crowd, Attached.Init me) throws InterruptedException {
             side = crowd.court.enter(Court.LWP_HANDOFF, me.lid, PingPongBench.JOIN_NANOS);
         }
     }

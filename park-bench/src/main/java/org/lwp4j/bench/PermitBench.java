@@ -48,7 +48,7 @@ public class PermitBench {
     private long notAlready;
 
     @Benchmark
-    public ParkResult lwp(AttachedLwp me) {
+    public ParkResult lwp(Attached.Init me) {
         Lwp.unpark(me.lid, hint);
         ParkResult r = Lwp.park(hint);
         if (r != ParkResult.ALREADY) {

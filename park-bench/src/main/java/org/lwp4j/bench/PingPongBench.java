@@ -32,8 +32,27 @@ import org.openjdk.jmh.infra.Control;
  *       {@code Lwp.parkUntil(deadline, hint)};</li>
  *   <li>{@code lockSupport} (baseline): {@code LockSupport.unpark(partner)} then
  *       {@code LockSupport.parkNanos};</li>
- *   <li>{@code synchronousQueue} (baseline): a {@code SynchronousQueue} each way.</li>
+ *   <li>{@code synchronousQueue} (baseline): a {@code SynchronousQueue} each way;</li>
  * </ul>
+ * and the peers that spin before they block, the ones a user would pick for a fast hand-off
+ * (issue 13):
+ * <ul>
+ *   <li>{@code policyCopy}: lwp4j's own park policy (park word, adaptive spin of at most
+ *       50 us while the running sleepers do not outnumber the cores, else one yield) copied
+ *       onto {@code LockSupport} with nothing else of lwp4j ({@link PolicyPark}), in the
+ *       hand-off form; lwpHandoff minus policyCopy is what the rest of lwp4j costs;</li>
+ *   <li>{@code spinThenPark}: a plain spin-then-park on the ball: {@code Thread.onSpinWait} for
+ *       up to 50 us, then {@code LockSupport.parkNanos}; {@code LockSupport.unpark} to wake,
+ *       every time; it spins whatever the load;</li>
+ *   <li>{@code exchanger}: an {@code Exchanger}, two exchanges per round trip;</li>
+ *   <li>{@code transferQueue}: a {@code LinkedTransferQueue} each way, {@code tryTransfer}
+ *       (it spins before it parks) and {@code poll}.</li>
+ * </ul>
+ * One experiment splits the hand-off's cost against spinThenPark: {@code ownWord} is
+ * spinThenPark with each sleeper spinning on a word of its own (set by the passer after the
+ * ball) instead of on the ball, the second cache line an lwp4j park word adds. So, with one
+ * pair: ownWord - spinThenPark is that line, policyCopy - ownWord the park word's CASes and the
+ * policy, lwpHandoff - policyCopy the rest of lwp4j (the calls around the sleep table).
  * The two JMH threads of the group are the two players ({@code @GroupThreads(1)} each); both are
  * LWPs of init of one supervisor, as an LWP can only unpark LWPs of its own process. The score
  * of {@code ping} and of {@code pong} is each one round trip.
@@ -41,16 +60,19 @@ import org.openjdk.jmh.infra.Control;
  * <p>{@code pairs = 4} runs three more pairs of the same kind on threads of their own while the
  * measured pair plays: 8 players on this 2-core machine, where a sleeper that spins instead of
  * blocking takes the core its partner needs. The lwp4j sleep table spins only while the LWPs
- * not blocked do not outnumber the processors.
+ * not blocked do not outnumber the processors; policyCopy counts its 8 players the same way.
  *
  * <p>Goals (issue 3): with a core each, lwpHandoff at most 0.1 x lockSupport; with 4 pairs on
- * 2 cores, at most 1.1 x lockSupport; 0 B/op with {@code -prof gc}. The ball protocol and the
+ * 2 cores, at most 1.1 x lockSupport; 0 B/op with {@code -prof gc}. Goal (DESIGN, issue 13):
+ * lwpHandoff ahead of every peer, with 1 pair and with 4. The ball protocol and the
  * escape hatch that keeps an ended iteration from stranding a player are described in
  * {@link Court}; {@link Wakeups} reports early wake-ups next to the score.
  *
  * <pre>
  * java -jar park-bench/target/benchmarks.jar PingPongBench -prof gc
  * java -jar park-bench/target/benchmarks.jar PingPongBench -p pairs=1 -p impl=lwpHandoff,lockSupport
+ * java -jar park-bench/target/benchmarks.jar PingPongBench -p impl=lwpHandoff,policyCopy,spinThenPark,exchanger,transferQueue
+ * java -jar park-bench/target/benchmarks.jar PingPongBench -p pairs=1 -p impl=spinThenPark,ownWord,policyCopy,lwpHandoff
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -64,7 +86,9 @@ public class PingPongBench {
     /** One pair's court, and the extra pairs; one per JMH thread group. */
     @State(Scope.Group)
     public static class Table {
-        @Param({Court.LWP_HANDOFF, Court.LWP_UNPARK, Court.LOCK_SUPPORT, Court.SYNCHRONOUS_QUEUE})
+        @Param({Court.LWP_HANDOFF, Court.LWP_UNPARK, Court.POLICY_COPY, Court.SPIN_THEN_PARK,
+                Court.EXCHANGER, Court.TRANSFER_QUEUE, Court.LOCK_SUPPORT, Court.SYNCHRONOUS_QUEUE,
+                Court.OWN_WORD})
         public String impl;
 
         @Param({"1", "4"})
@@ -79,9 +103,10 @@ public class PingPongBench {
         @Setup(Level.Trial)
         public void open(SupervisorState env) {
             this.env = env;
-            court = new Court("pingpong " + impl);
+            PolicyPark policy = new PolicyPark(2 * pairs);
+            court = new Court("pingpong " + impl, policy);
             for (int i = 1; i < pairs; i++) {
-                Court k = new Court("pingpong " + impl + " extra " + i);
+                Court k = new Court("pingpong " + impl + " extra " + i, policy);
                 Control stop = new Control();
                 stops.add(stop);
                 for (int player = 0; player < 2; player++) {
@@ -140,7 +165,7 @@ public class PingPongBench {
         Court.Side side;
 
         @Setup(Level.Trial)
-        public void enter(Table table, AttachedLwp me) throws InterruptedException {
+        public void enter(Table table, Attached.Init me) throws InterruptedException {
             side = table.court.enter(table.impl, me.lid, JOIN_NANOS);
         }
     }

@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>Teardown order: JMH tears a {@code Scope.Benchmark} state down on whichever worker gets
  * there first, possibly while another worker has not yet detached. So the threads that attach
- * ({@link AttachedLwp}) are counted, and {@link #close()} waits (bounded) until they have all
+ * ({@link Attached}) are counted, and {@link #close()} waits (bounded) until they have all
  * left before closing the supervisor. Close then joins every LWP thread it started; if one
  * never reached a safe point, close fails with EBUSY and the trial fails loudly instead of
  * leaking threads into the next benchmark.

@@ -57,12 +57,12 @@ public class UnparkAllBench {
         private SupervisorState env;
 
         /**
-         * Taking the waker's AttachedLwp makes JMH attach the benchmark thread first and tear
-         * this state down before it detaches. (The benchmark method must not take AttachedLwp
+         * Taking the waker's Attached.Init makes JMH attach the benchmark thread first and tear
+         * this state down before it detaches. (The benchmark method must not take Attached.Init
          * too: JMH would make a second instance and attach the thread twice.)
          */
         @Setup(Level.Trial)
-        public void start(SupervisorState env, AttachedLwp waker) throws Exception {
+        public void start(SupervisorState env, Attached.Init waker) throws Exception {
             this.env = env;
             sleepers = Sleepers.start(env.sup, Sleepers.Kind.LWP, N, i -> HINT);
         }

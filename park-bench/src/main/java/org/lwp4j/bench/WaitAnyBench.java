@@ -1,5 +1,6 @@
 package org.lwp4j.bench;
 
+import org.lwp4j.Wait;
 import java.util.concurrent.TimeUnit;
 import org.lwp4j.Errno;
 import org.lwp4j.IdType;
@@ -60,7 +61,7 @@ public class WaitAnyBench {
         Supervisor sup;
 
         @Setup(Level.Trial)
-        public void enter(AttachedProcess me) {
+        public void enter(Attached.Process me) {
             pids = new int[n];
             sup = me.supervisor();
         }
@@ -72,7 +73,7 @@ public class WaitAnyBench {
             }
             long deadline = System.nanoTime() + ZOMBIE_WAIT_NANOS;
             for (int i = 0; i < n; i++) {
-                while (Proc.wait(IdType.P_PID, pids[i], Proc.WEXITED | Proc.WNOHANG | Proc.WNOWAIT).isNone()) {
+                while (Proc.wait(IdType.P_PID, pids[i], Wait.WEXITED | Wait.WNOHANG | Wait.WNOWAIT).isNone()) {
                     if (deadline - System.nanoTime() < 0) {
                         throw new IllegalStateException("child " + pids[i] + " did not exit");
                     }
@@ -93,7 +94,7 @@ public class WaitAnyBench {
         public void check() {
             WaitResult r;
             try {
-                r = Proc.wait(IdType.P_ALL, 0, Proc.WEXITED | Proc.WNOHANG);
+                r = Proc.wait(IdType.P_ALL, 0, Wait.WEXITED | Wait.WNOHANG);
             } catch (LwpException e) {
                 if (e.errno() == Errno.ECHILD) {
                     return;

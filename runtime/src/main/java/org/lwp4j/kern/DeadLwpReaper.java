@@ -1,15 +1,19 @@
 package org.lwp4j.kern;
 
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
 /**
  * DragonFly's per-CPU {@code deadlwp} task: exited LWPs hand themselves over through an MPSC
- * queue; this thread joins each platform thread (the LWP is off its "CPU") and then lets the
- * kernel free the record.
+ * queue ({@link ExitQueue}); this thread joins each platform thread (the LWP is off its "CPU")
+ * and then lets the kernel free the record.
  */
 final class DeadLwpReaper extends Thread {
     /*
+     * The hand-off never makes one thread wait for another's progress (issue 10): an exiting
+     * LWP's offer is one CAS that only another offer can make it retry, and the reaper's poll
+     * never spins (see ExitQueue). With 10,000 LWPs exiting at once on 2 CPUs, each exit costs
+     * its CAS and, at most, one unpark of the reaper; the reaper drains in batches.
+     *
      * Sleeping: the reaper sets `idle`, re-polls, and only then parks; enqueue() offers, then
      * reads `idle` and unparks. Both are volatile, so either the reaper's re-poll sees the new
      * element or the producer sees idle == true (Dekker); no hand-off is lost.
@@ -24,8 +28,15 @@ final class DeadLwpReaper extends Thread {
      * call waits for it: _lwp_wait and wait collect zombies, which exist before the reaper runs.
      */
     static final long NAP_NANOS = 1_000_000;
+    /**
+     * How often, at most, the reaper looks for attached threads that ended without closing
+     * their Attachment (Kernel.checkAttached); while there are attached LWPs, its idle sleep
+     * ends this often.
+     */
+    static final long ATTACHED_POLL_NANOS = 100_000_000;
+    private long lastAttachedCheck = System.nanoTime();
     private final Kernel kernel;
-    private final MpscUnboundedXaddArrayQueue<KLwp> queue = new MpscUnboundedXaddArrayQueue<>(64);
+    private final ExitQueue<KLwp> queue = new ExitQueue<>();
     private volatile boolean idle;
     private volatile boolean stopping;
 
@@ -35,6 +46,7 @@ final class DeadLwpReaper extends Thread {
         setDaemon(true);
     }
 
+    /** Hand over an exited LWP; any thread, never waits. */
     void enqueue(KLwp l) {
         queue.offer(l);
         if (idle) {
@@ -67,13 +79,28 @@ final class DeadLwpReaper extends Thread {
             if (!napped) {
                 napped = true;
                 LockSupport.parkNanos(this, NAP_NANOS);
+                checkAttached();
                 continue;
             }
             idle = true;
             if (queue.isEmpty() && !stopping) {
-                LockSupport.park(this);
+                if (kernel.hasAttached()) {
+                    LockSupport.parkNanos(this, ATTACHED_POLL_NANOS);
+                } else {
+                    LockSupport.park(this);
+                }
             }
             idle = false;
+            checkAttached();
+        }
+    }
+
+    /** Kernel.checkAttached, at most once per ATTACHED_POLL_NANOS. */
+    private void checkAttached() {
+        long now = System.nanoTime();
+        if (now - lastAttachedCheck >= ATTACHED_POLL_NANOS && kernel.hasAttached()) {
+            lastAttachedCheck = now;
+            kernel.checkAttached();
         }
     }
 
@@ -87,7 +114,7 @@ final class DeadLwpReaper extends Thread {
                 interrupted = true;
             }
         }
-        kernel.disposeDead(l);
+        kernel.lifecycle.disposeDead(l);
         if (interrupted) {
             Thread.interrupted();
         }

@@ -1,5 +1,7 @@
 package org.lwp4j.kern;
 
+import org.lwp4j.Wait;
+import org.lwp4j.signal.LwpSig;
 import org.lwp4j.sleep.Waiter;
 
 /**
@@ -36,7 +38,7 @@ public final class KLwp extends Waiter {
      * ends: exited(0) for a body that returns, extexit(LWP)'s status otherwise. Guarded by
      * proc.lock.
      */
-    int lastExitStatus = Wstat.exited(0);
+    int lastExitStatus = Wait.exitedStatus(0);
     final Runnable body;
     /** True for a thread that entered with Supervisor.attach: not started nor joined by us. */
     public final boolean attachedThread;
@@ -61,8 +63,12 @@ public final class KLwp extends Waiter {
 
     /** Per-LWP signal mask and pending set (bit n-1 for signal n); guarded by proc.lock. */
     public long sigmask, sigpending;
-    /** Signal-layer state of this LWP (siginfo of pending signals, ...); guarded by proc.lock. */
-    public Object sigExt;
+    /**
+     * The signal layer's state of this LWP beyond its mask and pending set (siginfo of pending
+     * signals, ...), made on first need, since most LWPs never get an LWP-directed signal;
+     * guarded by proc.lock.
+     */
+    public LwpSig sig;
     /**
      * What the handlers run at this LWP's safe points since it was last cleared mean for an
      * interrupted kernel sleep ({@link SigIntr}): HANDLED, NORESTART bits. Written by the signal
@@ -117,6 +123,11 @@ public final class KLwp extends Waiter {
         return ast != 0;
     }
 
+    @Override
+    protected boolean exitPending() {
+        return (ast & (AST_EXIT | AST_KILL)) != 0;
+    }
+
     public Thread thread() {
         return thread;
     }
@@ -149,22 +160,26 @@ public final class KLwp extends Waiter {
         return fault;
     }
 
-    public boolean isDetached() {
-        return detached;
-    }
-
     /** Post safe-point request bits and kick the LWP out of an interruptible sleep. */
     public void post(int bits) {
         AST.getAndBitwiseOr(this, bits);
-        kick();
+        if ((bits & (AST_EXIT | AST_KILL)) != 0) {
+            kickExit(); // also out of an uninterruptible parking-lot wait
+        } else {
+            kick();
+        }
     }
 
     void clearAst(int bits) {
         AST.getAndBitwiseAnd(this, ~bits);
     }
 
-    /** Live: created and not yet a zombie. */
-    boolean isLive() {
+    /**
+     * Live: created and not yet a zombie (the one test of liveness).
+     *
+     * @return whether the LWP is live
+     */
+    public boolean isLive() {
         int s = stat;
         return s != LSZOMB && s != LSDEAD;
     }

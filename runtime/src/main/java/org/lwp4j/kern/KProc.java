@@ -4,8 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jctools.maps.NonBlockingHashMapLong;
+import org.lwp4j.Errno;
+import org.lwp4j.LwpException;
+import org.lwp4j.ParkResult;
+import org.lwp4j.proc.PState;
+import org.lwp4j.signal.ProcSig;
 
 /**
  * The kernel's record of one process (DragonFly {@code struct proc}).
@@ -13,9 +19,11 @@ import org.jctools.maps.NonBlockingHashMapLong;
 public final class KProc {
     /*
      * Locking. lock (NetBSD p_lock) guards the LWP set's membership and counts, every LWP's
-     * lifecycle fields, lastLid and the exit election. The LWP table itself is a non-blocking map
-     * so that park/unpark can find a target by lid without any lock (lwp_find); it is only
-     * modified under lock. Tree fields (parent, children, pgrp, session, zombie list) are guarded
+     * lifecycle fields, lastLid and the exit election. The LWP table itself is a
+     * ConcurrentHashMap, whose get takes no lock, so that park/unpark can find a target by lid
+     * without any lock (lwp_find); it is only modified under lock. (It was jctools'
+     * NonBlockingHashMapLong, which needs sun.misc.Unsafe: that broke user modules on the module
+     * path and warns on JDK 24+.) Tree fields (parent, children, pgrp, session, zombie list) are guarded
      * by the kernel's tree lock (DragonFly's proc_token). Lock order: tree lock, then p.lock.
      *
      * Kernel waits of this process's LWPs sleep in the sleep table keyed by this process, on
@@ -44,7 +52,7 @@ public final class KProc {
     public final Kernel kernel;
     public final int pid;
     public final ReentrantLock lock = new ReentrantLock();
-    final NonBlockingHashMapLong<KLwp> lwps = new NonBlockingHashMapLong<>();
+    final ConcurrentHashMap<Integer, KLwp> lwps = new ConcurrentHashMap<>();
 
     volatile int pstat = SACTIVE;
     /** A stop (SIGSTOP and kin) is in force: new LWPs start stopped. */
@@ -58,41 +66,50 @@ public final class KProc {
     int nlwpwait;
     /** LWPs that may still give _lwp_wait a zombie (KLwp.recount); guarded by lock. */
     int nwaitable;
-    KLwp exitMaster;
-    /** The wait status the process exits with. */
-    int xstat;
     /** CPU time (total and user, ns) of this process's LWPs that have ended (DragonFly p_ru). */
     long ruCpuNanos, ruUserNanos;
 
     // Guarded by the kernel tree lock.
+    /** The parent; null for init only. */
     public KProc parent;
     /** Children, oldest first; a set so that reaping one of many costs O(1). */
     public final Set<KProc> children = new LinkedHashSet<>();
     public int uid, gid;
-    /** Process group and session ids (maintained by the process layer). */
-    public int pgid, sid;
-    /**
-     * Job-control events for kern_wait (set by the signal layer, consumed by wait): a stop not
-     * yet reported (stopSig != 0) and a continue not yet reported.
-     */
-    public int stopSig;
-    public boolean stopUnreported, contUnreported;
-    /**
-     * The signal layer sets this while SIGCHLD is ignored or SA_NOCLDWAIT is set on this process:
-     * its exiting children then do not stay zombies (they go to the reaper / are auto-reaped).
-     */
-    public volatile boolean noCldWait;
-    /** Process-layer state (resources, storage, hooks, reaper); owned by org.lwp4j.proc. */
-    public Object procExt;
-    /**
-     * Signal-layer state (dispositions, pending set); owned by the signal layer, which creates
-     * it and guards its fields with {@code lock}.
-     */
-    public Object sigExt;
 
-    KProc(Kernel kernel, int pid) {
+    /**
+     * The process layer's state (group and session, reaper, zombie queues, resources, ...),
+     * made with the record by the process layer (Upcalls.newProcState).
+     */
+    public final PState ps;
+    /** The signal layer's state (dispositions, pending signals, job control), made with the record. */
+    public final ProcSig sig;
+
+    KProc(Kernel kernel, int pid, KProc parent, int uid) {
         this.kernel = kernel;
         this.pid = pid;
+        this.parent = parent;
+        this.uid = uid;
+        this.gid = parent == null ? 0 : parent.gid;
+        this.sig = new ProcSig(this);
+        this.ps = kernel.up.newProcState(this);
+    }
+
+    /**
+     * The process group id, from the group the process is in (tree lock held, or a racy read).
+     *
+     * @return the pgid
+     */
+    public int pgid() {
+        return ps.pgid();
+    }
+
+    /**
+     * The session id, from the group's session (tree lock held, or a racy read).
+     *
+     * @return the sid
+     */
+    public int sid() {
+        return ps.sid();
     }
 
     /** lwp_find: the live LWP with this id (not idle-unstarted nor zombie), or null. No lock. */
@@ -103,6 +120,22 @@ public final class KProc {
         }
         int s = l.stat;
         return s == KLwp.LSZOMB || s == KLwp.LSDEAD ? null : l;
+    }
+
+    /**
+     * lwp_find for a call: the live LWP with this id, or ESRCH naming the call.
+     *
+     * @param lid  the id
+     * @param call the call, for the error
+     * @return the LWP
+     * @throws LwpException ESRCH if there is no live LWP with this id in this process
+     */
+    public KLwp findOrEsrch(int lid, String call) {
+        KLwp l = find(lid);
+        if (l == null) {
+            throw new LwpException(Errno.ESRCH, call);
+        }
+        return l;
     }
 
     /** Every LWP record in the table, zombies included (a snapshot). */
@@ -142,9 +175,65 @@ public final class KProc {
         return pstat != SACTIVE;
     }
 
-    /** Broadcast on one of this process's kernel channels. */
+    /**
+     * Broadcast on one of this process's kernel channels ({@code cv_broadcast}).
+     *
+     * @param channel the channel
+     */
     public void broadcast(Object channel) {
         kernel.sleep.cvBroadcast(this, pid, channel);
+    }
+
+    /**
+     * {@code cv_wait} on one of this process's channels: sleep uninterruptibly until a broadcast
+     * (see {@link org.lwp4j.sleep.SleepTable#cvWait}); {@code lock} is held once, released while
+     * asleep and held again on return.
+     *
+     * @param me      the calling LWP
+     * @param channel the channel
+     * @param lock    the interlock the caller holds
+     */
+    public void cvWait(KLwp me, Object channel, Lock lock) {
+        kernel.sleep.cvWait(me, this, pid, channel, lock);
+    }
+
+    /**
+     * {@code cv_wait_sig}: as {@link #cvWait}, but a safe-point request, a wakeup or
+     * Thread.interrupt ends it (INTERRUPTED).
+     *
+     * @param me      the calling LWP
+     * @param channel the channel
+     * @param lock    the interlock the caller holds
+     * @return UNPARKED (a broadcast, or spurious) or INTERRUPTED
+     */
+    public ParkResult cvWaitInterruptibly(KLwp me, Object channel, Lock lock) {
+        return kernel.sleep.cvWaitInterruptibly(me, this, pid, channel, lock);
+    }
+
+    /**
+     * {@code cv_timedwait}: as {@link #cvWait}, until the kernel clock reaches {@code deadline}.
+     *
+     * @param me       the calling LWP
+     * @param channel  the channel
+     * @param lock     the interlock the caller holds
+     * @param deadline absolute, in the kernel clock's nanoseconds
+     */
+    public void cvWaitUntil(KLwp me, Object channel, Lock lock, long deadline) {
+        kernel.sleep.cvWaitUntil(me, this, pid, channel, lock, deadline);
+    }
+
+    /**
+     * {@code cv_timedwait_sig}: as {@link #cvWaitInterruptibly}, until the kernel clock reaches
+     * {@code deadline}.
+     *
+     * @param me       the calling LWP
+     * @param channel  the channel
+     * @param lock     the interlock the caller holds
+     * @param deadline absolute, in the kernel clock's nanoseconds
+     * @return UNPARKED (a broadcast, or spurious), TIMED_OUT or INTERRUPTED
+     */
+    public ParkResult cvWaitInterruptiblyUntil(KLwp me, Object channel, Lock lock, long deadline) {
+        return kernel.sleep.cvWaitInterruptiblyUntil(me, this, pid, channel, lock, deadline);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package org.lwp4j.kern;
 
 import java.util.Objects;
-import java.util.function.BooleanSupplier;
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
+import org.lwp4j.LwpExit;
 import org.lwp4j.ParkResult;
 import org.lwp4j.sleep.Waiter;
 
@@ -23,14 +23,9 @@ public final class LwpCalls {
      * Thread.interrupt ends it with EINTR.
      */
     public static final int LWP_DETACHED = 0x40, LWP_SUSPENDED = 0x80;
-    public static final int UNPARK_MAX = 1024;
     public static final int MAXCOMLEN = 16;
 
     private LwpCalls() {
-    }
-
-    private static LwpException err(Errno e, String call) {
-        return new LwpException(e, call);
     }
 
     /**
@@ -40,17 +35,30 @@ public final class LwpCalls {
      */
     private static LwpException unlessExiting(KLwp me, LwpException e) {
         if ((me.ast & (KLwp.AST_EXIT | KLwp.AST_KILL)) != 0) {
-            me.kernel.safePointUnlocked(me, me.proc.lock);
+            safePointUnlocked(me);
         }
         return e;
+    }
+
+    /**
+     * The safe point of a call that holds its own process lock (once): released for it, and
+     * held again after. Only the calls of this class that took p.lock themselves use it.
+     */
+    private static void safePointUnlocked(KLwp me) {
+        me.proc.lock.unlock();
+        try {
+            me.kernel.safePoints.userret(me);
+        } finally {
+            me.proc.lock.lock();
+        }
     }
 
     public static int create(Runnable body, int flags) {
         Objects.requireNonNull(body, "body");
         String call = "_lwp_create(flags=0x" + Integer.toHexString(flags) + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if ((flags & ~(LWP_DETACHED | LWP_SUSPENDED)) != 0) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
         KProc p = me.proc;
         KLwp l;
@@ -59,31 +67,38 @@ public final class LwpCalls {
             if (p.pstat != KProc.SACTIVE) {
                 // exit1 or close has begun: its kill round may be over, so an LWP made now
                 // would never be told to exit. The caller was told: it unwinds here.
-                throw unlessExiting(me, err(Errno.EAGAIN, call));
+                throw unlessExiting(me, new LwpException(Errno.EAGAIN, call));
             }
-            l = me.kernel.newLwp(p, body, (flags & LWP_DETACHED) != 0, (flags & LWP_SUSPENDED) != 0,
+            l = me.kernel.lifecycle.newLwp(p, body, (flags & LWP_DETACHED) != 0, (flags & LWP_SUSPENDED) != 0,
                     null, call);
         } finally {
             p.lock.unlock();
         }
-        me.kernel.startLwp(l, flags, call);
+        me.kernel.lifecycle.startLwp(l, flags, call);
         return l.lid;
     }
 
+    /** _lwp_exit: the error that unwinds the calling LWP (the caller throws it). */
+    public static LwpExit exit() {
+        KLwp me = SafePoints.curlwp("_lwp_exit");
+        // exitUnwind also ends the LWP of an attached thread, which no lwpMain will dispose of.
+        return me.kernel.safePoints.exitUnwind(me, "called _lwp_exit");
+    }
+
     public static int self() {
-        return Kernel.curlwp("_lwp_self").lid;
+        return SafePoints.curlwp("_lwp_self").lid;
     }
 
     public static void checkpoint() {
-        Kernel.curlwp("checkpoint");
+        SafePoints.curlwp("checkpoint");
     }
 
     public static Object getPrivate() {
-        return Kernel.curlwp("_lwp_getprivate").priv;
+        return SafePoints.curlwp("_lwp_getprivate").priv;
     }
 
     public static void setPrivate(Object value) {
-        Kernel.curlwp("_lwp_setprivate").priv = value;
+        SafePoints.curlwp("_lwp_setprivate").priv = value;
     }
 
     private static KLwp target(KLwp me, int lid, String call) {
@@ -92,7 +107,7 @@ public final class LwpCalls {
         }
         KLwp t = me.proc.find(lid);
         if (t == null) {
-            throw err(Errno.ESRCH, call);
+            throw new LwpException(Errno.ESRCH, call);
         }
         return t;
     }
@@ -100,7 +115,7 @@ public final class LwpCalls {
     public static void setName(int lid, String name) {
         Objects.requireNonNull(name, "name");
         String call = "_lwp_setname(" + lid + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         KLwp t = target(me, lid, call);
         String kept = truncate(name);
         t.name = kept;
@@ -123,14 +138,14 @@ public final class LwpCalls {
 
     public static String getName(int lid) {
         String call = "_lwp_getname(" + lid + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         return target(me, lid, call).name;
     }
 
     /** The control block of an LWP of the caller's process (0 = self). */
     public static KLwp ctl(int lid) {
         String call = "_lwp_ctl(" + lid + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         return target(me, lid, call);
     }
 
@@ -148,21 +163,17 @@ public final class LwpCalls {
 
     public static void suspend(int lid) {
         String call = "_lwp_suspend(" + lid + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         KProc p = me.proc;
-        Kernel k = me.kernel;
         p.lock.lock();
         try {
-            KLwp t = p.find(lid);
-            if (t == null) {
-                throw err(Errno.ESRCH, call);
-            }
+            KLwp t = p.findOrEsrch(lid, call);
             if ((t == me && running(p) == 1) || p.pstat != KProc.SACTIVE) {
-                throw unlessExiting(me, err(Errno.EDEADLK, call));
+                throw unlessExiting(me, new LwpException(Errno.EDEADLK, call));
             }
             if (t == me) {
                 me.post(KLwp.AST_SUSPEND);
-                k.safePointUnlocked(me, p.lock);
+                safePointUnlocked(me);
                 return;
             }
             if (t.stat == KLwp.LSSUSPENDED) {
@@ -170,22 +181,22 @@ public final class LwpCalls {
             }
             t.post(KLwp.AST_SUSPEND);
             for (;;) {
-                ParkResult r = k.sleep.cvWait(me, p, p.pid, KProc.CH_LWP, p.lock, true, false, 0);
+                ParkResult r = p.cvWaitInterruptibly(me, KProc.CH_LWP, p.lock);
                 if (r == ParkResult.INTERRUPTED) {
                     if (me.ast != 0) {
-                        k.safePointUnlocked(me, p.lock);
+                        safePointUnlocked(me);
                     } else {
                         if (t.stat != KLwp.LSSUSPENDED) {
                             t.clearAst(KLwp.AST_SUSPEND);
                         }
-                        throw err(Errno.EINTR, call);
+                        throw new LwpException(Errno.EINTR, call);
                     }
                 }
                 if (p.find(lid) != t) {
-                    throw unlessExiting(me, err(Errno.ESRCH, call));
+                    throw unlessExiting(me, new LwpException(Errno.ESRCH, call));
                 }
                 if (p.pstat != KProc.SACTIVE) {
-                    throw unlessExiting(me, err(Errno.EDEADLK, call));
+                    throw unlessExiting(me, new LwpException(Errno.EDEADLK, call));
                 }
                 if (t.stat == KLwp.LSSUSPENDED || (t.ast & KLwp.AST_SUSPEND) == 0) {
                     return;
@@ -198,14 +209,11 @@ public final class LwpCalls {
 
     public static void resume(int lid) {
         String call = "_lwp_continue(" + lid + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         KProc p = me.proc;
         p.lock.lock();
         try {
-            KLwp t = p.find(lid);
-            if (t == null) {
-                throw err(Errno.ESRCH, call);
-            }
+            KLwp t = p.findOrEsrch(lid, call);
             if ((t.ast & KLwp.AST_SUSPEND) != 0) {
                 t.clearAst(KLwp.AST_SUSPEND);
                 // NetBSD lwp_continue makes the LWP runnable at once (p_nrlwps counts it again),
@@ -229,16 +237,29 @@ public final class LwpCalls {
      */
     public static int waitFor(int lid) {
         KLwp t = collectZombie(lid);
-        t.kernel.waitOffCpu(t);
+        t.kernel.lifecycle.waitOffCpu(t);
         return t.lid;
     }
 
-    /** _lwp_wait up to taking the zombie out of the table; answers it. */
+    /**
+     * _lwp_wait up to taking the zombie out of the table; answers it.
+     *
+     * Repeatedly, under p.lock:
+     * <ol>
+     * <li>one target: ESRCH if it is gone or was never started, EDEADLK if it is the caller or
+     *     waits for it (through any chain), EINVAL if detached; claim it if unclaimed; a zombie
+     *     is collected;</li>
+     * <li>any target: collect the first zombie not claimed by another waiter; ESRCH if there is
+     *     nothing to wait for;</li>
+     * <li>EDEADLK if the process is exiting or every LWP that could still give a zombie waits;</li>
+     * <li>else sleep on CH_LWP; a safe-point request is acted on (p.lock released) and the
+     *     wait goes on; a wakeup or an interrupt answers EINTR.</li>
+     * </ol>
+     */
     private static KLwp collectZombie(int lid) {
         String call = "_lwp_wait(" + lid + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         KProc p = me.proc;
-        Kernel k = me.kernel;
         KLwp marked = null; // the target this call claimed (waiter), to release on the way out
         p.lock.lock();
         p.nlwpwait++;
@@ -249,13 +270,13 @@ public final class LwpCalls {
                 if (lid != 0) {
                     KLwp t = p.lwps.get(lid);
                     if (t == null || t.stat == KLwp.LSDEAD || t.stat == KLwp.LSIDL) {
-                        throw unlessExiting(me, err(Errno.ESRCH, call));
+                        throw unlessExiting(me, new LwpException(Errno.ESRCH, call));
                     }
                     if (t.detached) { // before the cycle check, as NetBSD's lwp_wait: a detached self is EINVAL
-                        throw unlessExiting(me, err(Errno.EINVAL, call));
+                        throw unlessExiting(me, new LwpException(Errno.EINVAL, call));
                     }
                     if (t == me || waitsForMe(p, t, me)) {
-                        throw unlessExiting(me, err(Errno.EDEADLK, call));
+                        throw unlessExiting(me, new LwpException(Errno.EDEADLK, call));
                     }
                     if (t.waiter == 0) {
                         t.waiter = me.lid;
@@ -279,15 +300,17 @@ public final class LwpCalls {
                         }
                     }
                     if (nfound == 0) {
-                        throw unlessExiting(me, err(Errno.ESRCH, call));
+                        throw unlessExiting(me, new LwpException(Errno.ESRCH, call));
                     }
                 }
                 if (p.pstat != KProc.SACTIVE || deadlocked(p)) {
-                    throw unlessExiting(me, err(Errno.EDEADLK, call));
+                    throw unlessExiting(me, new LwpException(Errno.EDEADLK, call));
                 }
-                ParkResult r = k.sleep.cvWait(me, p, p.pid, KProc.CH_LWP, p.lock, true, false, 0);
+                ParkResult r = p.cvWaitInterruptibly(me, KProc.CH_LWP, p.lock);
                 if (r == ParkResult.INTERRUPTED) {
-                    SigIntr.afterInterrupt(me, p.lock, call); // EINTR after a handler, unless SA_RESTART
+                    SigIntr.beforeSafePoint(me, call); // EINTR after a handler, unless SA_RESTART
+                    safePointUnlocked(me);
+                    SigIntr.afterSafePoint(me, call);
                 }
             }
         } finally {
@@ -335,16 +358,16 @@ public final class LwpCalls {
 
     public static void detach(int lid) {
         String call = "_lwp_detach(" + lid + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         KProc p = me.proc;
         p.lock.lock();
         try {
             KLwp t = p.lwps.get(lid);
             if (t == null || t.stat == KLwp.LSDEAD) {
-                throw err(Errno.ESRCH, call);
+                throw new LwpException(Errno.ESRCH, call);
             }
             if (t.detached) {
-                throw err(Errno.EINVAL, call);
+                throw new LwpException(Errno.EINVAL, call);
             }
             t.detached = true;
             t.recount();
@@ -355,138 +378,5 @@ public final class LwpCalls {
         } finally {
             p.lock.unlock();
         }
-    }
-
-    // ------------------------------------------------------------------ sleep table calls
-
-    public static ParkResult park(boolean timed, long deadline, int unparkLid, Object hint, Object unparkHint) {
-        KLwp me = Kernel.curlwp("_lwp_park");
-        KProc p = me.proc;
-        if (unparkLid != 0) {
-            KLwp t = p.find(unparkLid);
-            if (t == null) {
-                throw err(Errno.ESRCH, "_lwp_park(unpark=" + unparkLid + ")");
-            }
-            t.unpark();
-        }
-        ParkResult r = Events.PARK.isEnabled()
-                ? parkRecorded(me, p, hint, timed, deadline)
-                : me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
-        if (r == ParkResult.INTERRUPTED && me.ast != 0) {
-            me.kernel.userret(me);
-        }
-        return r;
-    }
-
-    /** park with a JFR event around it; only taken while a recording enables the event. */
-    private static ParkResult parkRecorded(KLwp me, KProc p, Object hint, boolean timed, long deadline) {
-        Events.Park ev = new Events.Park();
-        ev.begin();
-        ParkResult r = me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
-        ev.end();
-        if (ev.shouldCommit()) {
-            ev.pid = p.pid;
-            ev.lid = me.lid;
-            ev.hint = String.valueOf(hint);
-            ev.outcome = r.name();
-            ev.commit();
-        }
-        return r;
-    }
-
-    public static void unpark(int lid, Object hint) {
-        KLwp me = Kernel.curlwp("_lwp_unpark");
-        KLwp t = me.proc.find(lid);
-        if (t == null) {
-            throw err(Errno.ESRCH, "_lwp_unpark(" + lid + ")");
-        }
-        t.unpark();
-    }
-
-    /** Unpark each of lids[0..n); ids that do not exist are skipped. Answers how many existed. */
-    public static int unparkAll(int[] lids, int n, Object hint) {
-        KLwp me = Kernel.curlwp("_lwp_unpark_all");
-        if (lids == null) {
-            return UNPARK_MAX;
-        }
-        if (n <= 0 || n > UNPARK_MAX || n > lids.length) {
-            throw err(Errno.EINVAL, "_lwp_unpark_all(ntargets=" + n + ")");
-        }
-        KProc p = me.proc;
-        Events.Unpark ev = new Events.Unpark();
-        ev.begin();
-        int found = 0;
-        for (int i = 0; i < n; i++) {
-            KLwp t = p.find(lids[i]);
-            if (t != null) {
-                t.unpark();
-                found++;
-            }
-        }
-        ev.end();
-        if (ev.shouldCommit()) {
-            ev.pid = p.pid;
-            ev.targets = n;
-            ev.commit();
-        }
-        return found;
-    }
-
-    public static void wakeup(int lid) {
-        String call = "_lwp_wakeup(" + lid + ")";
-        KLwp me = Kernel.curlwp(call);
-        KProc p = me.proc;
-        p.lock.lock();
-        try {
-            KLwp t = p.find(lid);
-            if (t == null) {
-                throw err(Errno.ESRCH, call);
-            }
-            int r;
-            if (t.stat != KLwp.LSRUN) {
-                r = Waiter.WAKEUP_NOT_SLEEPING;
-                t.wakeupMarksOnly();
-            } else {
-                r = t.wakeup();
-            }
-            if (r == Waiter.WAKEUP_NOT_SLEEPING) {
-                throw err(Errno.ENODEV, call);
-            }
-            if (r == Waiter.WAKEUP_UNINTERRUPTIBLE) {
-                throw err(Errno.EBUSY, call);
-            }
-        } finally {
-            p.lock.unlock();
-        }
-    }
-
-    // ------------------------------------------------------------------ parking lot
-
-    public static ParkResult lotWait(Object hint, BooleanSupplier validate, boolean timed, long deadline,
-                                     boolean interruptible) {
-        Objects.requireNonNull(validate, "validate");
-        KLwp me = Kernel.curlwp("parkinglot_wait");
-        KProc p = me.proc;
-        ParkResult r = me.kernel.sleep.lotWait(me, p, p.pid, hint, validate, timed, deadline, interruptible);
-        if (r == ParkResult.INTERRUPTED && me.ast != 0) {
-            me.kernel.userret(me);
-        }
-        return r;
-    }
-
-    public static int lotWake(Object hint, int n) {
-        KLwp me = Kernel.curlwp("parkinglot_wake");
-        if (n < 0) {
-            throw err(Errno.EINVAL, "parkinglot_wake(n=" + n + ")");
-        }
-        return me.kernel.sleep.wake(me.proc, me.proc.pid, hint, n);
-    }
-
-    public static long lotRequeue(Object from, Object to, int nWake, int nMove) {
-        KLwp me = Kernel.curlwp("parkinglot_requeue");
-        if (nWake < 0 || nMove < 0) {
-            throw err(Errno.EINVAL, "parkinglot_requeue(nWake=" + nWake + ", nMove=" + nMove + ")");
-        }
-        return me.kernel.sleep.requeue(me.proc, me.proc.pid, from, to, nWake, nMove);
     }
 }

@@ -1,16 +1,32 @@
 /**
  * The kernel: the supervisor's tables, process and LWP records, the LWP life cycle, safe points,
- * process exit, and the {@code _lwp_*} calls.
+ * the exit election, and the {@code _lwp_*} calls.
+ *
+ * <p>Who does what. {@link org.lwp4j.kern.Kernel} keeps the process table, pid allocation,
+ * attach and close; {@link org.lwp4j.kern.SafePoints} is userret (acting on safe-point requests)
+ * and the stop mechanism; {@link org.lwp4j.kern.LwpLifecycle} creates, ends and disposes of LWPs
+ * (with the dead-LWP reaper and the CPU time they leave); {@link org.lwp4j.kern.ProcExit} elects
+ * the one LWP that performs a process exit and kills the others; {@link org.lwp4j.kern.LwpCalls}
+ * are NetBSD's {@code sys_lwp.c}. The layers above (signals, processes) are reached through one
+ * interface, {@link org.lwp4j.kern.Upcalls}, given to the kernel at construction; their state per
+ * process and per LWP sits in typed fields of the records, made with them.
  *
  * <p>Concurrency rules. {@code Kernel.tree} (DragonFly's proc_token) guards the process tree,
  * groups, sessions and pid allocation; {@code KProc.lock} (NetBSD p_lock) guards a process's LWP
- * membership and counts, every LWP's life-cycle fields and the exit election. Lock order: tree,
- * then a process lock, then (inside the sleep table) bucket locks. The LWP table of a process is a
- * non-blocking map so that park/unpark find targets without locks; it changes only under the
- * process lock. {@code KLwp.stat} and {@code KLwp.ast} are volatile: stat is written under the
- * process lock and read anywhere; ast bits are posted by anyone with an atomic OR followed by a
- * kick of the target's park word, and acted on by the owner at its next safe point. Kernel waits
- * are condition waits in the sleep table (cvWait/cvBroadcast) keyed by the process and a channel
- * object, so a wakeup, a kick and Thread.interrupt reach them as they reach park.
+ * membership and counts, every LWP's life-cycle fields and the exit election. The LWP table of a
+ * process is a non-blocking map so that park/unpark find targets without locks; it changes only
+ * under the process lock. {@code KLwp.stat} and {@code KLwp.ast} are volatile: stat is written
+ * under the process lock and read anywhere; ast bits are posted by anyone with an atomic OR
+ * followed by a kick of the target's park word, and acted on by the owner at its next safe point.
+ * Kernel waits are condition waits in the sleep table ({@code KProc.cvWait} and its named kin)
+ * keyed by the process and a channel object, so a wakeup, a kick and Thread.interrupt reach them
+ * as they reach park.
+ *
+ * <p>Lock order: tree, then one process lock (never two process locks at once), then the sleep
+ * table's resize lock (taken by {@code LwpLifecycle} when the LWP count grows the table, with a
+ * process lock held), then bucket locks. No method releases a lock its caller holds, with one
+ * documented exception: a condition wait releases its interlock while asleep and takes it back
+ * before it returns, as {@code Condition.await} does. Upcalls are made with the locks each names
+ * (most with none); a safe point runs with no lock held.
  */
 package org.lwp4j.kern;

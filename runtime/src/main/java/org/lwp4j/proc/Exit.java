@@ -1,15 +1,16 @@
 package org.lwp4j.proc;
 
+import org.lwp4j.ExitHook;
 import java.util.ArrayList;
 import java.util.List;
 import org.lwp4j.LwpException;
-import org.lwp4j.Proc;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Sig;
-import org.lwp4j.kern.Wstat;
+import org.lwp4j.signal.SignalLayer;
+import org.lwp4j.Sig;
+import org.lwp4j.Wait;
 
 /**
  * The process layer's part of exit: DragonFly {@code exit1} after {@code killalllwps}.
@@ -39,8 +40,9 @@ public final class Exit {
      *     can be the parent itself). The zombie then joins its parent's zombie queue and the
      *     parent's CH_CHILD is broadcast; a zombie whose parent is init is reaped at once (init
      *     reaps its children, as a real init does), so init never collects zombies.
-     *  4. The parent is signalled (SIGCHLD with CLD_EXITED or CLD_KILLED) through the kernel's
-     *     psignal, after the tree lock is released.
+     *  4. The parent is signalled (SIGCHLD with CLD_EXITED or CLD_KILLED, si_status the exit
+     *     code or signal) through the signal layer's psignal, still under the tree lock, so no
+     *     waiter can reap the zombie before its SIGCHLD is queued (DragonFly's order).
      *  5. AST_EXIT is posted to the master itself: whatever runtime call its unwinding body makes
      *     from a finally block ends at once with LwpExit, so a zombie runs no more user code that
      *     calls in.
@@ -62,7 +64,7 @@ public final class Exit {
     /** An uncaught Throwable in an LWP body: terminate the process with SIGABRT. */
     static void fault(KLwp l, Throwable t) {
         try {
-            l.kernel.exit1(l, Wstat.signaled(Sig.SIGABRT));
+            l.kernel.exits.exit1(l, Wait.signaledStatus(Sig.SIGABRT));
         } catch (LwpException e) {
             // init cannot exit: its LWP just ends
         }
@@ -74,7 +76,7 @@ public final class Exit {
         List<KProc> peers = List.of();
         k.tree.lock();
         try {
-            s = L.st(p);
+            s = p.ps;
             s.xstat = wstatus;
             s.fault = master.fault();
             if (s.leader == p && s.peers != null && !s.peers.isEmpty()) {
@@ -87,7 +89,7 @@ public final class Exit {
             killPeers(k, master, p, s, peers);
         }
         List<Throwable> errors = new ArrayList<>(0);
-        for (Proc.ExitHook h : L.exitHooks) {
+        for (ExitHook h : L.exitHooks) {
             try {
                 h.exiting(p.pid, wstatus);
             } catch (Throwable t) {
@@ -103,10 +105,13 @@ public final class Exit {
             becomeZombie(L, p, s);
             pp = p.parent;
             sig = s.sigparent;
+            // DragonFly exit1's order: the parent is signalled before the zombie can be reaped
+            // (a waiter claims it under the tree lock), so a reap always finds the SIGCHLD
+            // report it withdraws
+            SignalLayer.psignal(pp, sig, Wait.exitCode(wstatus), p, Wait.siStatus(wstatus));
         } finally {
             k.tree.unlock();
         }
-        k.psignal(pp, sig, ProcLayer.exitCode(wstatus), p, Wstat.siStatus(wstatus));
         Events.procExit(p, wstatus);
         master.post(KLwp.AST_EXIT);
     }
@@ -122,14 +127,13 @@ public final class Exit {
         for (;;) {
             for (KProc q : toKill) {
                 if (killed.add(q)) {
-                    ProcLayer.killProc(q);
+                    SignalLayer.psignal(q, Sig.SIGKILL, Sig.SI_USER, null);
                 }
             }
             k.tree.lock();
             try {
                 while (!s.peers.isEmpty() && killed.containsAll(s.peers) && !k.isClosed()) {
-                    k.sleep.cvWait(master, p, p.pid, CH_PEERS, k.tree, false, true,
-                            k.cfg.clock().getAsLong() + Fork.CLOSE_POLL_NANOS);
+                    p.cvWaitUntil(master, CH_PEERS, k.tree, k.cfg.clock().getAsLong() + Fork.CLOSE_POLL_NANOS);
                 }
                 if (s.peers.isEmpty() || k.isClosed()) {
                     return;
@@ -145,7 +149,7 @@ public final class Exit {
     private static void becomeZombie(ProcLayer L, KProc p, PState s) {
         Kernel k = L.kernel;
         if (s.leader != p) {
-            PState ls = L.st(s.leader);
+            PState ls = s.leader.ps;
             if (ls.peers != null) {
                 ls.peers.remove(p);
             }
@@ -162,9 +166,9 @@ public final class Exit {
         // fixjobc(p, pgrp, 0): p no longer qualifies its group; its live children stop
         // qualifying theirs through p as reparent moves them (and may qualify them again
         // through the reaper). Groups orphaned by it all are signalled at the end.
-        List<Pgrp> dropped = new ArrayList<>(0);
+        Orphans dropped = new Orphans();
         if (s.pgrp != null) {
-            Groups.count(L, p.parent, s.pgrp, false, dropped);
+            Groups.count(p.parent, s.pgrp, false, dropped);
         }
         s.jobcOut = true;
         p.setPstat(KProc.SZOMB);
@@ -176,20 +180,20 @@ public final class Exit {
                 if (reparent(L, c, reproc, dropped) && reproc != k.init) {
                     // FreeBSD exit1: the reaper is told of each zombie it adopts, before it can
                     // reap it (psignal under the tree lock, which a waiter needs to claim it)
-                    int x = L.st(c).xstat;
-                    k.psignal(reproc, Sig.SIGCHLD, ProcLayer.exitCode(x), c, Wstat.siStatus(x));
+                    int x = c.ps.xstat;
+                    SignalLayer.psignal(reproc, Sig.SIGCHLD, Wait.exitCode(x), c, Wait.siStatus(x));
                 }
             }
             reproc.broadcast(KProc.CH_CHILD);
         }
-        Groups.orphanpg(L, dropped);
+        dropped.signal();
         KProc pp = p.parent;
-        if (pp.noCldWait) {
+        if (pp.sig.noCldWait) {
             if (reproc == null) {
                 reproc = reaperOrInit(k, reap);
             }
             if (reproc != pp) {
-                L.st(pp).dropChild(p);
+                pp.ps.dropChild(p);
                 p.parent = reproc;
                 reproc.children.add(p);
                 s.sigparent = Sig.SIGCHLD;
@@ -203,7 +207,7 @@ public final class Exit {
         if (pp == k.init) {
             reapNow(L, pp, p);
         } else {
-            L.st(pp).zombiesOf(s).add(p);
+            pp.ps.zombiesOf(s).add(p);
             pp.broadcast(KProc.CH_CHILD);
         }
     }
@@ -218,22 +222,22 @@ public final class Exit {
      * is counted out through its old parent and in through the new one (tree lock held).
      * Answers whether c was a queued zombie.
      */
-    static boolean reparent(ProcLayer L, KProc c, KProc np, List<Pgrp> dropped) {
+    static boolean reparent(ProcLayer L, KProc c, KProc np, Orphans dropped) {
         KProc op = c.parent;
-        Pgrp cg = L.st(c).pgrp;
-        if (!L.st(c).jobcOut && cg != null) {
-            Groups.count(L, op, cg, false, dropped);
-            Groups.count(L, np, cg, true, dropped);
+        Pgrp cg = c.ps.pgrp;
+        if (!c.ps.jobcOut && cg != null) {
+            Groups.count(op, cg, false, dropped);
+            Groups.count(np, cg, true, dropped);
         }
-        boolean zombie = L.st(op).dropChild(c);
+        boolean zombie = op.ps.dropChild(c);
         c.parent = np;
         np.children.add(c);
-        L.st(c).sigparent = Sig.SIGCHLD;
+        c.ps.sigparent = Sig.SIGCHLD;
         if (zombie) {
             if (np == L.kernel.init) {
                 reapNow(L, np, c);
             } else {
-                L.st(np).zombies.add(c);
+                np.ps.zombies.add(c);
             }
         }
         return zombie;
@@ -244,9 +248,9 @@ public final class Exit {
      * the CPU time of an LWP that has not left yet is not counted (tree lock held).
      */
     static void reapNow(ProcLayer L, KProc parent, KProc z) {
-        PState ps = L.st(parent);
+        PState ps = parent.ps;
         ps.dropChild(z);
-        PState zs = L.st(z);
+        PState zs = z.ps;
         z.lock.lock();
         try {
             ps.cruCpuNanos += z.ruCpuNanos() + zs.cruCpuNanos;

@@ -1,17 +1,21 @@
 package org.lwp4j.proc;
 
-import static org.lwp4j.proc.ProcLayer.err;
+import org.lwp4j.ForkHook;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import static org.lwp4j.ProcFlags.*;
+
 import org.lwp4j.Errno;
-import org.lwp4j.Proc;
+import org.lwp4j.LwpException;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Sig;
+import org.lwp4j.kern.SafePoints;
+import org.lwp4j.signal.SignalLayer;
+import org.lwp4j.Sig;
 
 /**
  * Process creation: DragonFly {@code fork1} and {@code start_forked_proc}.
@@ -24,7 +28,7 @@ public final class Fork {
      * half-made process: the limits (Kernel.newProc: the supervisor's process limit and the
      * per-uid limit, EAGAIN before anything exists), the record, the parent (the caller, or with
      * NOWAIT the caller's nearest live reaper), group and session (the caller's), credentials,
-     * reaper node (shared, not owned), RFTHREAD leader/peer links, the resource table (shared,
+     * reaper node (shared, not owned), THREAD leader/peer links, the resource table (shared,
      * copied with FDG, new with CFDG), process-local storage (copied, shared with MEM), the
      * signal layer's fork step (copy or share dispositions; a group signal pending on the caller
      * reaches the child: it is called before the child's LWP exists, under the same tree lock
@@ -37,17 +41,14 @@ public final class Fork {
      * with the child not yet runnable); it means a hook must be short and must not fork or wait
      * (those answer EDEADLK from a hook).
      *
-     * RFPPWAIT: after the child runs, the forking LWP sleeps uninterruptibly (as vfork's parent)
+     * PPWAIT: after the child runs, the forking LWP sleeps uninterruptibly (as vfork's parent)
      * on its process's CH_PPWAIT channel until the child's exit clears the child's ppwaitParent
      * under the tree lock and broadcasts. Being uninterruptible, an _lwp_wakeup of that LWP
      * answers EBUSY. The only way out without the child's exit is the supervisor closing (its
      * processes then end without the exit path); the sleep re-checks for that every 50 ms.
      */
-    /** rfork flags (DragonFly {@code <sys/unistd.h>} values). */
-    public static final int RFFDG = 1 << 2, RFMEM = 1 << 5, RFNOWAIT = 1 << 6, RFCFDG = 1 << 12,
-            RFTHREAD = 1 << 13, RFSIGSHARE = 1 << 14, RFLINUXTHPN = 1 << 16, RFPPWAIT = 1 << 31;
-    private static final int ALL = RFFDG | RFMEM | RFNOWAIT | RFCFDG | RFTHREAD | RFSIGSHARE | RFLINUXTHPN
-            | RFPPWAIT;
+    private static final int ALL = FDG | MEM | NOWAIT | CFDG | THREAD | SIGSHARE | LINUXTHPN
+            | PPWAIT;
     static final long CLOSE_POLL_NANOS = 50_000_000L;
 
     private Fork() {
@@ -56,9 +57,9 @@ public final class Fork {
     public static int fork(Runnable body, int flags) {
         Objects.requireNonNull(body, "body");
         String call = "fork(flags=0x" + Integer.toHexString(flags) + ")";
-        KLwp me = Kernel.curlwp(call);
-        if ((flags & ~ALL) != 0 || (flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG)) {
-            throw err(Errno.EINVAL, call);
+        KLwp me = SafePoints.curlwp(call);
+        if ((flags & ~ALL) != 0 || (flags & (FDG | CFDG)) == (FDG | CFDG)) {
+            throw new LwpException(Errno.EINVAL, call);
         }
         Kernel k = me.kernel;
         ProcLayer.notInHook(k, call);
@@ -69,21 +70,19 @@ public final class Fork {
         k.tree.lock();
         try {
             if (!p1.isExiting() && !k.isClosed()) {
-                PState s1 = L.st(p1);
-                KProc pptr = (flags & RFNOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1;
+                PState s1 = p1.ps;
+                KProc pptr = (flags & NOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1;
                 p2 = k.newProc(pptr, p1.uid, call);
-                p2.gid = p1.gid;
                 s2 = setUp(L, p1, s1, p2, flags);
                 try {
-                    k.procCreated(p2);
-                    k.forkSignals(p1, p2, (flags & RFSIGSHARE) != 0);
-                    for (Proc.ForkHook h : L.forkHooks) {
+                    SignalLayer.fork(p1, p2, (flags & SIGSHARE) != 0);
+                    for (ForkHook h : L.forkHooks) {
                         h.forked(p1.pid, p2.pid, flags);
                     }
                     // The thread starts under the tree lock, so that no one can find the child
                     // half made (in the table, its thread not started) and a failed start
                     // is undone before anyone looks.
-                    k.startLwp(k.forkLwp(p2, body, call), 0, call);
+                    k.lifecycle.startLwp(k.lifecycle.forkLwp(p2, body, call), 0, call);
                 } catch (Throwable t) {
                     undo(L, p2, s2);
                     throw t;
@@ -93,11 +92,11 @@ public final class Fork {
             k.tree.unlock();
         }
         if (p2 == null) {
-            k.userret(me); // the process is exiting: this LWP ends here
-            throw err(Errno.ESRCH, call + ": the calling process is exiting");
+            k.safePoints.userret(me); // the process is exiting: this LWP ends here
+            throw new LwpException(Errno.ESRCH, call + ": the calling process is exiting");
         }
         Events.fork(p1, p2, flags);
-        if ((flags & RFPPWAIT) != 0) {
+        if ((flags & PPWAIT) != 0) {
             ppwait(me, k, p1, s2);
         }
         return p2.pid;
@@ -105,18 +104,20 @@ public final class Fork {
 
     /** The child's process state, inherited as the flags say (tree lock held). */
     private static PState setUp(ProcLayer L, KProc p1, PState s1, KProc p2, int flags) {
-        Resources res = (flags & RFCFDG) != 0 ? new Resources()
-                : (flags & RFFDG) != 0 ? s1.resources.copy() : s1.resources.share();
-        Storage mem = (flags & RFMEM) != 0 ? s1.storage : s1.storage.copy();
-        PState s2 = new PState(L, p2, res, mem);
+        Resources res = (flags & CFDG) != 0 ? new Resources()
+                : (flags & FDG) != 0 ? s1.resources.copy() : s1.resources.share();
+        Storage mem = (flags & MEM) != 0 ? s1.storage : s1.storage.copy();
+        PState s2 = p2.ps;
+        s2.resources = res;
+        s2.storage = mem;
         s2.reaper = s1.reaper;
         if (s2.reaper != null) {
             Reapers.hold(s2.reaper);
         }
-        s2.reapSubtree = Reapers.subtreeAtFork(L, (flags & RFNOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1, p2);
-        if ((flags & RFTHREAD) != 0) {
+        s2.reapSubtree = Reapers.subtreeAtFork(L, (flags & NOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1, p2);
+        if ((flags & THREAD) != 0) {
             s2.leader = s1.leader;
-            PState ls = L.st(s1.leader);
+            PState ls = s1.leader.ps;
             if (ls.peers == null) {
                 ls.peers = new LinkedHashSet<>();
             }
@@ -124,14 +125,13 @@ public final class Fork {
         } else {
             s2.leader = p2;
         }
-        if ((flags & RFPPWAIT) != 0) {
+        if ((flags & PPWAIT) != 0) {
             s2.ppwaitParent = p1;
         }
-        if ((flags & RFLINUXTHPN) != 0) {
+        if ((flags & LINUXTHPN) != 0) {
             s2.sigparent = Sig.SIGUSR1;
-            L.st(p2.parent).cloneChildren++;
+            p2.parent.ps.cloneChildren++;
         }
-        p2.procExt = s2;
         Groups.enter(L, p2, s2, s1.pgrp);
         return s2;
     }
@@ -140,12 +140,13 @@ public final class Fork {
     private static void undo(ProcLayer L, KProc p2, PState s2) {
         Kernel k = L.kernel;
         if (p2.parent != null) {
-            L.st(p2.parent).dropChild(p2);
+            p2.parent.ps.dropChild(p2);
         }
         if (s2.pgrp != null) {
-            Groups.fixjobc(L, p2, s2.pgrp, false, new ArrayList<>(0)); // it never ran: nothing to signal
+            Groups.fixjobc(p2, s2.pgrp, false, new Orphans()); // it never ran: nothing to signal
         }
         k.removeProc(p2);
+        k.freePid(p2); // a failed fork leaves no id behind
         p2.setPstat(KProc.SDEAD);
         Groups.leave(L, p2, s2);
         if (s2.reaper != null) {
@@ -153,7 +154,7 @@ public final class Fork {
             s2.reaper = null;
         }
         if (s2.leader != p2) {
-            PState ls = L.st(s2.leader);
+            PState ls = s2.leader.ps;
             if (ls.peers != null) {
                 ls.peers.remove(p2);
             }
@@ -167,8 +168,7 @@ public final class Fork {
         k.tree.lock();
         try {
             while (s2.ppwaitParent != null && !k.isClosed()) {
-                k.sleep.cvWait(me, p1, p1.pid, KProc.CH_PPWAIT, k.tree, false, true,
-                        k.cfg.clock().getAsLong() + CLOSE_POLL_NANOS);
+                p1.cvWaitUntil(me, KProc.CH_PPWAIT, k.tree, k.cfg.clock().getAsLong() + CLOSE_POLL_NANOS);
             }
         } finally {
             k.tree.unlock();

@@ -1,15 +1,16 @@
 package org.lwp4j.proc;
 
-import static org.lwp4j.proc.ProcLayer.SI_USER;
-import static org.lwp4j.proc.ProcLayer.err;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.lwp4j.Errno;
-import org.lwp4j.Signals;
+import org.lwp4j.LwpException;
+import org.lwp4j.Sig;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.SafePoints;
+import org.lwp4j.signal.SignalLayer;
 
 /**
  * Process groups, sessions and credentials: DragonFly {@code kern_prot.c}'s setpgid, getpgid,
@@ -43,17 +44,15 @@ public final class Groups {
         if (old == g) {
             return;
         }
-        List<Pgrp> dropped = new ArrayList<>(0);
-        fixjobc(L, p, g, true, dropped);
+        Orphans dropped = new Orphans();
+        fixjobc(p, g, true, dropped);
         if (old != null) {
-            fixjobc(L, p, old, false, dropped);
+            fixjobc(p, old, false, dropped);
             leave(L, p, s);
         }
         g.members.add(p);
         s.pgrp = g;
-        p.pgid = g.pgid;
-        p.sid = g.session.sid;
-        orphanpg(L, dropped);
+        dropped.signal();
     }
 
     /*
@@ -68,11 +67,11 @@ public final class Groups {
      */
 
     /** Does a child of {@code parent} qualify group g? (tree lock held) */
-    static boolean qualifies(ProcLayer L, KProc parent, Pgrp g) {
+    static boolean qualifies(KProc parent, Pgrp g) {
         if (parent == null) {
             return false;
         }
-        Pgrp pg = L.st(parent).pgrp;
+        Pgrp pg = parent.ps.pgrp;
         return pg != null && pg != g && pg.session == g.session;
     }
 
@@ -80,17 +79,9 @@ public final class Groups {
      * Count a member of g whose parent is {@code parent} in or out of g, if that parent
      * qualifies it; a count that falls to 0 goes to {@code dropped} (tree lock held).
      */
-    static void count(ProcLayer L, KProc parent, Pgrp g, boolean entering, List<Pgrp> dropped) {
-        if (qualifies(L, parent, g)) {
-            adjust(g, entering, dropped);
-        }
-    }
-
-    private static void adjust(Pgrp g, boolean entering, List<Pgrp> dropped) {
-        if (entering) {
-            g.jobc++;
-        } else if (--g.jobc == 0) {
-            dropped.add(g);
+    static void count(KProc parent, Pgrp g, boolean entering, Orphans dropped) {
+        if (qualifies(parent, g)) {
+            dropped.adjust(g, entering);
         }
     }
 
@@ -99,40 +90,15 @@ public final class Groups {
      * in or out of g if its parent qualifies it, and each live child in or out of its own group
      * if p, in g, qualifies it (tree lock held).
      */
-    static void fixjobc(ProcLayer L, KProc p, Pgrp g, boolean entering, List<Pgrp> dropped) {
-        count(L, p.parent, g, entering, dropped);
+    static void fixjobc(KProc p, Pgrp g, boolean entering, Orphans dropped) {
+        count(p.parent, g, entering, dropped);
         for (KProc c : p.children) {
-            if (L.st(c).jobcOut) {
+            if (c.ps.jobcOut) {
                 continue; // an exited child was counted out at its exit
             }
-            Pgrp cg = L.st(c).pgrp;
+            Pgrp cg = c.ps.pgrp;
             if (cg != g && cg.session == g.session) { // p, as if in g, qualifies c's group
-                adjust(cg, entering, dropped);
-            }
-        }
-    }
-
-    /**
-     * orphanpg: each group in {@code dropped} that is still orphaned and has a stopped member
-     * gets SIGHUP, then SIGCONT, on every member that has not exited (tree lock held).
-     */
-    static void orphanpg(ProcLayer L, List<Pgrp> dropped) {
-        for (Pgrp g : dropped) {
-            if (g.jobc != 0) {
-                continue; // counted in again by the same change (a reparent)
-            }
-            boolean stopped = false;
-            for (KProc m : g.members) {
-                stopped |= !m.isExiting() && m.stopping;
-            }
-            if (!stopped) {
-                continue;
-            }
-            for (KProc m : new ArrayList<>(g.members)) {
-                if (!m.isExiting()) {
-                    L.kernel.psignal(m, Signals.SIGHUP, SI_USER, null);
-                    L.kernel.psignal(m, Signals.SIGCONT, SI_USER, null);
-                }
+                dropped.adjust(cg, entering);
             }
         }
     }
@@ -163,42 +129,42 @@ public final class Groups {
 
     public static void setpgid(int pid, int pgid) {
         String call = "setpgid(" + pid + ", " + pgid + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if (pgid < 0) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
         ProcLayer L = ProcLayer.of(me);
         Kernel k = me.kernel;
         KProc cur = me.proc;
         k.tree.lock();
         try {
-            PState cs = L.st(cur);
+            PState cs = cur.ps;
             KProc t = cur;
             if (pid != 0 && pid != cur.pid) {
                 t = k.findProc(pid);
                 if (t == null || t.parent != cur || t.isExiting()) {
-                    throw err(Errno.ESRCH, call);
+                    throw new LwpException(Errno.ESRCH, call);
                 }
-                if (L.st(t).pgrp.session != cs.pgrp.session) {
-                    throw err(Errno.EPERM, call);
+                if (t.ps.pgrp.session != cs.pgrp.session) {
+                    throw new LwpException(Errno.EPERM, call);
                 }
             }
-            PState ts = L.st(t);
+            PState ts = t.ps;
             if (ts.pgrp.session.leader == t) {
-                throw err(Errno.EPERM, call);
+                throw new LwpException(Errno.EPERM, call);
             }
             int target = pgid == 0 ? t.pid : pgid;
             Pgrp g = L.pgrps.get(target);
             if (target != t.pid) {
                 if (g == null || g.session != cs.pgrp.session) {
-                    throw err(Errno.EPERM, call);
+                    throw new LwpException(Errno.EPERM, call);
                 }
             } else if (g == null) {
                 g = newPgrp(L, target, ts.pgrp.session);
             } else if (g.session != ts.pgrp.session) {
                 // a group with the target's own id in another session: only a stale id could
                 // do this, and pidInUse prevents it; refuse rather than join across sessions
-                throw err(Errno.EPERM, call);
+                throw new LwpException(Errno.EPERM, call);
             }
             enter(L, t, ts, g);
         } finally {
@@ -208,11 +174,11 @@ public final class Groups {
 
     public static int getpgid(int pid) {
         String call = "getpgid(" + pid + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         Kernel k = me.kernel;
         k.tree.lock();
         try {
-            return lookup(me, pid, call).pgid;
+            return lookup(me, pid, call).pgid();
         } finally {
             k.tree.unlock();
         }
@@ -220,11 +186,11 @@ public final class Groups {
 
     public static int getsid(int pid) {
         String call = "getsid(" + pid + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         Kernel k = me.kernel;
         k.tree.lock();
         try {
-            return lookup(me, pid, call).sid;
+            return lookup(me, pid, call).sid();
         } finally {
             k.tree.unlock();
         }
@@ -237,23 +203,22 @@ public final class Groups {
         }
         KProc p = pid > 0 ? me.kernel.findProc(pid) : null;
         if (p == null || p.pstat() >= KProc.SZOMB) {
-            throw err(Errno.ESRCH, call);
+            throw new LwpException(Errno.ESRCH, call);
         }
-        ProcLayer.of(me).st(p);
         return p;
     }
 
     public static int setsid() {
         String call = "setsid";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         ProcLayer L = ProcLayer.of(me);
         Kernel k = me.kernel;
         KProc cur = me.proc;
         k.tree.lock();
         try {
-            PState s = L.st(cur);
+            PState s = cur.ps;
             if (L.pgrps.containsKey(cur.pid) || L.sessions.containsKey(cur.pid)) {
-                throw err(Errno.EPERM, call);
+                throw new LwpException(Errno.EPERM, call);
             }
             Session sess = new Session(cur.pid, cur);
             L.sessions.put(sess.sid, sess);
@@ -267,20 +232,18 @@ public final class Groups {
     // ------------------------------------------------------------------ credentials
 
     public static int getuid() {
-        KLwp me = Kernel.curlwp("getuid");
-        me.kernel.tree.lock();
-        try {
-            return me.proc.uid;
-        } finally {
-            me.kernel.tree.unlock();
-        }
+        return credential("getuid", false);
     }
 
     public static int getgid() {
-        KLwp me = Kernel.curlwp("getgid");
+        return credential("getgid", true);
+    }
+
+    private static int credential(String call, boolean gid) {
+        KLwp me = SafePoints.curlwp(call);
         me.kernel.tree.lock();
         try {
-            return me.proc.gid;
+            return gid ? me.proc.gid : me.proc.uid;
         } finally {
             me.kernel.tree.unlock();
         }
@@ -288,37 +251,30 @@ public final class Groups {
 
     /** setuid: uid 0 may take any uid; others only their own (a no-op). */
     public static void setuid(int uid) {
-        String call = "setuid(" + uid + ")";
-        KLwp me = Kernel.curlwp(call);
-        if (uid < 0) {
-            throw err(Errno.EINVAL, call);
-        }
-        me.kernel.tree.lock();
-        try {
-            KProc p = me.proc;
-            if (p.uid != 0 && p.uid != uid) {
-                throw err(Errno.EPERM, call);
-            }
-            p.uid = uid;
-        } finally {
-            me.kernel.tree.unlock();
-        }
+        setCredential("setuid(" + uid + ")", uid, false);
     }
 
     /** setgid: uid 0 may take any gid; others only their own (a no-op). */
     public static void setgid(int gid) {
-        String call = "setgid(" + gid + ")";
-        KLwp me = Kernel.curlwp(call);
-        if (gid < 0) {
-            throw err(Errno.EINVAL, call);
+        setCredential("setgid(" + gid + ")", gid, true);
+    }
+
+    private static void setCredential(String call, int id, boolean gid) {
+        KLwp me = SafePoints.curlwp(call);
+        if (id < 0) {
+            throw new LwpException(Errno.EINVAL, call);
         }
         me.kernel.tree.lock();
         try {
             KProc p = me.proc;
-            if (p.uid != 0 && p.gid != gid) {
-                throw err(Errno.EPERM, call);
+            if (p.uid != 0 && (gid ? p.gid : p.uid) != id) {
+                throw new LwpException(Errno.EPERM, call);
             }
-            p.gid = gid;
+            if (gid) {
+                p.gid = id;
+            } else {
+                p.uid = id;
+            }
         } finally {
             me.kernel.tree.unlock();
         }

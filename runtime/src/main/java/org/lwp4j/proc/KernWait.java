@@ -1,10 +1,13 @@
 package org.lwp4j.proc;
 
-import static org.lwp4j.proc.ProcLayer.err;
+import org.lwp4j.Sig;
 
 import java.util.Objects;
 import java.util.Set;
+import static org.lwp4j.Wait.*;
+
 import org.lwp4j.Errno;
+import org.lwp4j.LwpException;
 import org.lwp4j.IdType;
 import org.lwp4j.ParkResult;
 import org.lwp4j.Rusage;
@@ -14,7 +17,9 @@ import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.SigIntr;
-import org.lwp4j.kern.Wstat;
+import org.lwp4j.signal.JobControl;
+import org.lwp4j.kern.SafePoints;
+import org.lwp4j.signal.SignalLayer;
 
 /**
  * DragonFly {@code kern_wait}: wait for a child to exit, stop or continue.
@@ -52,10 +57,12 @@ public final class KernWait {
      * signal the wait answers EINTR, or goes on if the handler has SA_RESTART; after a stop and
      * continue it goes on; a kill or exit ends the LWP; a wakeup or Thread.interrupt answers
      * EINTR.
+     *
+     * WNOHANG never sleeps (issue 10): a zombie whose last LWP still unwinds (a killed child's
+     * body in a long finally, or one that swallows LwpExit) is not ready for it, so WNOHANG
+     * neither claims it nor waits for that LWP; it answers "none yet" for it, or reaps another
+     * zombie that is done.
      */
-    /** Option bits (DragonFly {@code <sys/wait.h>} values). */
-    public static final int WNOHANG = 1, WUNTRACED = 2, WSTOPPED = WUNTRACED, WCONTINUED = 4, WNOWAIT = 8,
-            WEXITED = 16, WLINUXCLONE = 0x80000000;
     private static final int ALL = WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED | WLINUXCLONE;
     private static final int EVENTS = WEXITED | WSTOPPED | WCONTINUED;
 
@@ -64,10 +71,10 @@ public final class KernWait {
 
     public static WaitResult wait(IdType idtype, int id, int options) {
         Objects.requireNonNull(idtype, "idtype");
-        String call = "wait(" + idtype + ", " + id + ", 0x" + Integer.toHexString(options) + ")";
-        KLwp me = Kernel.curlwp(call);
+        String call = "wait(" + idtype + ", " + id + ", " + optionNames(options) + ")";
+        KLwp me = SafePoints.curlwp(call);
         if ((options & ~ALL) != 0 || (options & EVENTS) == 0) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
         Kernel k = me.kernel;
         ProcLayer.notInHook(k, call);
@@ -78,13 +85,14 @@ public final class KernWait {
         try {
             if ((idtype == IdType.P_PID || idtype == IdType.P_PGID) && id == 0) {
                 idtype = IdType.P_PGID; // WAIT_MYPGRP
-                id = q.pgid;
+                id = q.pgid();
             }
-            PState qs = L.st(q);
+            PState qs = q.ps;
             boolean clones = (options & WLINUXCLONE) != 0;
             for (;;) {
                 if ((options & WEXITED) != 0) {
-                    z = findZombie(k, q, clones ? qs.cloneZombies : qs.zombies, idtype, id);
+                    z = findZombie(k, q, clones ? qs.cloneZombies : qs.zombies, idtype, id,
+                            (options & WNOHANG) != 0);
                     if (z != null) {
                         if ((options & WNOWAIT) == 0) {
                             qs.dropChild(z); // claimed: from now on nobody else can find it
@@ -98,7 +106,7 @@ public final class KernWait {
                 } else if (idtype == IdType.P_PID) {
                     KProc c = k.findProc(id);
                     if (c != null && c.parent == q && q.children.contains(c) // not claimed
-                            && L.st(c).linuxClone() == clones && candidate(c, options)) {
+                            && c.ps.linuxClone() == clones && candidate(c, options)) {
                         nfound = 1;
                         WaitResult r = jobEvent(c, options);
                         if (r != null) {
@@ -107,7 +115,7 @@ public final class KernWait {
                     }
                 } else {
                     for (KProc c : q.children) {
-                        if (matches(c, idtype, id) && L.st(c).linuxClone() == clones && candidate(c, options)) {
+                        if (matches(c, idtype, id) && c.ps.linuxClone() == clones && candidate(c, options)) {
                             nfound++;
                             WaitResult r = jobEvent(c, options);
                             if (r != null) {
@@ -117,14 +125,16 @@ public final class KernWait {
                     }
                 }
                 if (nfound == 0) {
-                    throw err(Errno.ECHILD, call);
+                    throw new LwpException(Errno.ECHILD, call);
                 }
                 if ((options & WNOHANG) != 0) {
                     return WaitResult.none();
                 }
-                ParkResult r = k.sleep.cvWait(me, q, q.pid, KProc.CH_CHILD, k.tree, true, false, 0);
+                ParkResult r = q.cvWaitInterruptibly(me, KProc.CH_CHILD, k.tree);
                 if (r == ParkResult.INTERRUPTED) {
-                    SigIntr.afterInterrupt(me, k.tree, call); // EINTR after a handler, unless SA_RESTART
+                    SigIntr.beforeSafePoint(me, call); // EINTR after a handler, unless SA_RESTART
+                    safePointUnlocked(me, k);
+                    SigIntr.afterSafePoint(me, call);
                 }
             }
         } finally {
@@ -142,24 +152,48 @@ public final class KernWait {
         return (options & WEXITED) != 0 || c.pstat() != KProc.SZOMB;
     }
 
-    /** The first zombie child in {@code zombies} (one kind's queue) that matches, or null (tree lock held). */
-    private static KProc findZombie(Kernel k, KProc q, Set<KProc> zombies, IdType idtype, int id) {
+    /** The safe point of a wait that holds its own tree lock (once): released for it, held again after. */
+    private static void safePointUnlocked(KLwp me, Kernel k) {
+        k.tree.unlock();
+        try {
+            k.safePoints.userret(me);
+        } finally {
+            k.tree.lock();
+        }
+    }
+
+    /**
+     * The first zombie child in {@code zombies} (one kind's queue) that matches, or null (tree
+     * lock held). With {@code doneOnly} (WNOHANG), only a zombie whose LWPs have all left.
+     */
+    private static KProc findZombie(Kernel k, KProc q, Set<KProc> zombies, IdType idtype, int id,
+                                    boolean doneOnly) {
         if (zombies.isEmpty()) {
             return null;
         }
-        if (idtype == IdType.P_ALL) {
+        if (idtype == IdType.P_ALL && !doneOnly) {
             return zombies.iterator().next();
         }
         if (idtype == IdType.P_PID) {
             KProc c = k.findProc(id);
-            return c != null && c.parent == q && zombies.contains(c) ? c : null;
+            return c != null && c.parent == q && zombies.contains(c) && (!doneOnly || lwpsGone(c)) ? c : null;
         }
         for (KProc c : zombies) {
-            if (matches(c, idtype, id)) {
+            if (matches(c, idtype, id) && (!doneOnly || lwpsGone(c))) {
                 return c;
             }
         }
         return null;
+    }
+
+    /** Whether zombie z has no live LWP left (tree lock held; takes z.lock, the next in order). */
+    private static boolean lwpsGone(KProc z) {
+        z.lock.lock();
+        try {
+            return z.nlive() == 0;
+        } finally {
+            z.lock.unlock();
+        }
     }
 
     private static boolean matches(KProc c, IdType idtype, int id) {
@@ -169,9 +203,9 @@ public final class KernWait {
             case P_PID:
                 return c.pid == id;
             case P_PGID:
-                return c.pgid == id;
+                return c.pgid() == id;
             case P_SID:
-                return c.sid == id;
+                return c.sid() == id;
             case P_UID:
                 return c.uid == id;
             case P_GID:
@@ -186,23 +220,19 @@ public final class KernWait {
         if (c.isExiting()) {
             return null;
         }
-        boolean keep = (options & WNOWAIT) != 0;
-        if ((options & WSTOPPED) != 0 && c.stopUnreported && c.stopSig != 0) {
-            int sig = c.stopSig;
-            if (!keep) {
-                c.stopUnreported = false;
-            }
-            return new WaitResult(c.pid, Wstat.stopped(sig), WaitResult.CLD_STOPPED, c.uid, Rusage.ZERO,
-                    Rusage.ZERO, null);
+        int r = c.sig.jobc.take((options & WSTOPPED) != 0, (options & WCONTINUED) != 0, (options & WNOWAIT) != 0);
+        switch (r) {
+            case JobControl.REPORT_STOP:
+                return new WaitResult(c.pid, stoppedStatus(c.sig.jobc.stopSignal()), Sig.CLD_STOPPED, c.uid,
+                        Rusage.ZERO, Rusage.ZERO, null);
+            case JobControl.REPORT_CONT:
+                return new WaitResult(c.pid, continuedStatus(), Sig.CLD_CONTINUED, c.uid, Rusage.ZERO,
+                        Rusage.ZERO, null);
+            case JobControl.REPORT_NONE:
+                return null;
+            default:
+                throw new IllegalStateException("job control report " + r);
         }
-        if ((options & WCONTINUED) != 0 && c.contUnreported) {
-            if (!keep) {
-                c.contUnreported = false;
-            }
-            return new WaitResult(c.pid, Wstat.continued(), WaitResult.CLD_CONTINUED, c.uid, Rusage.ZERO,
-                    Rusage.ZERO, null);
-        }
-        return null;
     }
 
     /**
@@ -216,7 +246,7 @@ public final class KernWait {
         z.lock.lock();
         try {
             while (z.nlive() > 0) {
-                k.sleep.cvWait(me, z, z.pid, KProc.CH_LWP, z.lock, false, false, 0);
+                z.cvWait(me, KProc.CH_LWP, z.lock);
             }
             cpu = z.ruCpuNanos();
             user = z.ruUserNanos();
@@ -226,22 +256,22 @@ public final class KernWait {
         WaitResult r;
         k.tree.lock();
         try {
-            PState zs = L.st(z);
+            PState zs = z.ps;
             Rusage self = new Rusage(user, cpu - user);
             Rusage kids = new Rusage(zs.cruUserNanos, zs.cruCpuNanos - zs.cruUserNanos);
-            r = new WaitResult(z.pid, zs.xstat, ProcLayer.exitCode(zs.xstat), z.uid, self, kids, zs.fault);
+            r = new WaitResult(z.pid, zs.xstat, exitCode(zs.xstat), z.uid, self, kids, zs.fault);
             if (claimed) {
-                PState qs = L.st(q);
+                PState qs = q.ps;
                 qs.cruCpuNanos += cpu + zs.cruCpuNanos;
                 qs.cruUserNanos += user + zs.cruUserNanos;
                 Exit.release(L, z, zs);
-                k.childReaped(q, z); // its SIGCHLD report, if still pending, is withdrawn
+                SignalLayer.withdrawChild(q, z); // its SIGCHLD report, if still pending, is withdrawn
             }
         } finally {
             k.tree.unlock();
         }
         if (claimed) {
-            k.waitOffCpu(z);
+            k.lifecycle.waitOffCpu(z);
             Events.Wait e = new Events.Wait();
             if (e.shouldCommit()) {
                 e.pid = q.pid;

@@ -3,18 +3,19 @@ package org.lwp4j.proc;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.lwp4j.kern.KProc;
-import org.lwp4j.kern.Sig;
+import org.lwp4j.Sig;
 
 /**
- * The process layer's part of a process record ({@code KProc.procExt}). Every field is guarded
- * by the kernel's tree lock, except {@code resources} and {@code storage}, which are set once at
- * creation and are thread-safe objects of their own.
+ * The process layer's part of a process record ({@code KProc.ps}), made with the record. Every
+ * field is guarded by the kernel's tree lock, except {@code resources} and {@code storage}, which
+ * are set once before the process's first LWP starts (fork, attach) and are thread-safe objects
+ * of their own.
  */
-final class PState {
+public final class PState {
     final ProcLayer layer;
     final KProc proc;
 
-    /** Process group (and through it the session). */
+    /** Process group (and through it the session): the one source of the pgid and sid. */
     Pgrp pgrp;
     /** p_reaper: the reaper node this process belongs to (holds one reference); null once exited. */
     Reaper reaper;
@@ -29,8 +30,8 @@ final class PState {
     KProc leader;
     /** p_peers, on a leader: its live peers. */
     Set<KProc> peers;
-    final Resources resources;
-    final Storage storage;
+    Resources resources;
+    Storage storage;
 
     /**
      * Zombie children not yet claimed by a waiter, oldest first. A wait for any child takes the
@@ -75,7 +76,7 @@ final class PState {
      * Answers whether it was a queued zombie.
      */
     boolean dropChild(KProc c) {
-        PState cs = layer.st(c);
+        PState cs = c.ps;
         proc.children.remove(c);
         if (cs.linuxClone()) {
             cloneChildren--;
@@ -96,11 +97,29 @@ final class PState {
     /** Reaped children's CPU time, ns (p_cru). */
     long cruCpuNanos, cruUserNanos;
 
-    PState(ProcLayer layer, KProc proc, Resources resources, Storage storage) {
+    PState(ProcLayer layer, KProc proc) {
         this.layer = layer;
         this.proc = proc;
-        this.resources = resources;
-        this.storage = storage;
+    }
+
+    /**
+     * The process group id (0 before the process joins a group).
+     *
+     * @return the pgid
+     */
+    public int pgid() {
+        Pgrp g = pgrp;
+        return g == null ? 0 : g.pgid;
+    }
+
+    /**
+     * The session id (0 before the process joins a group).
+     *
+     * @return the sid
+     */
+    public int sid() {
+        Pgrp g = pgrp;
+        return g == null ? 0 : g.session.sid;
     }
 
     /** Does this process own its reaper node (is it a reaper)? */

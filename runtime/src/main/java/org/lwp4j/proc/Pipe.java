@@ -1,14 +1,17 @@
 package org.lwp4j.proc;
 
+import org.lwp4j.Sig;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.ParkResult;
-import org.lwp4j.Signals;
+import org.lwp4j.PipeFlags;
 import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.SigIntr;
+import org.lwp4j.signal.SignalCalls;
 
 /**
  * A pipe: a bounded byte buffer with a read end and a write end that live in the process
@@ -48,11 +51,11 @@ public final class Pipe {
      */
 
     /** Writes of at most this many bytes are atomic (POSIX PIPE_BUF; BSD's is 512). */
-    public static final int PIPE_BUF = 512;
+    public static final int PIPE_BUF = PipeFlags.PIPE_BUF;
     /** Buffer size (BSD PIPE_SIZE). */
     static final int PIPE_SIZE = 16384;
     /** pipe2 / fcntl flag: the end does not block (BSD O_NONBLOCK). */
-    public static final int O_NONBLOCK = 0x0004;
+    public static final int O_NONBLOCK = PipeFlags.O_NONBLOCK;
 
     private static final Object CH_READ = channel("piperd"), CH_WRITE = channel("pipewr");
 
@@ -108,7 +111,7 @@ public final class Pipe {
     /** pipe2(fds, flags): the read handle and the write handle, in that order. */
     public static int[] pipe(int flags) {
         String call = "pipe2(0x" + Integer.toHexString(flags) + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if ((flags & ~O_NONBLOCK) != 0) {
             throw new LwpException(Errno.EINVAL, call);
         }
@@ -142,7 +145,7 @@ public final class Pipe {
     }
 
     private static End end(int handle, String call) {
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         AutoCloseable r = ProcCalls.get(handle);
         if (!(r instanceof End) || ((End) r).pipe.kernel != me.kernel) {
             throw new LwpException(Errno.EINVAL, call + ": not a pipe of this supervisor");
@@ -166,7 +169,7 @@ public final class Pipe {
         if (e.write) {
             throw new LwpException(Errno.EBADF, call + ": not open for reading");
         }
-        return e.pipe.read(Kernel.current(), e, b, off, len, call);
+        return e.pipe.read(SafePoints.current(), e, b, off, len, call);
     }
 
     /** write(h, b + off, len): bytes written. */
@@ -177,13 +180,13 @@ public final class Pipe {
         if (!e.write) {
             throw new LwpException(Errno.EBADF, call + ": not open for writing");
         }
-        KLwp me = Kernel.current();
+        KLwp me = SafePoints.current();
         int n;
         try {
             n = e.pipe.write(me, e, b, off, len, call);
         } catch (LwpException x) {
             if (x.errno() == Errno.EPIPE) {
-                Signals.lwpKill(me.lid, Signals.SIGPIPE); // delivered before EPIPE is thrown
+                SignalCalls.lwpKill(me.lid, Sig.SIGPIPE); // delivered before EPIPE is thrown
             }
             throw x;
         }
@@ -267,9 +270,21 @@ public final class Pipe {
 
     /** One interruptible sleep on {@code ch} (lock held): EINTR, restart, or LwpExit. */
     private void sleep(KLwp me, Object ch, String call) {
-        ParkResult r = kernel.sleep.cvWait(me, this, hash, ch, lock, true, false, 0);
+        ParkResult r = kernel.sleep.cvWaitInterruptibly(me, this, hash, ch, lock);
         if (r == ParkResult.INTERRUPTED) {
-            SigIntr.afterInterrupt(me, lock, call);
+            SigIntr.beforeSafePoint(me, call);
+            safePointUnlocked(me);
+            SigIntr.afterSafePoint(me, call);
+        }
+    }
+
+    /** The safe point of a call that holds this pipe's lock (once, taken by itself): released for it, held again after. */
+    private void safePointUnlocked(KLwp me) {
+        lock.unlock();
+        try {
+            me.kernel.safePoints.userret(me);
+        } finally {
+            lock.lock();
         }
     }
 
@@ -278,12 +293,12 @@ public final class Pipe {
      * point ran: the handler, or LwpExit for a kill), so that the write answers its count.
      */
     private boolean sleepPartial(KLwp me) {
-        ParkResult r = kernel.sleep.cvWait(me, this, hash, CH_WRITE, lock, true, false, 0);
+        ParkResult r = kernel.sleep.cvWaitInterruptibly(me, this, hash, CH_WRITE, lock);
         if (r != ParkResult.INTERRUPTED) {
             return true;
         }
         if (me.ast() != 0) {
-            me.kernel.safePointUnlocked(me, lock);
+            safePointUnlocked(me);
         }
         return false;
     }

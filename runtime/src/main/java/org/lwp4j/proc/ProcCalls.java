@@ -1,14 +1,20 @@
 package org.lwp4j.proc;
 
-import static org.lwp4j.proc.ProcLayer.err;
+import org.lwp4j.ExitHook;
+import org.lwp4j.ForkHook;
 
+import java.util.List;
 import java.util.Objects;
+import static org.lwp4j.ProcFlags.EXTEXIT_LWP;
+import static org.lwp4j.ProcFlags.EXTEXIT_PROC;
+
 import org.lwp4j.Errno;
-import org.lwp4j.Proc;
+import org.lwp4j.LwpException;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Wstat;
+import org.lwp4j.kern.SafePoints;
+import org.lwp4j.Wait;
 
 /**
  * The smaller process calls: exit and extexit, getpid/getppid, the resource table,
@@ -33,25 +39,13 @@ public final class ProcCalls {
      * supervisor; adding removes an earlier copy of the same hook first (DragonFly at_fork
      * warns and replaces), under the list's monitor so that two adds cannot both append.
      */
-    /** extexit's who (DragonFly EXTEXIT_PROC / EXTEXIT_LWP); the action must be EXTEXIT_SIMPLE (0). */
-    public static final int EXTEXIT_PROC = 0, EXTEXIT_LWP = 1 << 16;
 
     private ProcCalls() {
     }
 
-    /** The calling LWP's process state; set before the process's first LWP ran. */
+    /** The calling LWP's process state; its table and storage were set before its first LWP ran. */
     private static PState self(KLwp me) {
-        Object x = me.proc.procExt;
-        if (x instanceof PState) {
-            return (PState) x;
-        }
-        Kernel k = me.kernel;
-        k.tree.lock();
-        try {
-            return ProcLayer.of(me).st(me.proc);
-        } finally {
-            k.tree.unlock();
-        }
+        return me.proc.ps;
     }
 
     // ------------------------------------------------------------------ exit
@@ -59,17 +53,17 @@ public final class ProcCalls {
     /** sys_exit: exit1(W_EXITCODE(status, 0)); never returns. */
     public static RuntimeException exit(int status) {
         String call = "exit(" + status + ")";
-        KLwp me = Kernel.curlwp(call);
-        me.kernel.exit1(me, Wstat.exited(status)); // EPERM for init; false if another LWP exits it
-        throw me.kernel.exitUnwind(me, call);
+        KLwp me = SafePoints.curlwp(call);
+        me.kernel.exits.exit1(me, Wait.exitedStatus(status)); // EPERM for init; false if another LWP exits it
+        throw me.kernel.safePoints.exitUnwind(me, call);
     }
 
     /** sys_extexit with EXTEXIT_SIMPLE. */
     public static RuntimeException extexit(int how, int status) {
         String call = "extexit(0x" + Integer.toHexString(how) + ", " + status + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if (how != EXTEXIT_PROC && how != EXTEXIT_LWP) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
         if (how == EXTEXIT_LWP) {
             KProc p = me.proc;
@@ -78,25 +72,25 @@ public final class ProcCalls {
             try {
                 others = p.nlive() > 1;
                 if (others) {
-                    me.setLastExitStatus(Wstat.exited(status));
+                    me.setLastExitStatus(Wait.exitedStatus(status));
                 }
             } finally {
                 p.lock.unlock();
             }
             if (others) {
-                throw me.kernel.exitUnwind(me, call);
+                throw me.kernel.safePoints.exitUnwind(me, call);
             }
         }
-        me.kernel.exit1(me, Wstat.exited(status));
-        throw me.kernel.exitUnwind(me, call);
+        me.kernel.exits.exit1(me, Wait.exitedStatus(status));
+        throw me.kernel.safePoints.exitUnwind(me, call);
     }
 
     public static int getpid() {
-        return Kernel.curlwp("getpid").proc.pid;
+        return SafePoints.curlwp("getpid").proc.pid;
     }
 
     public static int getppid() {
-        KLwp me = Kernel.curlwp("getppid");
+        KLwp me = SafePoints.curlwp("getppid");
         me.kernel.tree.lock();
         try {
             KProc pp = me.proc.parent;
@@ -111,19 +105,19 @@ public final class ProcCalls {
     public static int open(AutoCloseable resource) {
         Objects.requireNonNull(resource, "resource");
         String call = "open";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         return self(me).resources.open(resource, call);
     }
 
     public static AutoCloseable get(int handle) {
         String call = "get(" + handle + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         return self(me).resources.get(handle, call);
     }
 
     public static void close(int handle) throws Exception {
         String call = "close(" + handle + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         Resources.Entry e = self(me).resources.remove(handle, call);
         if (e != null) {
             e.resource.close();
@@ -131,7 +125,7 @@ public final class ProcCalls {
     }
 
     public static int[] handles() {
-        KLwp me = Kernel.curlwp("handles");
+        KLwp me = SafePoints.curlwp("handles");
         return self(me).resources.handles();
     }
 
@@ -139,44 +133,43 @@ public final class ProcCalls {
 
     public static Object getLocal(Object key) {
         Objects.requireNonNull(key, "key");
-        KLwp me = Kernel.curlwp("getLocal");
+        KLwp me = SafePoints.curlwp("getLocal");
         return self(me).storage.map.get(key);
     }
 
     public static Object setLocal(Object key, Object value) {
         Objects.requireNonNull(key, "key");
-        KLwp me = Kernel.curlwp("setLocal");
+        KLwp me = SafePoints.curlwp("setLocal");
         Storage s = self(me).storage;
         return value == null ? s.map.remove(key) : s.map.put(key, value);
     }
 
     // ------------------------------------------------------------------ hooks
 
-    public static void atFork(Proc.ForkHook hook) {
+    public static void atFork(ForkHook hook) {
+        addHook(ProcLayer.of(SafePoints.curlwp("at_fork")).forkHooks, hook);
+    }
+
+    public static boolean removeAtFork(ForkHook hook) {
         Objects.requireNonNull(hook, "hook");
-        ProcLayer L = ProcLayer.of(Kernel.curlwp("at_fork"));
-        synchronized (L.forkHooks) {
-            L.forkHooks.remove(hook);
-            L.forkHooks.add(hook);
+        return ProcLayer.of(SafePoints.curlwp("rm_at_fork")).forkHooks.remove(hook);
+    }
+
+    public static void atExit(ExitHook hook) {
+        addHook(ProcLayer.of(SafePoints.curlwp("at_exit")).exitHooks, hook);
+    }
+
+    public static boolean removeAtExit(ExitHook hook) {
+        Objects.requireNonNull(hook, "hook");
+        return ProcLayer.of(SafePoints.curlwp("rm_at_exit")).exitHooks.remove(hook);
+    }
+
+    /** Append a hook, after removing an earlier copy of it (DragonFly at_fork / at_exit replace). */
+    private static <H> void addHook(List<H> hooks, H hook) {
+        Objects.requireNonNull(hook, "hook");
+        synchronized (hooks) {
+            hooks.remove(hook);
+            hooks.add(hook);
         }
-    }
-
-    public static boolean removeAtFork(Proc.ForkHook hook) {
-        Objects.requireNonNull(hook, "hook");
-        return ProcLayer.of(Kernel.curlwp("rm_at_fork")).forkHooks.remove(hook);
-    }
-
-    public static void atExit(Proc.ExitHook hook) {
-        Objects.requireNonNull(hook, "hook");
-        ProcLayer L = ProcLayer.of(Kernel.curlwp("at_exit"));
-        synchronized (L.exitHooks) {
-            L.exitHooks.remove(hook);
-            L.exitHooks.add(hook);
-        }
-    }
-
-    public static boolean removeAtExit(Proc.ExitHook hook) {
-        Objects.requireNonNull(hook, "hook");
-        return ProcLayer.of(Kernel.curlwp("rm_at_exit")).exitHooks.remove(hook);
     }
 }

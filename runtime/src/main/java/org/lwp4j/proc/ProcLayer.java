@@ -4,52 +4,61 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.lwp4j.Errno;
+import org.lwp4j.ExitHook;
+import org.lwp4j.ForkHook;
 import org.lwp4j.LwpException;
-import org.lwp4j.Proc;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Sig;
-import org.lwp4j.kern.Wstat;
+import org.lwp4j.kern.KernelConfig;
+import org.lwp4j.kern.Upcalls;
+import org.lwp4j.signal.SignalLayer;
 
 /**
- * The process layer of one kernel: group and session tables, the hook lists, and the kernel
- * hooks it installs (process exit, uncaught Throwables, process creation, pids in use).
+ * The process layer of one kernel, and the layers' face towards it ({@link Upcalls}): group and
+ * session tables, the hook lists, and what the kernel asks of the layers above it.
  */
-public final class ProcLayer {
+public final class ProcLayer implements Upcalls {
     /*
      * Implementation overview.
      *
-     * One ProcLayer is built per Kernel (in the Supervisor's constructor) and installs itself:
-     *  - exitHook: the part of DragonFly exit1 after killalllwps (Exit.exited);
-     *  - faultHook: an uncaught Throwable terminates the process with SIGABRT (Exit);
-     *  - procCreatedHook: a process made outside fork (Supervisor.attachNewProcess) gets its
-     *    process state inherited from its parent as fork would with FDG;
+     * One ProcLayer is made per Supervisor; it makes its Kernel, passing itself as the kernel's
+     * Upcalls (the one interface through which the kernel reaches the layers, held in a final
+     * field there):
+     *  - newProcState: every process record gets its PState as it is built (KProc.ps);
+     *  - exited: the part of DragonFly exit1 after killalllwps (Exit.exited);
+     *  - fault: an uncaught Throwable terminates the process with SIGABRT (Exit.fault);
      *  - pidInUse: a pid still naming a process group or session is not handed out again
-     *    (DragonFly's pid allocator skips them the same way).
-     * Its state for each process lives in KProc.procExt as a PState; init's is made here, with
-     * the root reaper node (REAPER_STATUS_OWNED | REALINIT), session 1 and group 1.
+     *    (DragonFly's pid allocator skips them the same way);
+     *  - lwpCreated, deliverSignals, lwpStopped: the signal layer's (SignalLayer), which sits
+     *    below this one: the process layer calls it directly (SIGCHLD, orphaned groups, fork).
+     * Init's state is set up here once the kernel exists, with the root reaper node
+     * (REAPER_STATUS_OWNED | REALINIT), session 1 and group 1.
      *
      * Everything in the tables is guarded by the kernel's tree lock. The calls themselves live in
      * Fork, Exit, KernWait, Groups and Reapers; Proc (the public API) calls them.
      */
 
-    /** siginfo code of a signal sent by a process (the signal layer's SI_USER). */
-    static final int SI_USER = org.lwp4j.Signals.SI_USER;
-
     final Kernel kernel;
     /** pgrphashtbl and the sessions by id; guarded by the tree lock. */
     final Map<Integer, Pgrp> pgrps = new HashMap<>();
     final Map<Integer, Session> sessions = new HashMap<>();
-    final CopyOnWriteArrayList<Proc.ForkHook> forkHooks = new CopyOnWriteArrayList<>();
-    final CopyOnWriteArrayList<Proc.ExitHook> exitHooks = new CopyOnWriteArrayList<>();
+    final CopyOnWriteArrayList<ForkHook> forkHooks = new CopyOnWriteArrayList<>();
+    final CopyOnWriteArrayList<ExitHook> exitHooks = new CopyOnWriteArrayList<>();
 
-    public ProcLayer(Kernel kernel) {
-        this.kernel = kernel;
+    /**
+     * A process layer and its kernel, with init set up.
+     *
+     * @param cfg the kernel's limits and settings
+     */
+    public ProcLayer(KernelConfig cfg) {
+        this.kernel = new Kernel(cfg, this);
         KProc init = kernel.init;
         kernel.tree.lock();
         try {
-            PState s = new PState(this, init, new Resources(), new Storage());
+            PState s = init.ps;
+            s.resources = new Resources();
+            s.storage = new Storage();
             s.leader = init;
             s.reaper = new Reaper(init, null, 2, Reaper.OWNED | Reaper.REALINIT);
             Session sess = new Session(init.pid, init);
@@ -59,55 +68,97 @@ public final class ProcLayer {
             pgrps.put(g.pgid, g);
             g.members.add(init);
             s.pgrp = g;
-            init.pgid = g.pgid;
-            init.sid = sess.sid;
-            init.procExt = s;
         } finally {
             kernel.tree.unlock();
         }
-        kernel.setPidInUse(pid -> pgrps.containsKey(pid) || sessions.containsKey(pid));
-        kernel.setProcCreatedHook(this::created);
-        kernel.setExitHook((master, p, wstatus) -> Exit.exited(this, master, p, wstatus));
-        kernel.setFaultHook(Exit::fault);
     }
 
-    /** The layer installed on the kernel of the calling LWP. */
+    /**
+     * The kernel this layer made.
+     *
+     * @return the kernel
+     */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** The layer of the calling LWP's kernel. */
     static ProcLayer of(KLwp me) {
-        return ((PState) me.kernel.init.procExt).layer;
+        return me.proc.ps.layer;
     }
 
-    /**
-     * The process state of p; made on first use if p was created without this layer knowing
-     * (its creation hook replaced). Caller holds the tree lock.
-     */
-    PState st(KProc p) {
-        Object x = p.procExt;
-        if (x instanceof PState) {
-            return (PState) x;
-        }
-        created(p);
-        return (PState) p.procExt;
+    // ------------------------------------------------------------------ Upcalls
+
+    @Override
+    public PState newProcState(KProc p) {
+        return new PState(this, p);
     }
 
+    @Override
+    public void lwpCreated(KLwp l) {
+        SignalLayer.lwpCreated(l);
+    }
+
+    @Override
+    public void deliverSignals(KLwp l) {
+        SignalLayer.deliver(l);
+    }
+
+    @Override
+    public void lwpStopped(KLwp l) {
+        SignalLayer.stopped(l);
+    }
+
+    @Override
+    public void fault(KLwp l, Throwable t) {
+        Exit.fault(l, t);
+    }
+
+    @Override
+    public void exited(KLwp master, KProc p, int wstatus) {
+        Exit.exited(this, master, p, wstatus);
+    }
+
+    @Override
+    public boolean pidInUse(int pid) {
+        return pgrps.containsKey(pid) || sessions.containsKey(pid);
+    }
+
+    // ------------------------------------------------------------------ processes
+
     /**
-     * A process made by the kernel outside fork (attachNewProcess): inherit group, session and
-     * reaper from its parent, with a fresh resource table and storage. Idempotent. Tree lock held.
+     * A process made outside fork ({@code Supervisor.attachNewProcess}): a child of init with
+     * this uid and gid, in init's group and session, with init's reaper, a fresh resource table
+     * and storage, and no LWP yet.
+     *
+     * @param uid the uid and gid
+     * @return the record
+     * @throws LwpException ESRCH after close; EAGAIN over the limits
      */
-    private void created(KProc p) {
-        if (p.procExt instanceof PState) {
-            return;
+    public KProc newProcess(int uid) {
+        kernel.tree.lock();
+        try {
+            if (kernel.isClosed()) {
+                // checked before the process record exists, so a refused attach leaves nothing
+                throw new LwpException(Errno.ESRCH, "attach: supervisor closed");
+            }
+            KProc p = kernel.newProc(kernel.init, uid, "attach");
+            p.gid = uid;
+            PState ps = kernel.init.ps;
+            PState s = p.ps;
+            s.resources = new Resources();
+            s.storage = new Storage();
+            s.leader = p;
+            s.reaper = ps.reaper;
+            if (s.reaper != null) {
+                Reapers.hold(s.reaper);
+            }
+            s.reapSubtree = Reapers.subtreeAtFork(this, kernel.init, p);
+            Groups.enter(this, p, s, ps.pgrp);
+            return p;
+        } finally {
+            kernel.tree.unlock();
         }
-        KProc parent = p.parent != null ? p.parent : kernel.init;
-        PState ps = st(parent);
-        PState s = new PState(this, p, new Resources(), new Storage());
-        s.leader = p;
-        s.reaper = ps.reaper;
-        if (s.reaper != null) {
-            Reapers.hold(s.reaper);
-        }
-        s.reapSubtree = Reapers.subtreeAtFork(this, parent, p);
-        p.procExt = s;
-        Groups.enter(this, p, s, ps.pgrp);
     }
 
     /** Tables emptied after the kernel closed (every process is gone). */
@@ -142,7 +193,7 @@ public final class ProcLayer {
             for (Pgrp g : pgrps.values()) {
                 int n = 0;
                 for (KProc m : g.members) {
-                    if (!st(m).jobcOut && Groups.qualifies(this, m.parent, g)) {
+                    if (!m.ps.jobcOut && Groups.qualifies(m.parent, g)) {
                         n++;
                     }
                 }
@@ -158,48 +209,13 @@ public final class ProcLayer {
 
     // ------------------------------------------------------------------ helpers
 
-    static LwpException err(Errno e, String call) {
-        return new LwpException(e, call);
-    }
-
     /**
      * The calls that sleep on the tree lock cannot be made while it is held (from an at-fork
      * hook, which runs under it): answer EDEADLK instead of deadlocking.
      */
     static void notInHook(Kernel k, String call) {
         if (k.tree.isHeldByCurrentThread()) {
-            throw err(Errno.EDEADLK, call + ": called from an at-fork hook");
+            throw new LwpException(Errno.EDEADLK, call + ": called from an at-fork hook");
         }
-    }
-
-    static int exitCode(int wstatus) {
-        return (wstatus & 0x7f) == 0 ? org.lwp4j.WaitResult.CLD_EXITED : org.lwp4j.WaitResult.CLD_KILLED;
-    }
-
-    /** SIGKILL p at its LWPs' safe points without the signal layer (peers of an exiting leader). */
-    static void killProc(KProc q) {
-        q.lock.lock();
-        try {
-            if (q.isExiting()) {
-                return;
-            }
-            for (KLwp l : q.lwpList()) {
-                int st = l.stat();
-                if (st == KLwp.LSZOMB || st == KLwp.LSDEAD) {
-                    continue;
-                }
-                l.post(KLwp.AST_KILL);
-                if (!l.attachedThread && l.thread() != null) {
-                    l.thread().interrupt();
-                }
-            }
-            q.broadcast(KProc.CH_SUSPEND);
-        } finally {
-            q.lock.unlock();
-        }
-    }
-
-    static int sigabrt() {
-        return Wstat.signaled(Sig.SIGABRT);
     }
 }

@@ -1,17 +1,22 @@
 package org.lwp4j.proc;
 
-import static org.lwp4j.proc.ProcLayer.err;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import static org.lwp4j.ProcFlags.REAPER_KILL_CHILDREN;
+import static org.lwp4j.ProcFlags.REAPER_KILL_SUBTREE;
+
 import org.lwp4j.Errno;
+import org.lwp4j.LwpException;
 import org.lwp4j.ReaperPid;
 import org.lwp4j.ReaperStatus;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
-import org.lwp4j.kern.Sig;
+import org.lwp4j.kern.SafePoints;
+import org.lwp4j.signal.SignalLayer;
+import org.lwp4j.Sig;
 
 /**
  * The reaper tree and {@code procctl}: DragonFly {@code kern_fork.c}'s reaper_hold / reaper_drop /
@@ -113,7 +118,7 @@ public final class Reapers {
      * its reaper, else the parent's subtree (tree lock held).
      */
     static int subtreeAtFork(ProcLayer L, KProc parent, KProc c) {
-        PState ps = L.st(parent);
+        PState ps = parent.ps;
         return ps.ownsReaper() ? c.pid : ps.reapSubtree;
     }
 
@@ -123,7 +128,7 @@ public final class Reapers {
      */
     private static void resubtree(ProcLayer L, KProc p, java.util.function.IntUnaryOperator key) {
         for (KProc[] e : descendants(L, p, false)) {
-            L.st(e[0]).reapSubtree = key.applyAsInt(e[1].pid);
+            e[0].ps.reapSubtree = key.applyAsInt(e[1].pid);
         }
     }
 
@@ -139,9 +144,9 @@ public final class Reapers {
     // ------------------------------------------------------------------ procctl
 
     private static KLwp self(int pid, String call) {
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if (pid != me.proc.pid) {
-            throw err(Errno.EINVAL, call + ": procctl acts on the caller only");
+            throw new LwpException(Errno.EINVAL, call + ": procctl acts on the caller only");
         }
         return me;
     }
@@ -153,9 +158,9 @@ public final class Reapers {
         Kernel k = me.kernel;
         k.tree.lock();
         try {
-            PState s = L.st(me.proc);
+            PState s = me.proc.ps;
             if (s.ownsReaper()) {
-                throw err(Errno.EALREADY, call);
+                throw new LwpException(Errno.EALREADY, call);
             }
             // reaper_init: the new node inherits the reference p held on its old node
             s.reaper = new Reaper(me.proc, s.reaper, 1, Reaper.OWNED);
@@ -174,12 +179,12 @@ public final class Reapers {
         Kernel k = me.kernel;
         k.tree.lock();
         try {
-            PState s = L.st(me.proc);
+            PState s = me.proc.ps;
             if (!s.ownsReaper()) {
-                throw err(Errno.ENOTCONN, call);
+                throw new LwpException(Errno.ENOTCONN, call);
             }
             if (me.proc == k.init) {
-                throw err(Errno.EINVAL, call + ": init is the root reaper");
+                throw new LwpException(Errno.EINVAL, call + ": init is the root reaper");
             }
             abandon(L, s);
             Reaper r = s.reaper;
@@ -206,30 +211,30 @@ public final class Reapers {
         }
         KProc p = pid > 0 ? k.findProc(pid) : null;
         if (p == null || p.isExiting()) {
-            throw err(Errno.ESRCH, call);
+            throw new LwpException(Errno.ESRCH, call);
         }
         if (self.uid != 0 && self.uid != p.uid) {
-            throw err(Errno.EPERM, call);
+            throw new LwpException(Errno.EPERM, call);
         }
         return p;
     }
 
     /** The caller's reaper process (tree lock held). */
     private static KProc reaperFor(ProcLayer L, KProc p) {
-        PState s = L.st(p);
+        PState s = p.ps;
         return s.ownsReaper() ? p : reaperOf(L, s);
     }
 
     public static ReaperStatus status(int pid) {
         String call = "procctl(P_PID, " + pid + ", PROC_REAP_STATUS)";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         ProcLayer L = ProcLayer.of(me);
         Kernel k = me.kernel;
         k.tree.lock();
         try {
             KProc p = target(k, me.proc, pid, call);
             KProc r = reaperFor(L, p);
-            int flags = (L.st(p).ownsReaper() ? ReaperStatus.OWNED : 0)
+            int flags = (p.ps.ownsReaper() ? ReaperStatus.OWNED : 0)
                     | (r == k.init ? ReaperStatus.REALINIT : 0);
             int first = r.children.isEmpty() ? -1 : r.children.iterator().next().pid;
             int desc = descendants(L, r, false).size();
@@ -241,7 +246,7 @@ public final class Reapers {
 
     public static List<ReaperPid> getPids(int pid) {
         String call = "procctl(P_PID, " + pid + ", PROC_REAP_GETPIDS)";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         ProcLayer L = ProcLayer.of(me);
         Kernel k = me.kernel;
         k.tree.lock();
@@ -252,9 +257,9 @@ public final class Reapers {
             for (KProc[] e : d) {
                 KProc q = e[0];
                 int flags = ReaperPid.VALID | (q.parent == r ? ReaperPid.CHILD : 0)
-                        | (L.st(q).ownsReaper() ? ReaperPid.REAPER : 0)
+                        | (q.ps.ownsReaper() ? ReaperPid.REAPER : 0)
                         | (q.pstat() >= KProc.SZOMB ? ReaperPid.ZOMBIE : 0);
-                out.add(new ReaperPid(q.pid, L.st(q).reapSubtree, flags));
+                out.add(new ReaperPid(q.pid, q.ps.reapSubtree, flags));
             }
             return out;
         } finally {
@@ -262,16 +267,14 @@ public final class Reapers {
         }
     }
 
-    /** REAPER_KILL_CHILDREN / REAPER_KILL_SUBTREE. */
-    public static final int KILL_CHILDREN = 1, KILL_SUBTREE = 2;
 
     public static int kill(int pid, int sig, int flags, int subtree) {
         String call = "procctl(P_PID, " + pid + ", PROC_REAP_KILL, sig=" + sig + ", flags=" + flags
                 + ", subtree=" + subtree + ")";
-        KLwp me = Kernel.curlwp(call);
-        if (sig <= 0 || sig >= Sig.NSIG || (flags & ~(KILL_CHILDREN | KILL_SUBTREE)) != 0
-                || flags == (KILL_CHILDREN | KILL_SUBTREE)) {
-            throw err(Errno.EINVAL, call);
+        KLwp me = SafePoints.curlwp(call);
+        if (sig <= 0 || sig >= Sig.NSIG || (flags & ~(REAPER_KILL_CHILDREN | REAPER_KILL_SUBTREE)) != 0
+                || flags == (REAPER_KILL_CHILDREN | REAPER_KILL_SUBTREE)) {
+            throw new LwpException(Errno.EINVAL, call);
         }
         ProcLayer L = ProcLayer.of(me);
         Kernel k = me.kernel;
@@ -286,10 +289,10 @@ public final class Reapers {
                 if (q == p || q == k.init || q.isExiting()) {
                     continue;
                 }
-                if ((flags & KILL_CHILDREN) != 0 && q.parent != r) {
+                if ((flags & REAPER_KILL_CHILDREN) != 0 && q.parent != r) {
                     continue;
                 }
-                if ((flags & KILL_SUBTREE) != 0 && L.st(e[2]).reapSubtree != subtree) {
+                if ((flags & REAPER_KILL_SUBTREE) != 0 && e[2].ps.reapSubtree != subtree) {
                     continue;
                 }
                 if (p.uid != 0 && q.uid != p.uid) {
@@ -302,10 +305,10 @@ public final class Reapers {
             k.tree.unlock();
         }
         if (targets.isEmpty()) {
-            throw err(refused > 0 ? Errno.EPERM : Errno.ESRCH, call);
+            throw new LwpException(refused > 0 ? Errno.EPERM : Errno.ESRCH, call);
         }
         for (KProc q : targets) {
-            k.psignal(q, sig, ProcLayer.SI_USER, p);
+            SignalLayer.psignal(q, sig, Sig.SI_USER, p);
         }
         return targets.size();
     }
@@ -328,7 +331,7 @@ public final class Reapers {
             KProc[] e = stack.pop();
             out.add(e);
             KProc q = e[0];
-            boolean sub = L.st(q).ownsReaper();
+            boolean sub = q.ps.ownsReaper();
             if (!all && sub) {
                 continue;
             }

@@ -42,9 +42,20 @@ final class Resources {
     private Entry[] slots = new Entry[8];
     private int holders = 1;
 
-    /** fdalloc: the lowest free handle. */
+    /**
+     * fdalloc: the lowest free handle. A resource already in this table (the same object) gets
+     * a second handle on the same entry, as dup does: it is closed once, when its last handle
+     * goes, not once per open.
+     */
     synchronized int open(AutoCloseable r, String call) {
         checkLive(call);
+        Entry e = null;
+        for (Entry x : slots) {
+            if (x != null && x.resource == r) {
+                e = x;
+                break;
+            }
+        }
         int h = 0;
         while (h < slots.length && slots[h] != null) {
             h++;
@@ -52,7 +63,12 @@ final class Resources {
         if (h == slots.length) {
             slots = Arrays.copyOf(slots, slots.length * 2);
         }
-        slots[h] = new Entry(r);
+        if (e == null) {
+            e = new Entry(r);
+        } else {
+            e.count.incrementAndGet();
+        }
+        slots[h] = e;
         return h;
     }
 

@@ -1,11 +1,12 @@
 package org.lwp4j.signal;
 
-import static org.lwp4j.Signals.*;
+import static org.lwp4j.Sig.*;
 
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.SigInfo;
 import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
 
@@ -29,7 +30,7 @@ public final class QueuedSignals {
 
     public static void sigqueue(int pid, int sig, int value) {
         String call = "sigqueue(" + pid + ", " + sig + ", " + value + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if (sig < 0 || sig >= NSIG) {
             throw new LwpException(Errno.EINVAL, call + ": not a signal");
         }
@@ -50,7 +51,7 @@ public final class QueuedSignals {
             if (sig == 0) {
                 return;
             }
-            ProcSig ps = SignalLayer.ps(p);
+            ProcSig ps = p.sig;
             int tell;
             p.lock.lock();
             try {
@@ -67,6 +68,6 @@ public final class QueuedSignals {
         } finally {
             k.tree.unlock();
         }
-        Kernel.curlwp("signal delivery"); // what the caller sent itself is delivered now
+        SafePoints.curlwp("signal delivery"); // what the caller sent itself is delivered now
     }
 }

@@ -2,8 +2,8 @@ package org.lwp4j.signal;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.lwp4j.Signals;
-import org.lwp4j.Signals.Disposition;
+import org.lwp4j.Sig;
+import org.lwp4j.Disposition;
 import org.lwp4j.kern.KProc;
 
 /**
@@ -17,11 +17,13 @@ final class SigActs {
      * with a process lock held (SA_RESETHAND at delivery), never the other way round.
      *
      * The sharers list names the processes that use this table, so that a change of SIGCHLD's
-     * disposition updates KProc.noCldWait of each, and a newly ignored signal is discarded in
+     * disposition updates ProcSig.noCldWait of each, and a newly ignored signal is discarded in
      * each. Processes that have exited are pruned whenever the list is read or grown, so it is
      * bounded by the live sharers plus those that exited since.
      */
-    private volatile Disposition[] acts = new Disposition[Signals.NSIG];
+    /** No disposition set: all default. Shared, never written (set() and copyFor() copy). */
+    private static final Disposition[] ALL_DEFAULT = new Disposition[Sig.NSIG];
+    private volatile Disposition[] acts = ALL_DEFAULT;
     private final List<KProc> sharers = new ArrayList<>(1);
 
     SigActs(KProc owner) {
@@ -41,7 +43,7 @@ final class SigActs {
     SigActs copyFor(KProc child) {
         SigActs c = new SigActs(acts.clone());
         c.sharers.add(child);
-        child.noCldWait = c.noCldWait();
+        child.sig.noCldWait = c.noCldWait();
         return c;
     }
 
@@ -50,12 +52,12 @@ final class SigActs {
         Disposition[] a = acts.clone();
         Disposition old = a[sig] == null ? Disposition.DEFAULT : a[sig];
         a[sig] = d == Disposition.DEFAULT ? null : d;
-        if (sig == Signals.SIGCHLD) {
+        if (sig == Sig.SIGCHLD) {
             // Before the table is published: whoever sees the new SIGCHLD disposition (get()
             // takes no lock) also sees noCldWait follow it.
             boolean n = noCldWait(a);
             for (KProc p : sharers) {
-                p.noCldWait = n;
+                p.sig.noCldWait = n;
             }
         }
         acts = a;
@@ -72,7 +74,7 @@ final class SigActs {
     synchronized void addSharer(KProc p) {
         prune();
         sharers.add(p);
-        p.noCldWait = noCldWait();
+        p.sig.noCldWait = noCldWait();
     }
 
     /** The processes using this table now. */
@@ -91,7 +93,7 @@ final class SigActs {
     }
 
     private static boolean noCldWait(Disposition[] a) {
-        Disposition d = a[Signals.SIGCHLD] == null ? Disposition.DEFAULT : a[Signals.SIGCHLD];
-        return d.kind() == Disposition.Kind.IGNORE || (d.flags() & Signals.SA_NOCLDWAIT) != 0;
+        Disposition d = a[Sig.SIGCHLD] == null ? Disposition.DEFAULT : a[Sig.SIGCHLD];
+        return d.kind() == Disposition.Kind.IGNORE || (d.flags() & Sig.SA_NOCLDWAIT) != 0;
     }
 }

@@ -1,9 +1,9 @@
 package org.lwp4j.signal;
 
+import org.lwp4j.Sig;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import org.lwp4j.Signals;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.SigInfo;
 
 /**
  * The siginfo of the signals pending on one process or one LWP (FreeBSD {@code struct
@@ -39,12 +39,12 @@ final class SigQueue {
     /** The most queued instances of a process or LWP (FreeBSD max_pending_per_proc is 128). */
     static final int RTSIG_MAX = 128;
 
-    private final SigInfo[] first = new SigInfo[Signals.NSIG];
+    private final SigInfo[] first = new SigInfo[Sig.NSIG];
     private final ArrayDeque<SigInfo> queued = new ArrayDeque<>(0);
 
     /** Signals whose every instance queues: the real-time ones. */
     static boolean queues(int sig) {
-        return sig >= Signals.SIGRTMIN && sig <= Signals.SIGRTMAX;
+        return sig >= Sig.SIGRTMIN && sig <= Sig.SIGRTMAX;
     }
 
     /**
@@ -52,7 +52,7 @@ final class SigQueue {
      * parent signal of an RFLINUXTHPN child. Only the kernel sends CLD_* codes.
      */
     static boolean isChildReport(SigInfo info) {
-        return info.code() >= Signals.CLD_EXITED && info.code() <= Signals.CLD_CONTINUED;
+        return info.code() >= Sig.CLD_EXITED && info.code() <= Sig.CLD_CONTINUED;
     }
 
     /**

@@ -1,6 +1,8 @@
 package org.lwp4j.signal;
 
-import static org.lwp4j.Signals.*;
+import static org.lwp4j.Sig.*;
+
+import org.lwp4j.Disposition;
 
 /**
  * Signal sets (a long, bit {@code n - 1} for signal {@code n}) and each signal's default action
@@ -46,5 +48,23 @@ final class SigSet {
     /** Whether the default action of {@code sig} is to terminate the process. */
     static boolean defaultTerminates(int sig) {
         return !has(STOPSIGS | DFL_IGNORE, sig);
+    }
+
+    /** Is {@code sig} discarded under {@code act} (init also discards what would end or stop it)? */
+    static boolean ignored(Disposition act, int sig, boolean init) {
+        switch (act.kind()) {
+            case IGNORE:
+                return true;
+            case DEFAULT:
+                return init || SigSet.has(SigSet.DFL_IGNORE, sig);
+            default:
+                return false;
+        }
+    }
+
+    /** Does taking {@code sig} need a blocked JDK call woken (handler or terminate)? */
+    static boolean wakes(Disposition act, int sig) {
+        return act.kind() == Disposition.Kind.HANDLER
+                || (act.kind() == Disposition.Kind.DEFAULT && SigSet.defaultTerminates(sig));
     }
 }

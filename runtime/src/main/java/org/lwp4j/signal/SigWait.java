@@ -1,12 +1,13 @@
 package org.lwp4j.signal;
 
-import static org.lwp4j.Signals.*;
+import static org.lwp4j.Sig.*;
 
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.ParkResult;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.SigInfo;
 import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.SigIntr;
@@ -87,18 +88,18 @@ public final class SigWait {
     public static SigInfo sigtimedwait(long set, long timeoutNanos) {
         String call = "sigtimedwait(" + hex(set) + ", " + timeoutNanos + " ns)";
         if (timeoutNanos < 0) {
-            Kernel.curlwp(call);
+            SafePoints.curlwp(call);
             throw new LwpException(Errno.EINVAL, call + ": negative timeout");
         }
         return wait(set, true, timeoutNanos, call, false);
     }
 
     private static SigInfo wait(long rawSet, boolean timed, long timeout, String call, boolean restart) {
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         long set = checkSet(rawSet, call);
         Kernel k = me.kernel;
         KProc p = me.proc;
-        ProcSig ps = SignalLayer.ps(p);
+        ProcSig ps = p.sig;
         long now = k.cfg.clock().getAsLong();
         long deadline = timed ? now + Math.min(timeout, Long.MAX_VALUE / 4) : 0;
         p.lock.lock();
@@ -118,7 +119,8 @@ public final class SigWait {
                 ps.sigwaiters++;
                 ParkResult r;
                 try {
-                    r = k.sleep.cvWait(me, p, p.pid, CH_SIGWAIT, p.lock, true, timed, deadline);
+                    r = timed ? p.cvWaitInterruptiblyUntil(me, CH_SIGWAIT, p.lock, deadline)
+                            : p.cvWaitInterruptibly(me, CH_SIGWAIT, p.lock);
                 } finally {
                     ps.sigwaiters--;
                     x.waitset = 0;
@@ -133,7 +135,7 @@ public final class SigWait {
                         throw new LwpException(Errno.EINTR, call);
                     }
                     me.sigIntr = 0;
-                    k.safePointUnlocked(me, p.lock);
+                    safePointUnlocked(me);
                     if ((me.sigIntr & SigIntr.HANDLED) != 0 && !restart) {
                         me.sigIntr = 0;
                         throw new LwpException(Errno.EINTR, call);
@@ -143,6 +145,16 @@ public final class SigWait {
             }
         } finally {
             p.lock.unlock();
+        }
+    }
+
+    /** The safe point of a call that holds its own process lock (once): released for it, held again after. */
+    private static void safePointUnlocked(KLwp me) {
+        me.proc.lock.unlock();
+        try {
+            me.kernel.safePoints.userret(me);
+        } finally {
+            me.proc.lock.lock();
         }
     }
 
@@ -159,7 +171,7 @@ public final class SigWait {
         long b = SigSet.bit(sig);
         SigInfo info;
         if ((l.sigpending & b) != 0) {
-            LwpSig x = (LwpSig) l.sigExt;
+            LwpSig x = l.sig;
             info = x == null ? null : x.info.take(sig);
             if (x == null || !x.info.has(sig)) {
                 l.sigpending &= ~b;
@@ -185,8 +197,8 @@ public final class SigWait {
             return null;
         }
         for (KLwp t : p.lwpList()) {
-            Object x = t.sigExt;
-            if (x != null && SigSet.has(((LwpSig) x).waitset, sig)) {
+            LwpSig x = t.sig;
+            if (x != null && SigSet.has(x.waitset, sig)) {
                 return t;
             }
         }
@@ -195,11 +207,11 @@ public final class SigWait {
 
     public static void sigsuspend(long mask) {
         String call = "sigsuspend(" + hex(mask) + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         long m = checkSet(mask, call);
         Kernel k = me.kernel;
         KProc p = me.proc;
-        ProcSig ps = SignalLayer.ps(p);
+        ProcSig ps = p.sig;
         p.lock.lock();
         long saved = me.sigmask;
         try {
@@ -211,13 +223,13 @@ public final class SigWait {
             me.sigIntr = 0;
             for (;;) {
                 if (me.ast() != 0) {
-                    k.safePointUnlocked(me, p.lock);
+                    safePointUnlocked(me);
                     if ((me.sigIntr & SigIntr.HANDLED) != 0) {
                         break;
                     }
                     continue;
                 }
-                ParkResult r = k.sleep.cvWait(me, p, p.pid, CH_SIGSUSPEND, p.lock, true, false, 0);
+                ParkResult r = p.cvWaitInterruptibly(me, CH_SIGSUSPEND, p.lock);
                 if (r == ParkResult.INTERRUPTED && me.ast() == 0) {
                     break; // a wakeup or Thread.interrupt
                 }

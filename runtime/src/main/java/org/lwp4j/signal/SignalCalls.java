@@ -1,14 +1,15 @@
 package org.lwp4j.signal;
 
-import static org.lwp4j.Signals.*;
+import static org.lwp4j.Sig.*;
 
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
-import org.lwp4j.Signals.Disposition;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.Disposition;
+import org.lwp4j.SigInfo;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.SafePoints;
 
 /**
  * The signal calls: {@code kill}, {@code killpg}, {@code _lwp_kill}, {@code sigaction},
@@ -32,20 +33,16 @@ public final class SignalCalls {
     private SignalCalls() {
     }
 
-    private static LwpException err(Errno e, String call) {
-        return new LwpException(e, call);
-    }
-
     private static void checkSig(int sig, String call) {
         if (sig < 0 || sig >= NSIG) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
     }
 
     /** BSD p_cansignal, with one uid per process: same uid, root, or SIGCONT in the session. */
     static boolean canSignal(KProc from, KProc to, int sig) {
         return from.uid == 0 || from.uid == to.uid
-                || (sig == SIGCONT && from.sid != 0 && from.sid == to.sid);
+                || (sig == SIGCONT && from.sid() != 0 && from.sid() == to.sid());
     }
 
     private static boolean gone(KProc p) {
@@ -54,7 +51,7 @@ public final class SignalCalls {
 
     public static void kill(int pid, int sig) {
         String call = "kill(" + pid + ", " + sig + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         checkSig(sig, call);
         Kernel k = me.kernel;
         KProc self = me.proc;
@@ -64,10 +61,10 @@ public final class SignalCalls {
             if (pid > 0) {
                 KProc p = k.findProc(pid);
                 if (gone(p)) {
-                    throw err(Errno.ESRCH, call);
+                    throw new LwpException(Errno.ESRCH, call);
                 }
                 if (!canSignal(self, p, sig)) {
-                    throw err(Errno.EPERM, call);
+                    throw new LwpException(Errno.EPERM, call);
                 }
                 send(k, p, sig, info, false);
             } else if (pid == -1) {
@@ -81,10 +78,10 @@ public final class SignalCalls {
                     send(k, p, sig, info, true);
                 }
                 if (n == 0) {
-                    throw err(Errno.ESRCH, call);
+                    throw new LwpException(Errno.ESRCH, call);
                 }
             } else {
-                group(k, self, pid == 0 ? self.pgid : -pid, sig, info, call);
+                group(k, self, pid == 0 ? self.pgid() : -pid, sig, info, call);
             }
         } finally {
             k.tree.unlock();
@@ -94,19 +91,19 @@ public final class SignalCalls {
 
     public static void killpg(int pgid, int sig) {
         String call = "killpg(" + pgid + ", " + sig + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         checkSig(sig, call);
         if (pgid < 0) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
         if (pgid == 1) {
-            throw err(Errno.ESRCH, call); // BSD libc: never the group of init
+            throw new LwpException(Errno.ESRCH, call); // BSD libc: never the group of init
         }
         Kernel k = me.kernel;
         KProc self = me.proc;
         k.tree.lock();
         try {
-            group(k, self, pgid == 0 ? self.pgid : pgid, sig, new SigInfo(sig, SI_USER, self.pid, self.uid), call);
+            group(k, self, pgid == 0 ? self.pgid() : pgid, sig, new SigInfo(sig, SI_USER, self.pid, self.uid), call);
         } finally {
             k.tree.unlock();
         }
@@ -117,7 +114,7 @@ public final class SignalCalls {
     private static void group(Kernel k, KProc self, int pgid, int sig, SigInfo info, String call) {
         boolean any = false, allowed = false;
         for (KProc p : k.procList()) {
-            if (p.pgid != pgid || p == k.init || gone(p)) {
+            if (p.pgid() != pgid || p == k.init || gone(p)) {
                 continue;
             }
             any = true;
@@ -127,36 +124,28 @@ public final class SignalCalls {
             }
         }
         if (!any) {
-            throw err(Errno.ESRCH, call);
+            throw new LwpException(Errno.ESRCH, call);
         }
         if (!allowed) {
-            throw err(Errno.EPERM, call);
+            throw new LwpException(Errno.EPERM, call);
         }
     }
 
     /** Post to one process (tree lock held); signal 0 posts nothing. */
     private static void send(Kernel k, KProc p, int sig, SigInfo info, boolean group) {
-        if (sig == 0) {
-            return;
+        if (sig != 0) {
+            SignalLayer.send(k, p, sig, info, null, group);
         }
-        int tell;
-        p.lock.lock();
-        try {
-            tell = SignalLayer.post(k, p, sig, info, null, group);
-        } finally {
-            p.lock.unlock();
-        }
-        SignalLayer.tellParent(k, p, tell);
     }
 
     /** A safe point on the way out: what the caller sent itself is delivered now. */
     private static void afterSend(KLwp me) {
-        Kernel.curlwp("signal delivery");
+        SafePoints.curlwp("signal delivery");
     }
 
     public static void lwpKill(int lid, int sig) {
         String call = "_lwp_kill(" + lid + ", " + sig + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         checkSig(sig, call);
         Kernel k = me.kernel;
         KProc p = me.proc;
@@ -167,7 +156,7 @@ public final class SignalCalls {
             try {
                 KLwp t = p.find(lid);
                 if (t == null) {
-                    throw err(Errno.ESRCH, call);
+                    throw new LwpException(Errno.ESRCH, call);
                 }
                 if (sig != 0) {
                     tell = SignalLayer.post(k, p, sig, new SigInfo(sig, SI_LWP, p.pid, p.uid), t, false);
@@ -185,12 +174,12 @@ public final class SignalCalls {
     /** sigaction; {@code d == null} only queries. */
     public static Disposition sigaction(int sig, Disposition d) {
         String call = "sigaction(" + sig + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if (!SigSet.valid(sig)) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
         KProc p = me.proc;
-        ProcSig ps = SignalLayer.ps(p);
+        ProcSig ps = p.sig;
         SigActs acts;
         p.lock.lock();
         try {
@@ -203,7 +192,7 @@ public final class SignalCalls {
         }
         if ((SigSet.has(SigSet.CANTMASK, sig) && d.kind() != Disposition.Kind.DEFAULT)
                 || (d.flags() & ~SigSet.SA_KNOWN) != 0) {
-            throw err(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, call);
         }
         Disposition old = acts.set(sig, d);
         boolean discards = d.kind() == Disposition.Kind.IGNORE
@@ -212,7 +201,7 @@ public final class SignalCalls {
             for (KProc q : acts.sharers()) {
                 q.lock.lock();
                 try {
-                    SignalLayer.discard(q, SignalLayer.ps(q), SigSet.bit(sig));
+                    SignalLayer.discard(q, q.sig, SigSet.bit(sig));
                 } finally {
                     q.lock.unlock();
                 }
@@ -223,9 +212,9 @@ public final class SignalCalls {
 
     public static long sigprocmask(int how, long set) {
         String call = "sigprocmask(" + how + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         KProc p = me.proc;
-        ProcSig ps = SignalLayer.ps(p);
+        ProcSig ps = p.sig;
         long old;
         p.lock.lock();
         try {
@@ -242,7 +231,7 @@ public final class SignalCalls {
                     n = set;
                     break;
                 default:
-                    throw err(Errno.EINVAL, call);
+                    throw new LwpException(Errno.EINVAL, call);
             }
             n &= SigSet.ALL & ~SigSet.CANTMASK;
             me.sigmask = n;
@@ -258,9 +247,9 @@ public final class SignalCalls {
     }
 
     public static long sigpending() {
-        KLwp me = Kernel.curlwp("sigpending");
+        KLwp me = SafePoints.curlwp("sigpending");
         KProc p = me.proc;
-        ProcSig ps = SignalLayer.ps(p);
+        ProcSig ps = p.sig;
         p.lock.lock();
         try {
             return (me.sigpending | ps.pending) & me.sigmask;

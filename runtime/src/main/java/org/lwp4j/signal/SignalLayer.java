@@ -1,15 +1,16 @@
 package org.lwp4j.signal;
 
-import static org.lwp4j.Signals.*;
+import static org.lwp4j.Sig.*;
 
-import org.lwp4j.Signals.Disposition;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.Disposition;
+import org.lwp4j.SigInfo;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.SigIntr;
-import org.lwp4j.kern.Wstat;
+import org.lwp4j.Wait;
 import org.lwp4j.sleep.Waiter;
 
 /**
@@ -30,19 +31,19 @@ public final class SignalLayer {
      * could wait forever:
      *   SIGKILL   AST_KILL to every live LWP, CH_SUSPEND broadcast (stopped and suspended LWPs
      *             sleep uninterruptibly there and leave on AST_KILL), threads interrupted;
-     *   SIGCONT   resume (Kernel.continueProc), discard pending stop signals, and report the
+     *   SIGCONT   resume (JobControl.cont), discard pending stop signals, and report the
      *             continue if the stop had been reported; then, if caught, post as below;
      *   stop      (default action, or SIGSTOP) discard a pending SIGCONT and stop the process
-     *             (Kernel.stopProc: AST_STOP to every LWP) unless every LWP masks it, in which
+     *             (JobControl.stop: AST_STOP to every LWP) unless every LWP masks it, in which
      *             case it stays pending and stops the process when delivered;
      *   ignored   discarded (init also discards what would terminate or stop it).
      * Otherwise the signal is made pending (on the process or the LWP) and one LWP that does
      * not mask it is told: AST_SIGNAL, which also kicks an interruptible sleep in the runtime,
      * and, for a signal with a handler or a terminating default, Thread.interrupt() of an LWP
      * thread that is not asleep in the runtime, so that a blocking JDK call returns. Attached
-     * threads are never interrupted (they are the user's own threads, as in Kernel.killOthers).
+     * threads are never interrupted (they are the user's own threads, as in ProcExit.killOthers).
      *
-     * Delivery (deliver(), on the LWP at its safe point, Kernel.userret, no lock held): take the
+     * Delivery (deliver(), on the LWP at its safe point, SafePoints.userret, no lock held): take the
      * lowest-numbered pending unmasked signal under p.lock (the LWP's own instance before the
      * process's) and act on it with p.lock released: run the handler with the mask widened, or
      * exit the process (exit1 with a "signaled" status, then unwind). Repeat until nothing is
@@ -52,15 +53,10 @@ public final class SignalLayer {
      * is delivered: AST_SIGNAL is posted again and userret, which acts on stops before signals
      * (NetBSD's issignal stops first too), stops the LWP; it takes the signal once continued.
      *
-     * Stop reporting. Kernel.stopSelf calls stopped() when an LWP stops, and lwpExit when an LWP
-     * ends while its process is stopping. When no live LWP runs any more (Kernel.allStopped),
-     * the stop is reported once: KProc.stopSig/stopUnreported for wait, a CH_CHILD broadcast to
-     * the parent, SIGCHLD (CLD_STOPPED). The report is decided under the tree lock and p.lock,
-     * which a continue also holds, so a report can never land after the continue that ended the
-     * stop: stops and continues are reported strictly alternately, a continue only after a
-     * reported stop. Since the hook is called with p.lock held and the tree lock comes first in
-     * the lock order, it releases p.lock to take both (Kernel.stopSelf re-checks afterwards).
-     * Parents are told after the child's lock is released: no two process locks are ever held.
+     * Stops. Job control (JobControl) is the state machine; posting and delivery drive it, and
+     * stopped() (Upcalls.lwpStopped, no lock held) completes a stop once no live LWP runs: the
+     * parent's waiters are woken and it gets SIGCHLD (CLD_STOPPED), after the child's lock is
+     * released, so that no two process locks are ever held.
      *
      * Fork. A group signal still pending on the parent (and not masked by the forking LWP), a
      * group stop in force and a group kill are posted to the child as well, so a child forked
@@ -71,37 +67,28 @@ public final class SignalLayer {
     private SignalLayer() {
     }
 
-    /** Posting outcomes that must reach the parent once the target's lock is released. */
-    static final int TELL_STOPPED = 1, TELL_CONTINUED = 2;
-
-    /** Install the signal layer's hooks on a new kernel. */
-    public static void install(Kernel k) {
-        k.setSignalHook(SignalLayer::deliver);
-        k.setStopHook(SignalLayer::stopped);
-        k.setLwpCreatedHook(SignalLayer::lwpCreated);
-        k.setSignalPoster((p, sig, code, pid, uid, status) -> psignal(k, p, sig, code, pid, uid, status));
-        k.setForkSignals((parent, child, share) -> fork(k, parent, child, share));
-        k.setChildReapedHook(SignalLayer::withdrawChild);
-        k.sigExt = new Timers(k);
-    }
-
     /** Supervisor.close, before the kernel closes: stop the interval timers' thread. */
     public static void closing(Kernel k, long timeoutNanos) {
-        ((Timers) k.sigExt).close(timeoutNanos);
+        k.timers.close(timeoutNanos);
     }
 
-    /** The interval timers' thread, if alive (for Supervisor.liveThreads). */
+    /**
+     * The interval timers' thread, if alive (for Supervisor.liveThreads).
+     *
+     * @param k the kernel
+     * @return the thread, or null
+     */
     public static Thread timerThread(Kernel k) {
-        return ((Timers) k.sigExt).liveThread();
+        return k.timers.liveThread();
     }
 
     /**
      * A reaped child's SIGCHLD report leaves its parent's queue (FreeBSD proc_reap's
-     * sigqueue_take): SIGCHLD stays pending only while another instance is left. No process
-     * lock held by the caller.
+     * sigqueue_take): SIGCHLD stays pending only while another instance is left. The caller
+     * may hold the tree lock, but no process lock.
      */
-    static void withdrawChild(KProc parent, KProc child) {
-        ProcSig ps = ps(parent);
+    public static void withdrawChild(KProc parent, KProc child) {
+        ProcSig ps = parent.sig;
         parent.lock.lock();
         try {
             long gone = ps.info.withdrawChild(child.pid);
@@ -112,35 +99,12 @@ public final class SignalLayer {
         }
     }
 
-    // ------------------------------------------------------------------ state
-
-    static ProcSig ps(KProc p) {
-        Object o = p.sigExt;
-        if (o != null) {
-            return (ProcSig) o;
-        }
-        p.lock.lock();
-        try {
-            if (p.sigExt == null) {
-                p.sigExt = new ProcSig(new SigActs(p));
-            }
-            return (ProcSig) p.sigExt;
-        } finally {
-            p.lock.unlock();
-        }
-    }
-
     /** The LWP's extra state, made on first need (caller holds its process's lock). */
     static LwpSig ls(KLwp l) {
-        if (l.sigExt == null) {
-            l.sigExt = new LwpSig();
+        if (l.sig == null) {
+            l.sig = new LwpSig();
         }
-        return (LwpSig) l.sigExt;
-    }
-
-    private static boolean isLive(KLwp t) {
-        int s = t.stat();
-        return s != KLwp.LSZOMB && s != KLwp.LSDEAD;
+        return l.sig;
     }
 
     // ------------------------------------------------------------------ posting
@@ -154,7 +118,7 @@ public final class SignalLayer {
             return 0; // exiting or a zombie: nothing changes
         }
         Events.signal(info.pid(), p.pid, sig);
-        ProcSig ps = ps(p);
+        ProcSig ps = p.sig;
         boolean init = p == k.init;
         if (sig == SIGKILL) {
             if (!init) {
@@ -166,7 +130,7 @@ public final class SignalLayer {
         int tell = 0;
         if (sig == SIGCONT) {
             discard(p, ps, SigSet.STOPSIGS);
-            tell = cont(k, p, ps);
+            tell = ps.jobc.cont();
             if (act.kind() != Disposition.Kind.HANDLER) {
                 return tell;
             }
@@ -182,11 +146,11 @@ public final class SignalLayer {
                     takenNow = false; // accepted by sigwait instead of acted on
                 }
                 if (takenNow) {
-                    return stop(k, p, ps, sig, group);
+                    return ps.jobc.stop(sig, group);
                 }
             }
         }
-        if (ignored(act, sig, init) && !SigWait.waitedFor(p, ps, sig)) {
+        if (SigSet.ignored(act, sig, init) && !SigWait.waitedFor(p, ps, sig)) {
             return tell; // an ignored signal is kept only for an LWP waiting for it (SigWait)
         }
         long b = SigSet.bit(sig);
@@ -210,23 +174,6 @@ public final class SignalLayer {
         return tell;
     }
 
-    private static boolean ignored(Disposition act, int sig, boolean init) {
-        switch (act.kind()) {
-            case IGNORE:
-                return true;
-            case DEFAULT:
-                return init || SigSet.has(SigSet.DFL_IGNORE, sig);
-            default:
-                return false;
-        }
-    }
-
-    /** Does taking {@code sig} need a blocked JDK call woken (handler or terminate)? */
-    private static boolean wakes(Disposition act, int sig) {
-        return act.kind() == Disposition.Kind.HANDLER
-                || (act.kind() == Disposition.Kind.DEFAULT && SigSet.defaultTerminates(sig));
-    }
-
     /**
      * The LWP to take a process-directed signal: the caller if it can (NetBSD prefers curlwp),
      * else a running one that sleeps interruptibly in the runtime (a kick wakes it at once),
@@ -234,18 +181,18 @@ public final class SignalLayer {
      * LWP masks it. Caller holds p.lock.
      */
     static KLwp pick(KProc p, int sig) {
-        KLwp waiter = SigWait.waiterFor(p, ps(p), sig);
-        if (waiter != null && isLive(waiter)) {
+        KLwp waiter = SigWait.waiterFor(p, p.sig, sig);
+        if (waiter != null && waiter.isLive()) {
             return waiter; // sigwait accepts it (it does not mask what it waits for)
         }
         long b = SigSet.bit(sig);
-        KLwp me = Kernel.current();
-        if (me != null && me.proc == p && (me.sigmask & b) == 0 && isLive(me)) {
+        KLwp me = SafePoints.current();
+        if (me != null && me.proc == p && (me.sigmask & b) == 0 && me.isLive()) {
             return me;
         }
         KLwp running = null, other = null;
         for (KLwp t : p.lwpList()) {
-            if ((t.sigmask & b) != 0 || !isLive(t)) {
+            if ((t.sigmask & b) != 0 || !t.isLive()) {
                 continue;
             }
             if (t.stat() == KLwp.LSRUN) {
@@ -265,7 +212,7 @@ public final class SignalLayer {
     /** Tell LWP t that a signal is deliverable to it (caller holds its process's lock). */
     private static void notify(KLwp t, Disposition act, int sig) {
         t.post(KLwp.AST_SIGNAL);
-        if (wakes(act, sig)) {
+        if (SigSet.wakes(act, sig)) {
             interrupt(t, true);
         }
     }
@@ -291,9 +238,9 @@ public final class SignalLayer {
     private static void kill(KProc p, ProcSig ps, boolean group) {
         ps.killed = true;
         ps.groupKill |= group;
-        p.stopUnreported = false; // a stop it will never continue from is no longer news
+        ps.jobc.killed();
         for (KLwp t : p.lwpList()) {
-            if (isLive(t)) {
+            if (t.isLive()) {
                 t.post(KLwp.AST_KILL);
                 interrupt(t, false);
             }
@@ -308,54 +255,10 @@ public final class SignalLayer {
         ps.info.discard(set);
         for (KLwp t : p.lwpList()) {
             t.sigpending &= ~set;
-            if (t.sigExt != null) {
-                ((LwpSig) t.sigExt).info.discard(set);
+            if (t.sig != null) {
+                t.sig.info.discard(set);
             }
         }
-    }
-
-    /** Begin a job-control stop (tree lock and p.lock held); TELL_STOPPED if already complete. */
-    private static int stop(Kernel k, KProc p, ProcSig ps, int sig, boolean group) {
-        if (!p.stopping) {
-            ps.stopSignal = sig;
-            ps.stopReported = false;
-            ps.groupStop = group;
-            k.stopProc(p);
-        }
-        return stopComplete(k, p, ps);
-    }
-
-    /** Continue a stopped or stopping process (tree lock and p.lock held). */
-    private static int cont(Kernel k, KProc p, ProcSig ps) {
-        if (!p.stopping) {
-            return 0;
-        }
-        boolean reported = ps.stopReported;
-        ps.stopReported = false;
-        ps.groupStop = false;
-        ps.stopSignal = 0;
-        k.continueProc(p);
-        p.stopUnreported = false;
-        if (!reported) {
-            return 0;
-        }
-        p.contUnreported = true;
-        return TELL_CONTINUED;
-    }
-
-    /**
-     * If p is stopping, not yet reported, and no live LWP runs any more, record the stop for
-     * wait (tree lock and p.lock held) and answer TELL_STOPPED.
-     */
-    private static int stopComplete(Kernel k, KProc p, ProcSig ps) {
-        if (!p.stopping || ps.stopReported || p.pstat() != KProc.SACTIVE || !k.allStopped(p)) {
-            return 0;
-        }
-        ps.stopReported = true;
-        p.stopSig = ps.stopSignal;
-        p.stopUnreported = true;
-        p.contUnreported = false;
-        return TELL_STOPPED;
     }
 
     /**
@@ -371,9 +274,9 @@ public final class SignalLayer {
             return;
         }
         pp.broadcast(KProc.CH_CHILD);
-        ProcSig pps = ps(pp);
-        int code = tell == TELL_STOPPED ? CLD_STOPPED : CLD_CONTINUED;
-        int status = tell == TELL_STOPPED ? p.stopSig : SIGCONT;
+        ProcSig pps = pp.sig;
+        int code = tell == JobControl.TELL_STOPPED ? CLD_STOPPED : CLD_CONTINUED;
+        int status = tell == JobControl.TELL_STOPPED ? p.sig.jobc.stopSignal() : SIGCONT;
         pp.lock.lock();
         try {
             if ((pps.acts.get(SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
@@ -385,26 +288,43 @@ public final class SignalLayer {
     }
 
     /**
-     * Kernel-generated signal (SIGCHLD at exit, REAP_KILL): no permission check. The caller
-     * may hold the tree lock, but no process lock.
+     * Kernel-generated signal (SIGCHLD at exit, REAP_KILL, orphaned groups): no permission
+     * check; the siginfo names {@code sender} (null: the runtime). The caller may hold the tree
+     * lock, but no process lock.
      */
-    static void psignal(Kernel k, KProc p, int sig, int code, int senderPid, int senderUid, int status) {
+    public static void psignal(KProc p, int sig, int code, KProc sender) {
+        psignal(p, sig, code, sender, 0);
+    }
+
+    /**
+     * As {@link #psignal(KProc, int, int, KProc)}, with the siginfo's {@code si_status} (a
+     * SIGCHLD's exit code or terminating signal).
+     */
+    public static void psignal(KProc p, int sig, int code, KProc sender, int status) {
         if (!SigSet.valid(sig)) {
             throw new IllegalArgumentException("psignal: not a signal: " + sig);
         }
+        SigInfo info = new SigInfo(sig, code, sender == null ? 0 : sender.pid, sender == null ? 0 : sender.uid,
+                status, 0);
+        Kernel k = p.kernel;
         k.tree.lock();
         try {
-            int tell;
-            p.lock.lock();
-            try {
-                tell = post(k, p, sig, new SigInfo(sig, code, senderPid, senderUid, status, 0), null, false);
-            } finally {
-                p.lock.unlock();
-            }
-            tellParent(k, p, tell);
+            send(k, p, sig, info, null, false);
         } finally {
             k.tree.unlock();
         }
+    }
+
+    /** post under p's lock, then tell the parent what it must hear (tree lock held). */
+    static void send(Kernel k, KProc p, int sig, SigInfo info, KLwp target, boolean group) {
+        int tell;
+        p.lock.lock();
+        try {
+            tell = post(k, p, sig, info, target, group);
+        } finally {
+            p.lock.unlock();
+        }
+        tellParent(k, p, tell);
     }
 
     /**
@@ -423,11 +343,11 @@ public final class SignalLayer {
 
     // ------------------------------------------------------------------ delivery
 
-    /** Kernel.userret's signal hook: deliver every deliverable signal to the calling LWP l. */
-    static void deliver(KLwp l) {
+    /** Upcalls.deliverSignals: deliver every deliverable signal to the calling LWP l (no lock held). */
+    public static void deliver(KLwp l) {
         KProc p = l.proc;
         Kernel k = l.kernel;
-        ProcSig ps = ps(p);
+        ProcSig ps = p.sig;
         for (;;) {
             int sig;
             SigInfo info;
@@ -436,7 +356,7 @@ public final class SignalLayer {
             boolean terminate = false;
             p.lock.lock();
             try {
-                LwpSig x = (LwpSig) l.sigExt;
+                LwpSig x = l.sig;
                 if (x != null && x.interrupted) {
                     x.interrupted = false;
                     Thread.interrupted(); // ours: a JDK call it was meant to wake is over
@@ -468,14 +388,11 @@ public final class SignalLayer {
                 }
                 act = ps.acts.get(sig);
                 if (act.kind() != Disposition.Kind.HANDLER) {
-                    if (ignored(act, sig, p == k.init)) {
+                    if (SigSet.ignored(act, sig, p == k.init)) {
                         continue;
                     }
                     if (SigSet.isStop(sig)) { // a stop that was masked: userret stops us next
-                        ps.stopSignal = sig;
-                        ps.stopReported = false;
-                        ps.groupStop = false;
-                        k.stopProc(p);
+                        ps.jobc.begin(sig, false);
                         continue;
                     }
                     terminate = true;
@@ -492,8 +409,8 @@ public final class SignalLayer {
                 p.lock.unlock();
             }
             if (terminate) {
-                k.exit1(l, Wstat.signaled(sig));
-                throw k.exitUnwind(l, "killed by " + name(sig));
+                k.exits.exit1(l, Wait.signaledStatus(sig));
+                throw k.safePoints.exitUnwind(l, "killed by " + name(sig));
             }
             SigIntr.handlerRuns(l, act.flags(), SA_RESTART);
             try {
@@ -520,56 +437,49 @@ public final class SignalLayer {
 
     // ------------------------------------------------------------------ stop reporting
 
-    /** Kernel's stop hook: called with l.proc.lock held (maybe more than once). */
-    static void stopped(KLwp l) {
+    /**
+     * Upcalls.lwpStopped: l stopped, or ended while its process was stopping (no lock held). The
+     * common case, that another LWP still runs, is decided under p.lock alone; only the last one
+     * takes the tree lock (the lock order comes first) to complete and report the stop.
+     */
+    public static void stopped(KLwp l) {
         KProc p = l.proc;
         Kernel k = l.kernel;
-        ProcSig ps = ps(p);
-        if (!p.stopping || ps.stopReported || !k.allStopped(p)) {
-            return; // the common case: not the last LWP to stop
-        }
-        int holds = p.lock.getHoldCount();
-        boolean tree = k.tree.isHeldByCurrentThread();
-        for (int i = 0; i < holds; i++) {
-            p.lock.unlock();
-        }
+        p.lock.lock();
         try {
-            if (!tree) {
-                k.tree.lock();
-            }
-            try {
-                int tell;
-                p.lock.lock();
-                try {
-                    tell = stopComplete(k, p, ps);
-                } finally {
-                    p.lock.unlock();
-                }
-                tellParent(k, p, tell);
-            } finally {
-                if (!tree) {
-                    k.tree.unlock();
-                }
+            if (p.sig.jobc.state() != JobControl.STOPPING || !k.safePoints.allStopped(p)) {
+                return;
             }
         } finally {
-            for (int i = 0; i < holds; i++) {
-                p.lock.lock();
+            p.lock.unlock();
+        }
+        k.tree.lock();
+        try {
+            int tell;
+            p.lock.lock();
+            try {
+                tell = p.sig.jobc.complete();
+            } finally {
+                p.lock.unlock();
             }
+            tellParent(k, p, tell);
+        } finally {
+            k.tree.unlock();
         }
     }
 
     // ------------------------------------------------------------------ creation and fork
 
     /**
-     * Kernel's LWP-created hook (p.lock held, the LWP not yet visible): inherit the creator's
+     * Upcalls.lwpCreated (p.lock held, the LWP not yet visible): inherit the creator's
      * mask, and pick up what is already pending on the process.
      */
-    static void lwpCreated(KLwp l) {
-        KLwp creator = Kernel.current();
+    public static void lwpCreated(KLwp l) {
+        KLwp creator = SafePoints.current();
         if (creator != null) {
             l.sigmask = creator.sigmask; // the creator's own field, read on its own thread
         }
-        ProcSig ps = ps(l.proc);
+        ProcSig ps = l.proc.sig;
         if (ps.killed) {
             l.post(KLwp.AST_KILL);
         } else if ((ps.pending & ~l.sigmask) != 0) {
@@ -578,20 +488,21 @@ public final class SignalLayer {
     }
 
     /**
-     * Kernel's fork hook (tree lock held, the child has no running LWP): copy or share the
+     * At fork (tree lock held, the child has no running LWP): copy or share the
      * dispositions and carry over group signals the parent has not taken yet.
      */
-    static void fork(Kernel k, KProc parent, KProc child, boolean share) {
-        ProcSig pps = ps(parent);
+    public static void fork(KProc parent, KProc child, boolean share) {
+        Kernel k = parent.kernel;
+        ProcSig pps = parent.sig;
         SigActs acts;
         long carry;
         SigInfo[] infos = new SigInfo[NSIG];
-        boolean kill, stop;
+        boolean kill;
         int stopSig;
         parent.lock.lock();
         try {
             acts = pps.acts;
-            KLwp forker = Kernel.current();
+            KLwp forker = SafePoints.current();
             long mask = forker != null && forker.proc == parent ? forker.sigmask : 0;
             carry = pps.groupPending & ~mask;
             for (long s = carry; s != 0; s &= s - 1) {
@@ -599,8 +510,7 @@ public final class SignalLayer {
                 infos[sig] = pps.info.peek(sig);
             }
             kill = pps.killed && pps.groupKill;
-            stop = parent.stopping && pps.groupStop;
-            stopSig = pps.stopSignal;
+            stopSig = pps.jobc.groupStopSignal();
         } finally {
             parent.lock.unlock();
         }
@@ -614,7 +524,7 @@ public final class SignalLayer {
             int tell;
             child.lock.lock();
             try {
-                ProcSig cps = ps(child);
+                ProcSig cps = child.sig;
                 cps.acts = acts;
                 if (kill) {
                     post(k, child, SIGKILL, new SigInfo(SIGKILL, SI_USER, 0, 0), null, true);
@@ -624,7 +534,7 @@ public final class SignalLayer {
                     SigInfo i = infos[sig] != null ? infos[sig] : new SigInfo(sig, SI_USER, 0, 0);
                     post(k, child, sig, i, null, true);
                 }
-                tell = stop ? post(k, child, stopSig, new SigInfo(stopSig, SI_USER, 0, 0), null, true) : 0;
+                tell = stopSig != 0 ? post(k, child, stopSig, new SigInfo(stopSig, SI_USER, 0, 0), null, true) : 0;
             } finally {
                 child.lock.unlock();
             }

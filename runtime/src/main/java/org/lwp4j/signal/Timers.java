@@ -1,6 +1,6 @@
 package org.lwp4j.signal;
 
-import static org.lwp4j.Signals.*;
+import static org.lwp4j.Sig.*;
 
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -10,6 +10,7 @@ import org.lwp4j.Errno;
 import org.lwp4j.ItimerVal;
 import org.lwp4j.LwpException;
 import org.lwp4j.kern.KLwp;
+import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
 
@@ -39,7 +40,7 @@ public final class Timers {
      * fire in real time, not on the supervisor's injectable clock.
      */
     /** setitimer's which: real time (SIGALRM). The other BSD timers are not offered (EINVAL). */
-    public static final int ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+    private static final int ITIMER_REAL = ItimerVal.ITIMER_REAL;
 
     /** The per-process timer state (ProcSig.itimer); guarded by p.lock. */
     static final class Itimer {
@@ -60,7 +61,12 @@ public final class Timers {
     private volatile Thread thread;
     private volatile boolean closed;
 
-    Timers(Kernel kernel) {
+    /**
+     * The timers of a new kernel (made by its constructor); no thread until one is armed.
+     *
+     * @param kernel the kernel
+     */
+    public Timers(Kernel kernel) {
         this.kernel = kernel;
         exec = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "lwp4j-" + kernel.id + " itimer");
@@ -98,12 +104,12 @@ public final class Timers {
     // ------------------------------------------------------------------ calls
 
     private static Timers of(Kernel k) {
-        return (Timers) k.sigExt;
+        return k.timers;
     }
 
     public static ItimerVal setitimer(int which, ItimerVal v) {
         String call = "setitimer(" + which + ", " + v + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if (v == null) {
             throw new NullPointerException("v");
         }
@@ -116,10 +122,10 @@ public final class Timers {
 
     public static ItimerVal getitimer(int which) {
         String call = "getitimer(" + which + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         checkWhich(which, call);
         KProc p = me.proc;
-        ProcSig ps = SignalLayer.ps(p);
+        ProcSig ps = p.sig;
         p.lock.lock();
         try {
             return current(ps.itimer, System.nanoTime());
@@ -131,7 +137,7 @@ public final class Timers {
     /** alarm(3): setitimer(ITIMER_REAL, {seconds, 0}); answers the old value in seconds, rounded up. */
     public static int alarm(int seconds) {
         String call = "alarm(" + seconds + ")";
-        KLwp me = Kernel.curlwp(call);
+        KLwp me = SafePoints.curlwp(call);
         if (seconds < 0) {
             throw new LwpException(Errno.EINVAL, call + ": negative");
         }
@@ -159,7 +165,7 @@ public final class Timers {
     // ------------------------------------------------------------------ arming and expiry
 
     private ItimerVal set(KProc p, ItimerVal v) {
-        ProcSig ps = SignalLayer.ps(p);
+        ProcSig ps = p.sig;
         p.lock.lock();
         try {
             long now = System.nanoTime();
@@ -216,6 +222,6 @@ public final class Timers {
         } finally {
             p.lock.unlock();
         }
-        SignalLayer.psignal(kernel, p, SIGALRM, SI_TIMER, 0, 0, 0);
+        SignalLayer.psignal(p, SIGALRM, SI_TIMER, null);
     }
 }

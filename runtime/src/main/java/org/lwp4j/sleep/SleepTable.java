@@ -55,6 +55,17 @@ public final class SleepTable {
      * null, and the final unlink stores null with release after clearing the links, so a
      * waiter that reads null is unlinked for good and may at once link itself again.
      *
+     * User code. A hint's hashCode runs once per sleep or wake, before any lock is taken, and
+     * the waiter keeps the result (Waiter.hash): a resize, which holds every bucket lock, never
+     * calls it, and a hashCode that throws leaves the waiter as it was (not SLEEPING, not
+     * linked). A hint's equals and a lot's validate run under one bucket lock, released by a
+     * finally whatever they throw (issue 10).
+     *
+     * Deadlines. Absolute, compared by difference (deadline - now), as System.nanoTime()
+     * wants. FOREVER (Long.MAX_VALUE) is untimed; its mirror images Long.MIN_VALUE and
+     * Long.MIN_VALUE + 1 (= -FOREVER) count as passed, whatever the clock says (by difference
+     * they would lie 292 years ahead of a positive clock). See hasPassed.
+     *
      * Spinning. Before blocking, a sleeper spins briefly on its own park word when the LWPs that
      * are not blocked do not outnumber the processors; otherwise it blocks at once, so that
      * oversubscribed machines do not burn CPU on sleepers that cannot be woken soon. The spin is
@@ -75,7 +86,7 @@ public final class SleepTable {
      * LockSupport's. -Dlwp4j.yields=N sets the number of yields (0 disables them).
      *
      * Kernel waits (cvWait: _lwp_wait, wait, exit's and suspend's waits) spin by yielding, with
-     * the same adaptive budget kept apart (Waiter.kwaitBudget), up to KWAIT_SPIN_NANOS, whatever
+     * the same adaptive policy kept apart (Waiter.kwaitSpin, a SpinBudget), up to KWAIT_SPIN_NANOS, whatever
      * the load: what they wait for is another LWP's work, which a PAUSE spin would keep off this
      * CPU if the scheduler put it here (a new LWP usually starts on its creator's CPU or
      * the other one, depending on load), and which a yield lets run. Where the event comes
@@ -88,8 +99,6 @@ public final class SleepTable {
     private static final int NCPU = Runtime.getRuntime().availableProcessors();
     /** The longest spin, in nanoseconds; also the length of a probe (see spin()). */
     static final int SPIN_NANOS = Integer.getInteger("lwp4j.spinNanos", NCPU > 1 ? 50_000 : 0);
-    /** A budget that halves below this is zero: too short to catch a wake from another core. */
-    private static final int MIN_SPIN_NANOS = 500;
     /** Yields before blocking when the sleeper does not spin (see the overview). */
     private static final int YIELDS = Integer.getInteger("lwp4j.yields", 1);
     /** The longest yielding spin of a kernel wait, in nanoseconds (see the overview). */
@@ -140,6 +149,14 @@ public final class SleepTable {
         return keyHash * 31 + (hint == null ? 0 : hint.hashCode());
     }
 
+    /**
+     * Whether an absolute deadline has passed at {@code now}: Long.MIN_VALUE and
+     * Long.MIN_VALUE + 1 always have (see the overview), others when {@code deadline - now <= 0}.
+     */
+    public static boolean hasPassed(long deadline, long now) {
+        return deadline <= Long.MIN_VALUE + 1 || deadline - now <= 0;
+    }
+
     /** Number of buckets now. */
     public int bucketCount() {
         return table.length;
@@ -161,7 +178,7 @@ public final class SleepTable {
      * length is its count, every waiter in it points back at it, hashes to it, and is linked
      * once. Answers null when all holds, else what is wrong.
      */
-    String audit() {
+    public String audit() {
         Bucket[] t = table;
         Set<Waiter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < t.length; i++) {
@@ -177,7 +194,7 @@ public final class SleepTable {
                     if (w.prev != prev || w.bucket != b) {
                         return "bucket " + i + ": waiter " + n + " has broken back links";
                     }
-                    if (spread(hash(w.keyHash, w.hint), t.length) != i) {
+                    if (spread(w.hash, t.length) != i) {
                         return "bucket " + i + ": waiter " + n + " hashes elsewhere";
                     }
                 }
@@ -226,7 +243,7 @@ public final class SleepTable {
                 }
                 for (Waiter w = tail; w != null; ) {
                     Waiter prev = w.prev;
-                    b.moveTo(w, fresh[spread(hash(w.keyHash, w.hint), n)]);
+                    b.moveTo(w, fresh[spread(w.hash, n)]);
                     w = prev;
                 }
             }
@@ -270,7 +287,7 @@ public final class SleepTable {
     }
 
     private void enqueue(Waiter w) {
-        Bucket b = lockBucket(hash(w.keyHash, w.hint));
+        Bucket b = lockBucket(w.hash);
         b.link(w);
         b.unlock();
     }
@@ -283,19 +300,17 @@ public final class SleepTable {
      * @param deadline absolute, in the clock's nanoseconds
      */
     public ParkResult park(Waiter w, Object key, int keyHash, Object hint, boolean timed, long deadline) {
-        if (timed && deadline - clock.getAsLong() <= 0) {
+        if (timed && hasPassed(deadline, clock.getAsLong())) {
             return ParkResult.TIMED_OUT;
         }
-        w.key = key;
-        w.keyHash = keyHash;
-        w.hint = hint;
-        w.kind = Waiter.KIND_PARK;
+        int h = hash(keyHash, hint); // user code: before anything changes
+        w.prepare(key, keyHash, hint, Waiter.KIND_PARK, h);
         w.setWchanRelease(channelOf(hint));
         if (!beginSleep(w, false)) {
             w.setWchanRelease(null);
             return ParkResult.ALREADY;
         }
-        return sleep(w, true, timed, deadline, false, false);
+        return sleep(w, true, timed, deadline);
     }
 
     /**
@@ -304,14 +319,12 @@ public final class SleepTable {
      */
     public ParkResult lotWait(Waiter w, Object key, int keyHash, Object hint, BooleanSupplier validate,
                               boolean timed, long deadline, boolean interruptible) {
-        if (timed && deadline - clock.getAsLong() <= 0) {
+        if (timed && hasPassed(deadline, clock.getAsLong())) {
             return ParkResult.TIMED_OUT;
         }
-        w.key = key;
-        w.keyHash = keyHash;
-        w.hint = hint;
-        w.kind = Waiter.KIND_LOT;
-        Bucket b = lockBucket(hash(keyHash, hint));
+        int h = hash(keyHash, hint); // user code: before anything changes
+        w.prepare(key, keyHash, hint, Waiter.KIND_LOT, h);
+        Bucket b = lockBucket(h);
         try {
             if (!validate.getAsBoolean()) {
                 return ParkResult.INVALID;
@@ -325,7 +338,7 @@ public final class SleepTable {
         } finally {
             b.unlock();
         }
-        return sleep(w, interruptible, timed, deadline, true, false);
+        return sleep(w, interruptible, timed, deadline);
     }
 
     /** Set SLEEPING unless a pending mark is there (then consume it and answer false). */
@@ -347,37 +360,23 @@ public final class SleepTable {
     }
 
     /**
-     * Adaptive spin on the owner's park word, bounded in time. Each waiter keeps its own budget
-     * (nanoseconds): a spin that ends in a wake doubles it (up to the most), one that ends
-     * empty-handed halves it. Where wakes come fast (a partner on another core) the budget stays
-     * high; where they do not (a busy or oversubscribed machine, including load from other
-     * processes we cannot count) it decays to nothing and the sleeper blocks at once.
-     *
-     * A budget at zero is probed with the full length now and then, so that one lost in a quiet
-     * spell (warm-up, a partner that paused, a partner that was blocked too) comes back: the
-     * probe must outlast a blocked partner's wake-up to see its answer. Probes come every 16
-     * sleeps, and each failed probe doubles that interval, up to every 1024 sleeps, so that on a
-     * machine where spinning does not pay they cost little (one longest spin per 1024 sleeps).
+     * Adaptive spin on the owner's park word, bounded in time, as the sleep's SpinBudget says
+     * (its states and how it adapts are written down there). Where wakes come fast (a partner
+     * on another core) the budget stays high; where they do not (a busy or oversubscribed
+     * machine, including load from other processes we cannot count) it decays to nothing and
+     * the sleeper blocks at once, with a probe now and then so that a budget lost in a quiet
+     * spell comes back.
      *
      * A park spins with PAUSE and reads the spin clock (the real one) every 8 pauses; a kernel
-     * wait ({@code yielding}) spins with Thread.yield, reads the clock after each, and keeps a
-     * budget, probe interval and sleep count of its own (kwaitBudget, kwaitProbeShift,
-     * kwaitCount), so that neither kind of sleep starves the other's probes. At those same
-     * points a spin also ends on Thread.interrupt (interruptible sleeps) and at the deadline
-     * (timed ones), leaving the budget as it was.
+     * wait ({@code yielding}) spins with Thread.yield and reads the clock after each. At those
+     * same points a spin also ends on Thread.interrupt (interruptible sleeps) and at the
+     * deadline (timed ones), leaving the budget as it was.
      */
-    private void spin(Waiter w, boolean yielding, boolean interruptible, boolean timed, long deadline,
-                      Thread me) {
-        int most = yielding ? KWAIT_SPIN_NANOS : SPIN_NANOS;
-        int budget = yielding ? w.kwaitBudget : w.spinBudget;
-        int shift = yielding ? w.kwaitProbeShift : w.probeShift;
-        boolean probe = budget == 0;
-        if (probe) {
-            int sleeps = yielding ? w.kwaitCount : w.parkCount - w.kwaitCount;
-            if ((sleeps & ((1 << shift) - 1)) != 0) {
-                return;
-            }
-            budget = most;
+    private void spin(Waiter w, SpinBudget sb, int most, boolean yielding, boolean interruptible, boolean timed,
+                      long deadline, Thread me) {
+        int budget = sb.next(most);
+        if (budget == 0) {
+            return;
         }
         LongSupplier sc = spinClock;
         long start = sc.getAsLong();
@@ -397,42 +396,38 @@ public final class SleepTable {
                 break;
             }
         }
-        if ((w.pw & Waiter.WOKEN) != 0) {
-            budget = Math.min(most, Math.max(MIN_SPIN_NANOS, budget << 1));
-            shift = Waiter.MIN_PROBE_SHIFT;
-        } else if (probe) {
-            budget = 0;
-            shift = Math.min(Waiter.MAX_PROBE_SHIFT, shift + 1);
-        } else {
-            int half = budget >>> 1;
-            budget = half < MIN_SPIN_NANOS ? 0 : half;
-        }
-        if (yielding) {
-            w.kwaitBudget = budget;
-            w.kwaitProbeShift = shift;
-        } else {
-            w.spinBudget = budget;
-            w.probeShift = shift;
-        }
+        sb.done((w.pw & Waiter.WOKEN) != 0, most);
     }
 
-    /** @param kernel a kernel wait (cvWait): spins by yielding (see the overview) */
-    private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline,
-                             boolean linked, boolean kernel) {
+    /**
+     * The one sleep every kind of wait ends in (park, lot wait, kernel wait); the kind of the
+     * sleep is {@code w.kind}: a park links itself only when it is about to block, a lot wait
+     * and a kernel wait are linked already; a kernel wait spins by yielding.
+     *
+     * Repeatedly, until an outcome is decided by the CAS in finish:
+     * <ol>
+     * <li>an interruptible sleep with a safe-point request or an interrupt pending: INTERRUPTED;</li>
+     * <li>not woken yet: spin (park: PAUSE, when the runnable LWPs do not outnumber the CPUs;
+     *     kernel wait: yield), or yield once;</li>
+     * <li>woken meanwhile: the waker's outcome;</li>
+     * <li>else link (park) and block until woken, timed out or interrupted.</li>
+     * </ol>
+     */
+    private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline) {
+        boolean kernel = w.kind == Waiter.KIND_KERNEL;
+        boolean linked = w.kind != Waiter.KIND_PARK;
         w.parkCount = w.parkCount + 1;
-        if (kernel) {
-            w.kwaitCount++;
-        }
+        (kernel ? w.kwaitSpin : w.parkSpin).countSleep();
         Thread me = Thread.currentThread();
-        if (interruptible && (w.safePointPending() || me.isInterrupted())) {
+        if (interruptible ? (w.safePointPending() || me.isInterrupted()) : exitEnds(w)) {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
         if ((w.pw & Waiter.WOKEN) == 0) {
             if (!kernel && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
-                spin(w, false, interruptible, timed, deadline, me);
+                spin(w, w.parkSpin, SPIN_NANOS, false, interruptible, timed, deadline, me);
             } else {
                 if (kernel && KWAIT_SPIN_NANOS > 0) {
-                    spin(w, true, interruptible, timed, deadline, me);
+                    spin(w, w.kwaitSpin, KWAIT_SPIN_NANOS, true, interruptible, timed, deadline, me);
                 }
                 for (int i = 0; i < YIELDS && (w.pw & Waiter.WOKEN) == 0; i++) {
                     Thread.yield(); // let a runnable partner on this CPU answer before we block
@@ -478,7 +473,7 @@ public final class SleepTable {
                 if ((w.pw & Waiter.WOKEN) != 0) {
                     return finish(w, null, me);
                 }
-                if (interruptible && (me.isInterrupted() || w.safePointPending())) {
+                if (interruptible ? (me.isInterrupted() || w.safePointPending()) : exitEnds(w)) {
                     return finish(w, ParkResult.INTERRUPTED, me);
                 }
             }
@@ -488,6 +483,11 @@ public final class SleepTable {
                 me.interrupt();
             }
         }
+    }
+
+    /** An uninterruptible parking-lot wait still ends when its owner must exit (Waiter.exitPending). */
+    private static boolean exitEnds(Waiter w) {
+        return w.kind == Waiter.KIND_LOT && w.exitPending();
     }
 
     /**
@@ -518,23 +518,78 @@ public final class SleepTable {
     }
 
     /**
-     * Kernel condition wait (NetBSD {@code cv_wait} / {@code cv_wait_sig}): the caller holds
-     * {@code lock} (once) and has found its condition false. The waiter is linked on (key,
-     * channel) before {@code lock} is released, so a waker that changes the condition under
-     * {@code lock} and then calls {@link #cvBroadcast} cannot miss it. Does not consume the
-     * pending unpark/cancel marks of park. Returns with {@code lock} held again; the caller
-     * re-checks its condition (spurious returns are possible).
+     * Kernel condition wait (NetBSD {@code cv_wait}): the caller holds {@code lock} (once) and
+     * has found its condition false. The waiter is linked on (key, channel) before {@code lock}
+     * is released, so a waker that changes the condition under {@code lock} and then calls
+     * {@link #cvBroadcast} cannot miss it. Uninterruptible: wakeup answers EBUSY, safe-point
+     * kicks and Thread.interrupt are ignored (the interrupt status is kept). Does not consume
+     * the pending unpark/cancel marks of park. Returns with {@code lock} held again; the caller
+     * re-checks its condition (spurious returns are possible). This is the one place where a
+     * callee releases a lock its caller holds, as Condition.await does.
      *
-     * @param interruptible false for an uninterruptible sleep: wakeup answers EBUSY, safe-point
-     *                      kicks and Thread.interrupt are ignored (the interrupt status is kept)
+     * @param w       the calling waiter
+     * @param key     the sleep key (the process)
+     * @param keyHash the key's hash (its pid)
+     * @param channel the channel slept on
+     * @param lock    the interlock, held once by the caller
      */
-    public ParkResult cvWait(Waiter w, Object key, int keyHash, Object channel, Lock lock,
-                             boolean interruptible, boolean timed, long deadline) {
-        w.key = key;
-        w.keyHash = keyHash;
-        w.hint = channel;
-        w.kind = Waiter.KIND_KERNEL;
-        Bucket b = lockBucket(hash(keyHash, channel));
+    public void cvWait(Waiter w, Object key, int keyHash, Object channel, Lock lock) {
+        cvSleep(w, key, keyHash, channel, lock, false, false, 0);
+    }
+
+    /**
+     * {@code cv_wait_sig}: as {@link #cvWait}, but a safe-point request, a wakeup or
+     * Thread.interrupt ends the sleep.
+     *
+     * @param w       the calling waiter
+     * @param key     the sleep key (the process)
+     * @param keyHash the key's hash (its pid)
+     * @param channel the channel slept on
+     * @param lock    the interlock, held once by the caller
+     * @return UNPARKED after a broadcast (or spuriously), INTERRUPTED
+     */
+    public ParkResult cvWaitInterruptibly(Waiter w, Object key, int keyHash, Object channel, Lock lock) {
+        return cvSleep(w, key, keyHash, channel, lock, true, false, 0);
+    }
+
+    /**
+     * {@code cv_timedwait}: as {@link #cvWait} (uninterruptible), until {@code deadline} of this
+     * table's clock at the latest.
+     *
+     * @param w        the calling waiter
+     * @param key      the sleep key (the process)
+     * @param keyHash  the key's hash (its pid)
+     * @param channel  the channel slept on
+     * @param lock     the interlock, held once by the caller
+     * @param deadline absolute, in the clock's nanoseconds
+     */
+    public void cvWaitUntil(Waiter w, Object key, int keyHash, Object channel, Lock lock, long deadline) {
+        cvSleep(w, key, keyHash, channel, lock, false, true, deadline);
+    }
+
+    /**
+     * {@code cv_timedwait_sig}: as {@link #cvWaitInterruptibly}, until {@code deadline} of this
+     * table's clock at the latest.
+     *
+     * @param w        the calling waiter
+     * @param key      the sleep key (the process)
+     * @param keyHash  the key's hash (its pid)
+     * @param channel  the channel slept on
+     * @param lock     the interlock, held once by the caller
+     * @param deadline absolute, in the clock's nanoseconds
+     * @return UNPARKED after a broadcast (or spuriously), TIMED_OUT, INTERRUPTED
+     */
+    public ParkResult cvWaitInterruptiblyUntil(Waiter w, Object key, int keyHash, Object channel, Lock lock,
+                                               long deadline) {
+        return cvSleep(w, key, keyHash, channel, lock, true, true, deadline);
+    }
+
+    /** The kernel wait the four above name; every combination, for the tests of this package. */
+    ParkResult cvSleep(Waiter w, Object key, int keyHash, Object channel, Lock lock,
+                       boolean interruptible, boolean timed, long deadline) {
+        int h = hash(keyHash, channel);
+        w.prepare(key, keyHash, channel, Waiter.KIND_KERNEL, h);
+        Bucket b = lockBucket(h);
         w.setWchanRelease(channelOf(channel));
         int bits = Waiter.SLEEPING | Waiter.KWAIT | (interruptible ? 0 : Waiter.NOINTR);
         for (;;) {
@@ -547,7 +602,7 @@ public final class SleepTable {
         b.unlock();
         lock.unlock();
         try {
-            return sleep(w, interruptible, timed, deadline, true, true);
+            return sleep(w, interruptible, timed, deadline);
         } finally {
             lock.lock();
         }

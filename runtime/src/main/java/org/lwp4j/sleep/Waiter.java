@@ -41,15 +41,10 @@ public abstract class Waiter {
 
     /** The park word; see the packing above. */
     volatile int pw;
-    /** Adaptive spin budget (nanoseconds); owner only. See SleepTable.spin. */
-    int spinBudget = SleepTable.SPIN_NANOS;
-    /** A zero budget is probed every 2^probeShift sleeps; owner only. See SleepTable.spin. */
-    int probeShift = MIN_PROBE_SHIFT;
-    static final int MIN_PROBE_SHIFT = 4, MAX_PROBE_SHIFT = 10;
-    /** The same two for kernel waits, which spin by yielding, and their count; owner only. */
-    int kwaitBudget = SleepTable.KWAIT_SPIN_NANOS;
-    int kwaitProbeShift = MIN_PROBE_SHIFT;
-    int kwaitCount;
+    /** The spin policy of parks and parking-lot waits; owner only. See SpinBudget. */
+    final SpinBudget parkSpin = new SpinBudget(SleepTable.SPIN_NANOS);
+    /** The spin policy of kernel waits, which spin by yielding; owner only. */
+    final SpinBudget kwaitSpin = new SpinBudget(SleepTable.KWAIT_SPIN_NANOS);
 
     /** Number of sleeps begun (NetBSD's counter, adapted); written by the owner only. */
     volatile int parkCount;
@@ -63,6 +58,12 @@ public abstract class Waiter {
     Object key;
     int keyHash;
     Object hint;
+    /**
+     * hash(keyHash, hint), computed by the owner before it takes any lock: the hint's hashCode
+     * is user code, and a resize that called it under every bucket lock would leave the table
+     * locked if it threw. Written by the owner before linking, read under the bucket lock.
+     */
+    int hash;
     Waiter prev, next;
     /**
      * The bucket this waiter is linked in, or null. Written under that bucket's lock; it never
@@ -76,6 +77,15 @@ public abstract class Waiter {
     int kind;
     static final int KIND_PARK = 0, KIND_LOT = 1, KIND_KERNEL = 2;
 
+    /** Set the key, hint, kind and hash of the sleep about to begin (owner only, before linking). */
+    final void prepare(Object key, int keyHash, Object hint, int kind, int hash) {
+        this.key = key;
+        this.keyHash = keyHash;
+        this.hint = hint;
+        this.kind = kind;
+        this.hash = hash;
+    }
+
     /** The platform thread this waiter runs on. */
     protected abstract Thread sleeperThread();
 
@@ -84,6 +94,15 @@ public abstract class Waiter {
      * interruptible sleep then ends INTERRUPTED so the caller can act on it.
      */
     protected abstract boolean safePointPending();
+
+    /**
+     * True when the owner must end (process exit, SIGKILL): an uninterruptible parking-lot wait
+     * ends too, so that exit and close can end every lwp4j sleep. Kernel waits are not ended by
+     * it (their callers wait for kernel work that ends by itself). False unless overridden.
+     */
+    protected boolean exitPending() {
+        return false;
+    }
 
     /** The current park word, for diagnostics (ctl, ps). */
     public final int parkWord() {
@@ -185,6 +204,27 @@ public abstract class Waiter {
         for (;;) {
             int s = pw;
             if ((s & (SLEEPING | WOKEN | NOINTR)) != SLEEPING) {
+                return;
+            }
+            if (casPw(s, s | WOKEN_INTR)) {
+                if ((s & BLOCKED) != 0) {
+                    java.util.concurrent.locks.LockSupport.unpark(sleeperThread());
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Kick after posting an exit request: as {@link #kick()}, and also end an uninterruptible
+     * parking-lot wait INTERRUPTED (its caller then acts on the exit at its safe point). A kernel
+     * wait that ends by mistake (the word read belongs to a later sleep) is a spurious return,
+     * which every kernel wait re-checks.
+     */
+    public final void kickExit() {
+        for (;;) {
+            int s = pw;
+            if ((s & (SLEEPING | WOKEN)) != SLEEPING || ((s & NOINTR) != 0 && kind != KIND_LOT)) {
                 return;
             }
             if (casPw(s, s | WOKEN_INTR)) {

@@ -12,5 +12,12 @@
  * out of a sleep (acquire); moves never pass it through null and the final unlink stores null
  * with release, so null means "unlinked for good". Nothing here blocks while holding a bucket
  * lock, except a parking-lot {@code validate}, which runs under it by design.
+ *
+ * <p>Lock order: the resize lock, then bucket locks (a resize holds it and locks every old and
+ * new bucket, in array order; requeue locks two buckets in index order). The resize lock is
+ * taken by {@code setPopulation}, which the kernel calls with a process lock held: so the
+ * kernel's locks come before both, and no code here calls back into the kernel while it holds
+ * either. A kernel condition wait ({@code cvWait} and kin) releases the caller's interlock only
+ * after the waiter is linked and its bucket lock released, and takes it back after the sleep.
  */
 package org.lwp4j.sleep;

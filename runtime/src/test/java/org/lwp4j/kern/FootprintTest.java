@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jctools.maps.NonBlockingHashMapLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.lwp4j.Lwp;
@@ -32,10 +34,32 @@ import org.openjdk.jol.vm.VM;
  * walked with {@code GraphLayout.parseInstance}; record + owned = retained beyond the thread.
  * The per-LWP share of the kernel's tables (sleep-table buckets, the LWP map slot) is printed
  * too, amortized over 1024 LWPs; those are not part of the record.
+ *
+ * <p>The test prints nothing unless run with {@code -Dlwp4j.footprint.print=true}
+ * ({@code mvn -B -ntp -pl runtime test -Dtest=FootprintTest -Dlwp4j.footprint.print=true}): then
+ * it prints the layout, the owned objects and the table shares the README quotes. JOL's own
+ * warning that it found no Instrumentation (it does not need one here: the sizes come from
+ * its Unsafe-based layout) is kept out of the output.
  */
 @Timeout(60)
 class FootprintTest {
     private static final int GOAL = 256;
+    private static final boolean PRINT = Boolean.getBoolean("lwp4j.footprint.print");
+
+    /** JOL's VM, initialised with System.out captured: JOL prints its attach warnings there. */
+    private static void quietJol() {
+        PrintStream out = System.out;
+        ByteArrayOutputStream jolSays = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(jolSays, true));
+        try {
+            VM.current();
+        } finally {
+            System.setOut(out);
+        }
+        if (PRINT) {
+            out.print(jolSays);
+        }
+    }
 
     @Test
     void anLwpRecordCostsAtMost256BytesBeyondItsThread() throws Exception {
@@ -44,7 +68,7 @@ class FootprintTest {
             CountDownLatch ready = new CountDownLatch(1);
             CountDownLatch hold = new CountDownLatch(1);
             int lid = Lwp.create(() -> {
-                record.set(Kernel.current());
+                record.set(SafePoints.current());
                 ready.countDown();
                 try {
                     hold.await(20, TimeUnit.SECONDS);
@@ -57,6 +81,7 @@ class FootprintTest {
             KLwp l = record.get();
             assertNotNull(l);
 
+            quietJol();
             ClassLayout layout = ClassLayout.parseInstance(l);
             long shallow = layout.instanceSize();
 
@@ -80,17 +105,19 @@ class FootprintTest {
             GraphLayout ownedGraph = GraphLayout.parseInstance(owned.toArray());
             long retained = shallow + ownedGraph.totalSize();
 
-            System.out.println("=== lwp4j footprint, measured with JOL on " + System.getProperty("java.vm.name")
-                    + " " + System.getProperty("java.version"));
-            System.out.print(VM.current().details());
-            System.out.println(layout.toPrintable(l));
-            System.out.println("reference fields of the live record:");
-            System.out.print(fields);
-            System.out.println("objects the record owns:");
-            System.out.println(ownedGraph.toFootprint());
-            System.out.println("KLwp shallow size: " + shallow + " bytes");
-            System.out.println("KLwp + owned objects (retained beyond its Thread): " + retained + " bytes");
-            tableShares();
+            if (PRINT) {
+                System.out.println("=== lwp4j footprint, measured with JOL on " + System.getProperty("java.vm.name")
+                        + " " + System.getProperty("java.version"));
+                System.out.print(VM.current().details());
+                System.out.println(layout.toPrintable(l));
+                System.out.println("reference fields of the live record:");
+                System.out.print(fields);
+                System.out.println("objects the record owns:");
+                System.out.println(ownedGraph.toFootprint());
+                System.out.println("KLwp shallow size: " + shallow + " bytes");
+                System.out.println("KLwp + owned objects (retained beyond its Thread): " + retained + " bytes");
+                tableShares();
+            }
             hold.countDown();
             Lwp.waitFor(lid);
 
@@ -118,13 +145,14 @@ class FootprintTest {
                 + sleepShare + " bytes per LWP");
 
         Object value = new Object();
-        NonBlockingHashMapLong<Object> map = new NonBlockingHashMapLong<>();
+        ConcurrentHashMap<Integer, Object> map = new ConcurrentHashMap<>();
         long emptyMap = GraphLayout.parseInstance(map).totalSize();
         for (int i = 1; i <= n; i++) {
             map.put(i, value);
         }
         long mapShare = (GraphLayout.parseInstance(map).totalSize() - emptyMap
                 - ClassLayout.parseInstance(value).instanceSize()) / n;
-        System.out.println("LWP table (NonBlockingHashMapLong) slot: " + mapShare + " bytes per LWP");
+        System.out.println("LWP table (ConcurrentHashMap, boxed lid included) slot: " + mapShare
+                + " bytes per LWP");
     }
 }

@@ -13,19 +13,16 @@ import org.lwp4j.kern.KernelConfig;
 /** Reaper nodes: reference counts, reaper_get's walk to the nearest live reaper, pruning. */
 @Timeout(30)
 class ReaperNodeTest {
+    private ProcLayer L;
     private Kernel k;
     private KProc init, p2;
 
     @BeforeEach
     void start() {
-        k = new Kernel(KernelConfig.defaults());
+        L = new ProcLayer(KernelConfig.defaults());
+        k = L.kernel();
         init = k.init;
-        k.tree.lock();
-        try {
-            p2 = k.newProc(init, 0, "test");
-        } finally {
-            k.tree.unlock();
-        }
+        p2 = L.newProcess(0); // a child of init in init's reaper node, as attachNewProcess makes
     }
 
     @AfterEach
@@ -80,18 +77,17 @@ class ReaperNodeTest {
 
     @Test
     void exitGivesUpAnOwnedNodeAndDetachesTheProcess() {
-        ProcLayer L = new ProcLayer(k);
         PState s;
         k.tree.lock();
         try {
-            s = L.st(p2);
+            s = p2.ps;
             Reaper mine = new Reaper(p2, s.reaper, 1, Reaper.OWNED); // REAP_ACQUIRE
             s.reaper = mine;
             Reaper held = Reapers.exit(s);
             assertNull(s.reaper, "detached from its node");
             assertNull(mine.p, "the node is dead");
             assertEquals(0, mine.refs, "nothing else held it: freed");
-            assertSame(L.st(init).reaper, held, "answered the node above, still held for the caller");
+            assertSame(init.ps.reaper, held, "answered the node above, still held for the caller");
             Reapers.drop(held);
         } finally {
             k.tree.unlock();

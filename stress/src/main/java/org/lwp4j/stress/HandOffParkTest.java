@@ -35,15 +35,15 @@ public class HandOffParkTest {
 
     @Actor
     public void parkThenUnparkB(LL_Result r) {
-        a = Lwps.self();
-        r.r1 = Lwp.parkUntil(Lwps.lostAfter(), HINT_A);
+        a = Actors.self();
+        r.r1 = Lwp.parkUntil(Actors.lostAfter(), HINT_A);
         Lwp.unpark(b, HINT_B); // b was published before B's hand-off, which A's park waited for
     }
 
     @Actor
     public void handOffParkB(LL_Result r) {
-        b = Lwps.self();
-        Lwps.await(() -> a != 0);
-        r.r2 = Lwp.park(Lwps.lostAfter(), a, HINT_B, HINT_A);
+        b = Actors.self();
+        Actors.await(() -> a != 0);
+        r.r2 = Lwp.park(Actors.lostAfter(), a, HINT_B, HINT_A);
     }
 }

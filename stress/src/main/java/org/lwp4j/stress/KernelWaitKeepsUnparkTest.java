@@ -36,17 +36,17 @@ public class KernelWaitKeepsUnparkTest {
 
     @Actor
     public void target(L_Result r) {
-        target = Lwps.self();
-        int c = Lwp.create(() -> Lwp.parkUntil(Lwps.lostAfter(), CHILD_HINT));
+        target = Actors.self();
+        int c = Lwp.create(() -> Lwp.parkUntil(Actors.lostAfter(), CHILD_HINT));
         child = c;
         Lwp.waitFor(c);
-        r.r1 = Lwp.parkUntil(Lwps.lostAfter(), this);
+        r.r1 = Lwp.parkUntil(Actors.lostAfter(), this);
     }
 
     @Actor
     public void unparker() {
-        Lwps.self();
-        Lwps.await(() -> child != 0);
+        Actors.self();
+        Actors.await(() -> child != 0);
         Lwp.unpark(target, this);
         Lwp.unpark(child, CHILD_HINT);
     }

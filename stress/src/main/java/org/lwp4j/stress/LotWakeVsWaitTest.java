@@ -40,13 +40,13 @@ public class LotWakeVsWaitTest {
 
         @Actor
         public void waiter(LL_Result r) {
-            Lwps.self();
-            r.r1 = ParkingLot.wait(this, () -> !changed, Lwps.lostAfter());
+            Actors.self();
+            r.r1 = ParkingLot.wait(this, () -> !changed, Actors.lostAfter());
         }
 
         @Actor
         public void waker(LL_Result r) {
-            Lwps.self();
+            Actors.self();
             changed = true;
             r.r2 = ParkingLot.wake(this, 1);
         }
@@ -64,19 +64,19 @@ public class LotWakeVsWaitTest {
 
         @Actor
         public void waiter() {
-            Supervisor.Attachment a = Lwps.enter();
+            Supervisor.Attachment a = Actors.enter();
             try {
                 while (!changed) {
                     ParkingLot.wait(this, () -> !changed, Lwp.FOREVER);
                 }
             } finally {
-                Lwps.leave(a);
+                Actors.leave(a);
             }
         }
 
         @Signal
         public void waker() {
-            Lwps.self();
+            Actors.self();
             changed = true;
             ParkingLot.wake(this, 1);
         }

@@ -43,8 +43,8 @@ public class LwpWaitVsExitTest {
 
     @Actor
     public void waiter(L_Result r) {
-        waiter = Lwps.self();
-        int c = Lwp.create(() -> Lwps.await(() -> release));
+        waiter = Actors.self();
+        int c = Lwp.create(() -> Actors.await(() -> release));
         child = c;
         String out;
         try {
@@ -59,8 +59,8 @@ public class LwpWaitVsExitTest {
 
     @Actor
     public void exiter() {
-        Lwps.self();
-        Lwps.await(() -> child != 0);
+        Actors.self();
+        Actors.await(() -> child != 0);
         release = true;
         long giveUp = System.nanoTime() + LOST_NANOS;
         while (!finished && System.nanoTime() - giveUp < 0) {

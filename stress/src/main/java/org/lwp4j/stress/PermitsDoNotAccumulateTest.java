@@ -31,18 +31,18 @@ public class PermitsDoNotAccumulateTest {
 
     @Actor
     public void self(LL_Result r) {
-        int me = Lwps.self();
+        int me = Actors.self();
         target = me;
         Lwp.unpark(me, this);
-        Lwps.await(() -> otherSent);
-        r.r1 = Lwp.parkUntil(Lwps.lostAfter(), this);
-        r.r2 = Lwps.takePendingMark();
+        Actors.await(() -> otherSent);
+        r.r1 = Lwp.parkUntil(Actors.lostAfter(), this);
+        r.r2 = Actors.takePendingMark();
     }
 
     @Actor
     public void other() {
-        Lwps.self();
-        Lwps.await(() -> target != 0);
+        Actors.self();
+        Actors.await(() -> target != 0);
         Lwp.unpark(target, this);
         otherSent = true;
     }

@@ -39,13 +39,13 @@ public class RequeueVsWaitTest {
 
     @Actor
     public void waiter(LLL_Result r) {
-        Lwps.self();
-        r.r2 = ParkingLot.wait(from, () -> !changed, Lwps.lostAfter());
+        Actors.self();
+        r.r2 = ParkingLot.wait(from, () -> !changed, Actors.lostAfter());
     }
 
     @Actor
     public void requeuer(LLL_Result r) {
-        Lwps.self();
+        Actors.self();
         changed = true;
         int moved, woken;
         if (viaMove) {

@@ -37,15 +37,15 @@ public class UnparkAllVsParkTest {
 
     @Actor
     public void park(LLL_Result r) {
-        parker = Lwps.self();
-        r.r1 = Lwp.parkUntil(Lwps.lostAfter(), this);
+        parker = Actors.self();
+        r.r1 = Lwp.parkUntil(Actors.lostAfter(), this);
     }
 
     @Actor
     public void unparkAll(LLL_Result r) {
-        int me = Lwps.self();
-        Lwps.await(() -> parker != 0);
+        int me = Actors.self();
+        Actors.await(() -> parker != 0);
         r.r3 = Lwp.unparkAll(new int[] {parker, NOBODY, me}, this);
-        r.r2 = Lwp.parkUntil(Lwps.lostAfter(), this);
+        r.r2 = Lwp.parkUntil(Actors.lostAfter(), this);
     }
 }

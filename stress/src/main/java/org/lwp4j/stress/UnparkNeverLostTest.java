@@ -56,22 +56,22 @@ public class UnparkNeverLostTest {
 
         @Actor
         public void park() {
-            parker = Lwps.self();
+            parker = Actors.self();
             if (phase == 0) {
-                Lwps.await(() -> unparked);
+                Actors.await(() -> unparked);
             }
-            parked = Lwp.parkUntil(Lwps.lostAfter(), this);
-            Lwps.await(() -> unparked);
-            leftOver = Lwps.takePendingMark();
+            parked = Lwp.parkUntil(Actors.lostAfter(), this);
+            Actors.await(() -> unparked);
+            leftOver = Actors.takePendingMark();
         }
 
         @Actor
         public void unpark() {
-            Lwps.self();
-            Lwps.await(() -> parker != 0);
+            Actors.self();
+            Actors.await(() -> parker != 0);
             if (phase == 2) {
                 LwpCtl c = Lwp.ctl(parker);
-                Lwps.await(() -> c.state() == Lwp.State.SLEEPING);
+                Actors.await(() -> c.state() == Lwp.State.SLEEPING);
             }
             Lwp.unpark(parker, this);
             unparked = true;
@@ -97,19 +97,19 @@ public class UnparkNeverLostTest {
 
         @Actor
         public void park() {
-            Supervisor.Attachment a = Lwps.enter();
+            Supervisor.Attachment a = Actors.enter();
             try {
                 parker = a.lid();
                 Lwp.park(this);
             } finally {
-                Lwps.leave(a);
+                Actors.leave(a);
             }
         }
 
         @Signal
         public void unpark() {
-            Lwps.self();
-            Lwps.await(() -> parker != 0);
+            Actors.self();
+            Actors.await(() -> parker != 0);
             Lwp.unpark(parker, this);
         }
     }

@@ -49,17 +49,17 @@ public class UnparkTimeoutInterruptTest {
     @Actor
     public void park(LLL_Result r) {
         parkerThread = Thread.currentThread();
-        parker = Lwps.self();
+        parker = Actors.self();
         r.r1 = Lwp.parkUntil(System.nanoTime() + SHORT, this);
-        Lwps.await(() -> sent);
+        Actors.await(() -> sent);
         r.r2 = Thread.interrupted() ? "interrupt kept" : "interrupt spent";
-        r.r3 = Lwps.takePendingMark() == ParkResult.ALREADY ? "unpark kept" : "unpark spent";
+        r.r3 = Actors.takePendingMark() == ParkResult.ALREADY ? "unpark kept" : "unpark spent";
     }
 
     @Actor
     public void unparkAndInterrupt() {
-        Lwps.self();
-        Lwps.await(() -> parker != 0);
+        Actors.self();
+        Actors.await(() -> parker != 0);
         if (unparkFirst) {
             Lwp.unpark(parker, this);
             parkerThread.interrupt();

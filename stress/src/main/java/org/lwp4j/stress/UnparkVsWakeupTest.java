@@ -42,21 +42,21 @@ public class UnparkVsWakeupTest {
 
     @Actor
     public void park(LLL_Result r) {
-        parker = Lwps.self();
-        r.r1 = Lwp.parkUntil(Lwps.lostAfter(), this);
-        Lwps.await(() -> sent);
-        r.r3 = Lwps.takePendingMark();
+        parker = Actors.self();
+        r.r1 = Lwp.parkUntil(Actors.lostAfter(), this);
+        Actors.await(() -> sent);
+        r.r3 = Actors.takePendingMark();
     }
 
     @Actor
     public void wakers(LLL_Result r) {
-        Lwps.self();
-        Lwps.await(() -> parker != 0);
+        Actors.self();
+        Actors.await(() -> parker != 0);
         if (unparkFirst) {
             Lwp.unpark(parker, this);
-            r.r2 = Lwps.errnoOf(() -> Lwp.wakeup(parker));
+            r.r2 = Actors.errnoOf(() -> Lwp.wakeup(parker));
         } else {
-            r.r2 = Lwps.errnoOf(() -> Lwp.wakeup(parker));
+            r.r2 = Actors.errnoOf(() -> Lwp.wakeup(parker));
             Lwp.unpark(parker, this);
         }
         sent = true;

@@ -32,14 +32,14 @@ public class WakeupVsParkTest {
 
     @Actor
     public void park(LL_Result r) {
-        parker = Lwps.self();
-        r.r1 = Lwp.parkUntil(Lwps.lostAfter(), this);
+        parker = Actors.self();
+        r.r1 = Lwp.parkUntil(Actors.lostAfter(), this);
     }
 
     @Actor
     public void wakeup(LL_Result r) {
-        Lwps.self();
-        Lwps.await(() -> parker != 0);
-        r.r2 = Lwps.errnoOf(() -> Lwp.wakeup(parker));
+        Actors.self();
+        Actors.await(() -> parker != 0);
+        r.r2 = Actors.errnoOf(() -> Lwp.wakeup(parker));
     }
 }

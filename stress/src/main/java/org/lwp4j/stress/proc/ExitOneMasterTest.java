@@ -8,6 +8,7 @@ import org.lwp4j.LwpExit;
 import org.lwp4j.Proc;
 import org.lwp4j.Supervisor;
 import org.lwp4j.WaitResult;
+import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -48,14 +49,14 @@ public class ExitOneMasterTest {
         volatile String a1 = "?", a2 = "?";
 
         public TwoExits() {
-            proc = ProcActors.forkSleeper();
-            ProcActors.countExits(proc);
+            proc = Actors.forkSleeper();
+            Actors.countExits(proc);
         }
 
         private String exitAs(int status) {
             Supervisor.Attachment a;
             try {
-                a = ProcActors.SUPERVISOR.attach(proc);
+                a = Actors.SUPERVISOR.attach(proc);
             } catch (LwpException e) {
                 return "LATE"; // ESRCH: the process is exiting already
             }
@@ -84,7 +85,7 @@ public class ExitOneMasterTest {
         @Arbiter
         public void arbiter(LLLL_Result r) {
             int[] exits = {-1};
-            WaitResult w = ProcActors.reapBounded(proc, () -> exits[0] = ProcActors.exitsOf(proc));
+            WaitResult w = Actors.reapBounded(proc, () -> exits[0] = Actors.exitsOf(proc));
             r.r1 = a1;
             r.r2 = a2;
             r.r3 = w == null ? "STUCK" : w.exited() ? String.valueOf(w.exitStatus()) : w.toString();

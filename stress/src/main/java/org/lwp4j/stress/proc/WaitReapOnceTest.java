@@ -3,7 +3,8 @@ package org.lwp4j.stress.proc;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import org.lwp4j.Proc;
+import org.lwp4j.Wait;
+import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -31,16 +32,16 @@ public class WaitReapOnceTest {
     @Outcome(expect = FORBIDDEN, desc = "a wait failed otherwise, or reported another child")
     @State
     public static class Blocking {
-        final int child = ProcActors.forkZombie(3);
+        final int child = Actors.forkZombie(3);
 
         @Actor
         public void waiter1(LL_Result r) {
-            r.r1 = ProcActors.waitOutcome(child, 0);
+            r.r1 = Actors.waitOutcome(child, 0);
         }
 
         @Actor
         public void waiter2(LL_Result r) {
-            r.r2 = ProcActors.waitOutcome(child, 0);
+            r.r2 = Actors.waitOutcome(child, 0);
         }
     }
 
@@ -54,16 +55,16 @@ public class WaitReapOnceTest {
     @Outcome(expect = FORBIDDEN, desc = "lost, or a wait failed otherwise")
     @State
     public static class NoHang {
-        final int child = ProcActors.forkZombie(4);
+        final int child = Actors.forkZombie(4);
 
         @Actor
         public void waiter1(LL_Result r) {
-            r.r1 = ProcActors.waitOutcome(child, Proc.WNOHANG);
+            r.r1 = Actors.waitOutcome(child, Wait.WNOHANG);
         }
 
         @Actor
         public void waiter2(LL_Result r) {
-            r.r2 = ProcActors.waitOutcome(child, Proc.WNOHANG);
+            r.r2 = Actors.waitOutcome(child, Wait.WNOHANG);
         }
     }
 
@@ -75,16 +76,16 @@ public class WaitReapOnceTest {
     @Outcome(expect = FORBIDDEN, desc = "the look consumed the zombie, or the reap failed")
     @State
     public static class NoWaitVsReap {
-        final int child = ProcActors.forkZombie(5);
+        final int child = Actors.forkZombie(5);
 
         @Actor
         public void look(LL_Result r) {
-            r.r1 = ProcActors.waitOutcome(child, Proc.WNOWAIT);
+            r.r1 = Actors.waitOutcome(child, Wait.WNOWAIT);
         }
 
         @Actor
         public void reap(LL_Result r) {
-            r.r2 = ProcActors.waitOutcome(child, 0);
+            r.r2 = Actors.waitOutcome(child, 0);
         }
     }
 }

@@ -8,8 +8,10 @@ import org.lwp4j.Lwp;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
 import org.lwp4j.Proc;
+import org.lwp4j.Sig;
 import org.lwp4j.Signals;
 import org.lwp4j.Supervisor;
+import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -49,12 +51,12 @@ public class GroupKillVsForkTest {
         volatile String fork = "?";
 
         public Race() {
-            f = SigActors.inParent(() -> Proc.fork(() -> {
+            f = Actors.inParent(() -> Proc.fork(() -> {
                 Proc.setpgid(0, 0);
-                SigActors.parkForever();
+                Actors.parkForever();
             }));
-            SigActors.inParent(() -> {
-                SigActors.await(() -> Proc.getpgid(f) == f);
+            Actors.inParent(() -> {
+                Actors.await(() -> Proc.getpgid(f) == f);
                 return null;
             });
         }
@@ -63,14 +65,14 @@ public class GroupKillVsForkTest {
         public void forkInF() {
             Supervisor.Attachment a;
             try {
-                a = SigActors.SUPERVISOR.attach(f);
+                a = Actors.SUPERVISOR.attach(f);
             } catch (LwpException e) {
                 fork = "NOFORK";
                 return;
             }
             boolean ended = false;
             try {
-                kid = Proc.fork(SigActors::parkForever);
+                kid = Proc.fork(Actors::parkForever);
                 fork = "FORKED";
             } catch (LwpExit e) {
                 fork = "NOFORK"; // F was killed at the fork's safe point; this LWP has ended
@@ -92,22 +94,22 @@ public class GroupKillVsForkTest {
 
         @Actor
         public void killGroup() {
-            SigActors.inParent(() -> {
-                Signals.killpg(f, Signals.SIGKILL);
+            Actors.inParent(() -> {
+                Signals.killpg(f, Sig.SIGKILL);
                 return null;
             });
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            r.r2 = SigActors.statusOf(SigActors.reapBounded(f));
+            r.r2 = Actors.statusOf(Actors.reapBounded(f));
             r.r1 = fork;
-            r.r3 = kid == 0 ? "-" : SigActors.inParent(this::kidFate);
+            r.r3 = kid == 0 ? "-" : Actors.inParent(this::kidFate);
         }
 
         /** GONE once kill(kid, 0) answers ESRCH (dead and reaped), ALIVE if that never happens. */
         private String kidFate() {
-            long giveUp = SigActors.stuckAfter();
+            long giveUp = Actors.stuckAfter();
             while (System.nanoTime() - giveUp < 0) {
                 try {
                     Signals.kill(kid, 0);
@@ -117,9 +119,9 @@ public class GroupKillVsForkTest {
                     }
                     return e.errno().name();
                 }
-                SigActors.pause();
+                Actors.pause();
             }
-            Signals.kill(kid, Signals.SIGKILL); // do not leave it behind
+            Signals.kill(kid, Sig.SIGKILL); // do not leave it behind
             return "ALIVE";
         }
     }

@@ -6,8 +6,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
 import org.lwp4j.Proc;
+import org.lwp4j.Sig;
 import org.lwp4j.Signals;
 import org.lwp4j.Supervisor;
+import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -48,20 +50,20 @@ public class KillVsExitTest {
         volatile String killed = "?", exited = "?";
 
         public Race() {
-            child = SigActors.forkSleeper();
-            SigActors.countExits(child);
+            child = Actors.forkSleeper();
+            Actors.countExits(child);
         }
 
         @Actor
         public void kill() {
-            killed = SigActors.inParent(() -> SigActors.errnoOf(() -> Signals.kill(child, Signals.SIGTERM)));
+            killed = Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGTERM)));
         }
 
         @Actor
         public void exit() {
             Supervisor.Attachment a;
             try {
-                a = SigActors.SUPERVISOR.attach(child);
+                a = Actors.SUPERVISOR.attach(child);
             } catch (LwpException e) {
                 exited = "LATE";
                 return;
@@ -80,10 +82,10 @@ public class KillVsExitTest {
 
         @Arbiter
         public void arbiter(LLLL_Result r) {
-            r.r3 = SigActors.statusOf(SigActors.reapBounded(child));
+            r.r3 = Actors.statusOf(Actors.reapBounded(child));
             r.r1 = killed;
             r.r2 = exited;
-            r.r4 = SigActors.exitsOf(child);
+            r.r4 = Actors.exitsOf(child);
         }
     }
 }

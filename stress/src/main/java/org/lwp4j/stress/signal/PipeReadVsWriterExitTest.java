@@ -3,6 +3,9 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import org.lwp4j.Disposition;
+import org.lwp4j.ProcFlags;
+import org.lwp4j.Sig;
 import java.util.concurrent.TimeUnit;
 import org.lwp4j.Lwp;
 import org.lwp4j.LwpException;
@@ -10,6 +13,7 @@ import org.lwp4j.LwpExit;
 import org.lwp4j.Proc;
 import org.lwp4j.Signals;
 import org.lwp4j.Supervisor;
+import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -47,18 +51,18 @@ public class PipeReadVsWriterExitTest {
         volatile String result;
 
         public Race() {
-            p = SigActors.inParent(() -> Proc.fork(SigActors::parkForever, Proc.CFDG));
-            int[] made = SigActors.in(p, () -> {
-                Signals.sigaction(Signals.SIGUSR1, Signals.Disposition.handler(i -> { }));
+            p = Actors.inParent(() -> Proc.fork(Actors::parkForever, ProcFlags.CFDG));
+            int[] made = Actors.in(p, () -> {
+                Signals.sigaction(Sig.SIGUSR1, Disposition.handler(i -> { }));
                 int[] fd = Proc.pipe();
-                int child = Proc.fork(SigActors::parkForever);
+                int child = Proc.fork(Actors::parkForever);
                 closeQuietly(fd[1]);
                 return new int[] {fd[0], fd[1], child};
             });
             rd = made[0];
             wr = made[1];
             w = made[2];
-            SigActors.in(w, () -> {
+            Actors.in(w, () -> {
                 closeQuietly(rd);
                 return null;
             });
@@ -74,7 +78,7 @@ public class PipeReadVsWriterExitTest {
 
         @Actor
         public void reader() {
-            result = SigActors.in(p, () -> {
+            result = Actors.in(p, () -> {
                 readerLid = Lwp.self();
                 byte[] b = new byte[16];
                 int total = 0;
@@ -91,7 +95,7 @@ public class PipeReadVsWriterExitTest {
 
         @Actor
         public void writer() {
-            Supervisor.Attachment a = SigActors.SUPERVISOR.attach(w);
+            Supervisor.Attachment a = Actors.SUPERVISOR.attach(w);
             try {
                 Proc.write(wr, new byte[] {42}, 0, 1);
                 Proc.exit(0);
@@ -105,15 +109,15 @@ public class PipeReadVsWriterExitTest {
                 Thread.yield();
             }
             if (result == null && readerLid != 0) {
-                SigActors.in(p, () -> SigActors.errnoOf(() -> Signals.lwpKill(readerLid, Signals.SIGUSR1)));
+                Actors.in(p, () -> Actors.errnoOf(() -> Signals.lwpKill(readerLid, Sig.SIGUSR1)));
             }
         }
 
         @Arbiter
         public void arbiter(LL_Result r) {
-            SigActors.in(p, () -> Proc.waitpid(w, 0));
-            SigActors.inParent(() -> SigActors.errnoOf(() -> Signals.kill(p, Signals.SIGKILL)));
-            SigActors.reapBounded(p);
+            Actors.in(p, () -> Proc.waitpid(w, 0));
+            Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(p, Sig.SIGKILL)));
+            Actors.reapBounded(p);
             String[] parts = String.valueOf(result).split(", ");
             r.r1 = parts[0];
             r.r2 = parts.length > 1 ? parts[1] : "?";

@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.lwp4j.Lwp;
 import org.lwp4j.ParkResult;
+import org.lwp4j.Sig;
+import org.lwp4j.SigInfo;
 import org.lwp4j.Signals;
-import org.lwp4j.Signals.SigInfo;
+import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -62,13 +64,13 @@ public class SignalVsParkVsUnparkTest {
 
         @Actor
         public void park() {
-            SigActors.inParent(() -> {
+            Actors.inParent(() -> {
                 Lwp.setPrivate((Consumer<SigInfo>) info -> handled.incrementAndGet());
                 parker = Lwp.self();
-                parked = Lwp.parkUntil(SigActors.lostAfter(), this);
+                parked = Lwp.parkUntil(Actors.lostAfter(), this);
                 handledAtReturn = handled.get();
-                SigActors.await(() -> woken);
-                leftOver = SigActors.takePendingMark();
+                Actors.await(() -> woken);
+                leftOver = Actors.takePendingMark();
                 handledAtEnd = handled.get();
                 Lwp.setPrivate(null);
                 return null;
@@ -77,14 +79,14 @@ public class SignalVsParkVsUnparkTest {
 
         @Actor
         public void wake() {
-            SigActors.inParent(() -> {
-                SigActors.await(() -> parker != 0);
+            Actors.inParent(() -> {
+                Actors.await(() -> parker != 0);
                 if (signalFirst) {
-                    Signals.lwpKill(parker, Signals.SIGUSR1);
+                    Signals.lwpKill(parker, Sig.SIGUSR1);
                     Lwp.unpark(parker, this);
                 } else {
                     Lwp.unpark(parker, this);
-                    Signals.lwpKill(parker, Signals.SIGUSR1);
+                    Signals.lwpKill(parker, Sig.SIGUSR1);
                 }
                 woken = true;
                 return null;

@@ -3,11 +3,14 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import org.lwp4j.Disposition;
+import org.lwp4j.Sig;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
 import org.lwp4j.Signals;
+import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -47,20 +50,20 @@ public class SigsuspendVsPostTest {
         volatile String suspended;
 
         public Race() {
-            child = SigActors.inParent(() -> {
-                Signals.sigprocmask(Signals.SIG_BLOCK, Signals.sigmask(Signals.SIGUSR1));
-                return org.lwp4j.Proc.fork(SigActors::parkForever);
+            child = Actors.inParent(() -> {
+                Signals.sigprocmask(Sig.SIG_BLOCK, Signals.sigmask(Sig.SIGUSR1));
+                return org.lwp4j.Proc.fork(Actors::parkForever);
             });
-            SigActors.in(child, () -> Signals.sigaction(Signals.SIGUSR1,
-                    Signals.Disposition.handler(i -> handled.incrementAndGet())));
+            Actors.in(child, () -> Signals.sigaction(Sig.SIGUSR1,
+                    Disposition.handler(i -> handled.incrementAndGet())));
         }
 
         @Actor
         public void suspender() {
             String out;
             try {
-                out = SigActors.in(child, () -> {
-                    Signals.sigprocmask(Signals.SIG_BLOCK, Signals.sigmask(Signals.SIGUSR1));
+                out = Actors.in(child, () -> {
+                    Signals.sigprocmask(Sig.SIG_BLOCK, Signals.sigmask(Sig.SIGUSR1));
                     if (handled.get() != 0) {
                         return "EARLY";
                     }
@@ -79,20 +82,20 @@ public class SigsuspendVsPostTest {
 
         @Actor
         public void poster() {
-            SigActors.inParent(() -> SigActors.errnoOf(() -> Signals.kill(child, Signals.SIGUSR1)));
+            Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGUSR1)));
             long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (suspended == null && System.nanoTime() - giveUp < 0) {
                 Thread.yield();
             }
             if (suspended == null) {
-                SigActors.inParent(() -> SigActors.errnoOf(() -> Signals.kill(child, Signals.SIGKILL)));
+                Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGKILL)));
             }
         }
 
         @Arbiter
         public void arbiter(LL_Result r) {
-            SigActors.inParent(() -> SigActors.errnoOf(() -> Signals.kill(child, Signals.SIGKILL)));
-            SigActors.reapBounded(child);
+            Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGKILL)));
+            Actors.reapBounded(child);
             r.r1 = suspended;
             r.r2 = handled.get();
         }

@@ -3,10 +3,13 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import org.lwp4j.Disposition;
+import org.lwp4j.Sig;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.lwp4j.LwpException;
 import org.lwp4j.Signals;
+import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -45,23 +48,23 @@ public class SigwaitVsKillTest {
         volatile String waited = "?";
 
         public Race() {
-            child = SigActors.inParent(() -> {
-                Signals.sigprocmask(Signals.SIG_BLOCK, Signals.sigmask(Signals.SIGUSR1));
-                return org.lwp4j.Proc.fork(SigActors::parkForever);
+            child = Actors.inParent(() -> {
+                Signals.sigprocmask(Sig.SIG_BLOCK, Signals.sigmask(Sig.SIGUSR1));
+                return org.lwp4j.Proc.fork(Actors::parkForever);
             });
-            SigActors.in(child, () -> Signals.sigaction(Signals.SIGUSR1,
-                    Signals.Disposition.handler(i -> handled.incrementAndGet())));
+            Actors.in(child, () -> Signals.sigaction(Sig.SIGUSR1,
+                    Disposition.handler(i -> handled.incrementAndGet())));
         }
 
         @Actor
         public void waiter() {
-            waited = SigActors.in(child, () -> {
-                Signals.sigprocmask(Signals.SIG_BLOCK, Signals.sigmask(Signals.SIGUSR1));
+            waited = Actors.in(child, () -> {
+                Signals.sigprocmask(Sig.SIG_BLOCK, Signals.sigmask(Sig.SIGUSR1));
                 if (handled.get() != 0) {
                     return "HANDLED";
                 }
                 try {
-                    return Signals.name(Signals.sigtimedwait(Signals.sigmask(Signals.SIGUSR1),
+                    return Sig.name(Signals.sigtimedwait(Signals.sigmask(Sig.SIGUSR1),
                             TimeUnit.SECONDS.toNanos(5)).signo());
                 } catch (LwpException e) {
                     return e.errno().name();
@@ -71,13 +74,13 @@ public class SigwaitVsKillTest {
 
         @Actor
         public void killer() {
-            SigActors.inParent(() -> SigActors.errnoOf(() -> Signals.kill(child, Signals.SIGUSR1)));
+            Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGUSR1)));
         }
 
         @Arbiter
         public void arbiter(LL_Result r) {
-            SigActors.inParent(() -> SigActors.errnoOf(() -> Signals.kill(child, Signals.SIGKILL)));
-            SigActors.reapBounded(child);
+            Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGKILL)));
+            Actors.reapBounded(child);
             r.r1 = waited;
             r.r2 = handled.get();
         }

@@ -5,8 +5,11 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import org.lwp4j.IdType;
 import org.lwp4j.Proc;
+import org.lwp4j.Sig;
 import org.lwp4j.Signals;
+import org.lwp4j.Wait;
 import org.lwp4j.WaitResult;
+import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -46,33 +49,33 @@ public class StopContOrderTest {
     @Outcome(expect = FORBIDDEN, desc = "stuck, or any other outcome")
     @State
     public static class Race {
-        final int child = SigActors.forkSleeper();
+        final int child = Actors.forkSleeper();
 
         @Actor
         public void stop() {
-            SigActors.inParent(() -> {
-                Signals.kill(child, Signals.SIGSTOP);
+            Actors.inParent(() -> {
+                Signals.kill(child, Sig.SIGSTOP);
                 return null;
             });
         }
 
         @Actor
         public void cont() {
-            SigActors.inParent(() -> {
-                Signals.kill(child, Signals.SIGCONT);
+            Actors.inParent(() -> {
+                Signals.kill(child, Sig.SIGCONT);
                 return null;
             });
         }
 
         @Arbiter
         public void arbiter(LL_Result r) {
-            SigActors.inParent(() -> {
-                Signals.kill(child, Signals.SIGUSR1);
+            Actors.inParent(() -> {
+                Signals.kill(child, Sig.SIGUSR1);
                 StringBuilder reports = new StringBuilder();
                 String state = "STUCK";
-                long giveUp = SigActors.stuckAfter();
+                long giveUp = Actors.stuckAfter();
                 while (System.nanoTime() - giveUp < 0) {
-                    boolean probed = SigActors.PROBED.contains(child);
+                    boolean probed = Actors.PROBED.contains(child);
                     WaitResult w = poll();
                     if (w != null) {
                         reports.append(w.stopped() ? "S" : w.continued() ? "C" : "?");
@@ -85,22 +88,22 @@ public class StopContOrderTest {
                         state = "RUNNING";
                         break;
                     }
-                    SigActors.pause();
+                    Actors.pause();
                 }
                 for (WaitResult w; (w = poll()) != null; ) {
                     reports.append(w.stopped() ? "S" : w.continued() ? "C" : "?");
                 }
                 r.r1 = state;
                 r.r2 = reports.length() == 0 ? "-" : reports.toString();
-                Signals.kill(child, Signals.SIGKILL);
+                Signals.kill(child, Sig.SIGKILL);
                 Proc.waitpid(child, 0);
-                SigActors.PROBED.remove(child);
+                Actors.PROBED.remove(child);
                 return null;
             });
         }
 
         private WaitResult poll() {
-            WaitResult w = Proc.wait(IdType.P_PID, child, Proc.WUNTRACED | Proc.WCONTINUED | Proc.WNOHANG);
+            WaitResult w = Proc.wait(IdType.P_PID, child, Wait.WUNTRACED | Wait.WCONTINUED | Wait.WNOHANG);
             return w.isNone() ? null : w;
         }
     }

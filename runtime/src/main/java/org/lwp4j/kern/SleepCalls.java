@@ -1,0 +1,155 @@
+package org.lwp4j.kern;
+
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.lwp4j.Errno;
+import org.lwp4j.LwpException;
+import org.lwp4j.ParkResult;
+import org.lwp4j.sleep.Waiter;
+
+/**
+ * The sleep-table calls of NetBSD's {@code sys_lwp.c} ({@code _lwp_park}, {@code _lwp_unpark},
+ * {@code _lwp_unpark_all}, {@code _lwp_wakeup}) and the keyed parking lot, acting on the caller's
+ * process only.
+ */
+public final class SleepCalls {
+    /*
+     * Every call starts with curlwp(), a safe point, and an LWP that a sleep leaves with
+     * INTERRUPTED because a safe-point request came acts on it before the call returns (the way
+     * out is a safe point too). Targets are found with KProc.find, lock-free: a targeted unpark
+     * works on the target's own park word (Waiter), O(1) whatever the number of sleepers.
+     */
+    /** _lwp_unpark_all's limit (NetBSD's LWP_UNPARK_MAX). */
+    public static final int UNPARK_MAX = 1024;
+
+    private SleepCalls() {
+    }
+
+    public static ParkResult park(boolean timed, long deadline, int unparkLid, Object hint, Object unparkHint) {
+        KLwp me = SafePoints.curlwp("_lwp_park");
+        KProc p = me.proc;
+        if (unparkLid != 0) {
+            KLwp t = p.find(unparkLid);
+            if (t == null) {
+                throw new LwpException(Errno.ESRCH, "_lwp_park(unpark=" + unparkLid + ")");
+            }
+            t.unpark();
+        }
+        ParkResult r = Events.PARK.isEnabled()
+                ? parkRecorded(me, p, hint, timed, deadline)
+                : me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
+        if (r == ParkResult.INTERRUPTED && me.ast != 0) {
+            me.kernel.safePoints.userret(me);
+        }
+        return r;
+    }
+
+    /** park with a JFR event around it; only taken while a recording enables the event. */
+    private static ParkResult parkRecorded(KLwp me, KProc p, Object hint, boolean timed, long deadline) {
+        Events.Park ev = new Events.Park();
+        ev.begin();
+        ParkResult r = me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
+        ev.end();
+        if (ev.shouldCommit()) {
+            ev.pid = p.pid;
+            ev.lid = me.lid;
+            ev.hint = String.valueOf(hint);
+            ev.outcome = r.name();
+            ev.commit();
+        }
+        return r;
+    }
+
+    public static void unpark(int lid, Object hint) {
+        KLwp me = SafePoints.curlwp("_lwp_unpark");
+        KLwp t = me.proc.find(lid);
+        if (t == null) {
+            throw new LwpException(Errno.ESRCH, "_lwp_unpark(" + lid + ")");
+        }
+        t.unpark();
+    }
+
+    /** Unpark each of lids[0..n); ids that do not exist are skipped. Answers how many existed. */
+    public static int unparkAll(int[] lids, int n, Object hint) {
+        KLwp me = SafePoints.curlwp("_lwp_unpark_all");
+        if (lids == null) {
+            return UNPARK_MAX;
+        }
+        if (n <= 0 || n > UNPARK_MAX || n > lids.length) {
+            throw new LwpException(Errno.EINVAL, "_lwp_unpark_all(ntargets=" + n + ")");
+        }
+        KProc p = me.proc;
+        Events.Unpark ev = new Events.Unpark();
+        ev.begin();
+        int found = 0;
+        for (int i = 0; i < n; i++) {
+            KLwp t = p.find(lids[i]);
+            if (t != null) {
+                t.unpark();
+                found++;
+            }
+        }
+        ev.end();
+        if (ev.shouldCommit()) {
+            ev.pid = p.pid;
+            ev.targets = n;
+            ev.commit();
+        }
+        return found;
+    }
+
+    public static void wakeup(int lid) {
+        String call = "_lwp_wakeup(" + lid + ")";
+        KLwp me = SafePoints.curlwp(call);
+        KProc p = me.proc;
+        p.lock.lock();
+        try {
+            KLwp t = p.findOrEsrch(lid, call);
+            int r;
+            if (t.stat != KLwp.LSRUN) {
+                r = Waiter.WAKEUP_NOT_SLEEPING;
+                t.wakeupMarksOnly();
+            } else {
+                r = t.wakeup();
+            }
+            if (r == Waiter.WAKEUP_NOT_SLEEPING) {
+                throw new LwpException(Errno.ENODEV, call);
+            }
+            if (r == Waiter.WAKEUP_UNINTERRUPTIBLE) {
+                throw new LwpException(Errno.EBUSY, call);
+            }
+        } finally {
+            p.lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ parking lot
+
+    public static ParkResult lotWait(Object hint, BooleanSupplier validate, boolean timed, long deadline,
+                                     boolean interruptible) {
+        Objects.requireNonNull(validate, "validate");
+        KLwp me = SafePoints.curlwp("parkinglot_wait");
+        KProc p = me.proc;
+        ParkResult r = me.kernel.sleep.lotWait(me, p, p.pid, hint, validate, timed, deadline, interruptible);
+        if (r == ParkResult.INTERRUPTED && me.ast != 0) {
+            me.kernel.safePoints.userret(me);
+        }
+        return r;
+    }
+
+    public static int lotWake(Object hint, int n) {
+        KLwp me = SafePoints.curlwp("parkinglot_wake");
+        if (n < 0) {
+            throw new LwpException(Errno.EINVAL, "parkinglot_wake(n=" + n + ")");
+        }
+        return me.kernel.sleep.wake(me.proc, me.proc.pid, hint, n);
+    }
+
+    public static long lotRequeue(Object from, Object to, int nWake, int nMove) {
+        KLwp me = SafePoints.curlwp("parkinglot_requeue");
+        if (nWake < 0 || nMove < 0) {
+            throw new LwpException(Errno.EINVAL, "parkinglot_requeue(nWake=" + nWake + ", nMove=" + nMove + ")");
+        }
+        return me.kernel.sleep.requeue(me.proc, me.proc.pid, from, to, nWake, nMove);
+    }
+}

@@ -1,0 +1,69 @@
+package org.lwp4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.lwp4j.LwpTestSupport.await;
+import static org.lwp4j.LwpTestSupport.expectErrno;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Attachments do not lie (issue 10): a thread that attached and died without closing its
+ * Attachment is noticed and its LWP exits; a thread whose supervisor closed while it was
+ * attached is no LWP to the next supervisor; a negative uid is refused as setuid refuses it.
+ */
+@Timeout(120)
+class AttachmentTest {
+    @Test
+    void aThreadThatDiesAttachedIsNoticedAndItsProcessExits() throws Exception {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attach()) {
+            CompletableFuture<Integer> pid = new CompletableFuture<>();
+            Thread t = new Thread(() -> pid.complete(sup.attachNewProcess().pid())); // never closed
+            t.start();
+            t.join(TimeUnit.SECONDS.toMillis(20));
+            assertFalse(t.isAlive());
+            int p = pid.get(20, TimeUnit.SECONDS);
+            await(() -> sup.lwpCount() == 1 && sup.processCount() == 1,
+                    () -> "the dead thread's LWP and its process " + p + " are gone:\n" + sup.ps());
+        }
+    }
+
+    @Test
+    void aThreadThatDiesAttachedWithSiblingsOnlyLosesItsOwnLwp() throws Exception {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            int mine = Proc.getpid();
+            CompletableFuture<Integer> lid = new CompletableFuture<>();
+            Thread t = new Thread(() -> lid.complete(sup.attach(mine).lid())); // never closed
+            t.start();
+            t.join(TimeUnit.SECONDS.toMillis(20));
+            int dead = lid.get(20, TimeUnit.SECONDS);
+            try (Watchdog w = Watchdog.start("the dead attached thread's LWP exits", 20_000)) {
+                assertEquals(dead, Lwp.waitFor(dead), "its LWP exited and is collected");
+            }
+            assertEquals(mine, Proc.getpid(), "this process lives on");
+            assertEquals(1, sup.lwpCount());
+        }
+    }
+
+    @Test
+    void aThreadAttachedToAClosedSupervisorMayAttachToTheNextOne() {
+        Supervisor first = Supervisor.start();
+        first.attachNewProcess(); // left open
+        first.close();
+        try (Supervisor second = Supervisor.start(); var a = second.attachNewProcess()) {
+            assertEquals(a.pid(), Proc.getpid(), "an LWP of the second supervisor now");
+        }
+    }
+
+    @Test
+    void attachNewProcessRefusesANegativeUid() {
+        try (Supervisor sup = Supervisor.start()) {
+            int before = sup.processCount();
+            expectErrno(Errno.EINVAL, () -> sup.attachNewProcess(-1), "uid -1");
+            assertEquals(before, sup.processCount(), "no process made");
+        }
+    }
+}
