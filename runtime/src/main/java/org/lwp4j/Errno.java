@@ -13,6 +13,8 @@ public enum Errno {
     EINTR(4, "interrupted system call"),
     /** No such handle in the process's resource table. */
     EBADF(9, "bad file descriptor"),
+    /** A buffer and range that do not fit together (offset or length outside the array). */
+    EFAULT(14, "bad address"),
     /** No child matches the wait. */
     ECHILD(10, "no child processes"),
     /**
@@ -29,6 +31,8 @@ public enum Errno {
     ENODEV(19, "operation not supported by device"),
     /** An argument is out of range or a combination of flags is not allowed. */
     EINVAL(22, "invalid argument"),
+    /** A write to a pipe whose read end is closed everywhere (SIGPIPE is sent too). */
+    EPIPE(32, "broken pipe"),
     /** A limit was reached (processes, LWPs per process, free ids); trying again later may work. */
     EAGAIN(35, "resource temporarily unavailable"),
     /** The caller is already a reaper ({@link Proc#reapAcquire}). */

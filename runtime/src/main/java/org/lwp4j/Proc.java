@@ -4,6 +4,7 @@ import java.util.List;
 import org.lwp4j.proc.Fork;
 import org.lwp4j.proc.Groups;
 import org.lwp4j.proc.KernWait;
+import org.lwp4j.proc.Pipe;
 import org.lwp4j.proc.ProcCalls;
 import org.lwp4j.proc.Reapers;
 
@@ -298,45 +299,53 @@ public final class Proc {
     }
 
     /**
-     * {@code PROC_REAP_STATUS}: figures about the caller's reaper (the caller itself if it is one,
-     * else its nearest live reaper). See {@link ReaperStatus}.
+     * {@code PROC_REAP_STATUS}: figures about the reaper of process {@code pid} (the process
+     * itself if it is one, else its nearest live reaper). {@code pid} is the caller's own, or
+     * another live process the caller may signal (as FreeBSD, beyond DragonFly's self-only
+     * procctl). See {@link ReaperStatus}.
      *
-     * @param pid the caller's own pid
+     * @param pid a live process: the caller's own, or one it may signal
      * @return the reaper's figures
-     * @throws LwpException EINVAL if pid is not the caller's
+     * @throws LwpException ESRCH if there is no such live process; EPERM if the caller may not
+     *                      signal it (another uid, the caller not uid 0)
      */
     public static ReaperStatus reapStatus(int pid) {
         return Reapers.status(pid);
     }
 
     /**
-     * {@code PROC_REAP_GETPIDS}: the descendants of the caller's reaper that belong to it (not
-     * those below another reaper), depth first, oldest child first. See {@link ReaperPid}.
+     * {@code PROC_REAP_GETPIDS}: the descendants of the reaper of process {@code pid} (named as
+     * for {@link #reapStatus}) that belong to it (not those below another reaper), depth first,
+     * oldest child first. Each carries the subtree it was forked into: the reaper's child it
+     * descends from, recorded at fork and kept when an orphan is reparented to the reaper
+     * (FreeBSD p_reapsubtree). See {@link ReaperPid}.
      *
-     * @param pid the caller's own pid
+     * @param pid a live process: the caller's own, or one it may signal
      * @return one entry per descendant
-     * @throws LwpException EINVAL if pid is not the caller's
+     * @throws LwpException ESRCH if there is no such live process; EPERM if the caller may not
+     *                      signal it
      */
     public static List<ReaperPid> reapGetPids(int pid) {
         return Reapers.getPids(pid);
     }
 
     /**
-     * {@code PROC_REAP_KILL}: send {@code sig} to every live descendant of the caller's reaper
-     * (below sub-reapers too), or only its direct children ({@link ProcFlags#REAPER_KILL_CHILDREN}), or
-     * only those in the subtree of the reaper's child {@code subtree}
-     * ({@link ProcFlags#REAPER_KILL_SUBTREE}). Never the caller itself; a caller that is not uid 0 signals
-     * only processes of its own uid. Delivery is the signal layer's (a supervisor without it
-     * counts the targets but delivers nothing).
+     * {@code PROC_REAP_KILL}: send {@code sig} to every live descendant of the reaper of process
+     * {@code pid} (named as for {@link #reapStatus}; below sub-reapers too), or only its direct
+     * children ({@link ProcFlags#REAPER_KILL_CHILDREN}), or only those in the recorded subtree
+     * {@code subtree} ({@link ProcFlags#REAPER_KILL_SUBTREE}; see {@link #reapGetPids}). Never the caller
+     * itself; a caller that is not uid 0 signals only processes of its own uid. Delivery is the
+     * signal layer's (a supervisor without it counts the targets but delivers nothing).
      *
      * @param pid     the caller's own pid
      * @param sig     the signal, 1 to NSIG - 1
      * @param flags   0, {@link ProcFlags#REAPER_KILL_CHILDREN} or {@link ProcFlags#REAPER_KILL_SUBTREE}
      * @param subtree with REAPER_KILL_SUBTREE, the reaper's child whose subtree is signalled
      * @return how many processes were signalled
-     * @throws LwpException EINVAL if pid is not the caller's, for signal 0 or one outside
-     *                      [1, NSIG), or for unknown or contradictory flags; ESRCH when no
-     *                      process matched; EPERM when every match was refused by uid
+     * @throws LwpException EINVAL for signal 0 or one outside [1, NSIG), or for unknown or
+     *                      contradictory flags; ESRCH if {@code pid} is no live process, or
+     *                      when no process matched; EPERM if the caller may not signal
+     *                      {@code pid}, or when every match was refused by uid
      */
     public static int reapKill(int pid, int sig, int flags, int subtree) {
         return Reapers.kill(pid, sig, flags, subtree);
@@ -377,6 +386,105 @@ public final class Proc {
      */
     public static void close(int handle) throws Exception {
         ProcCalls.close(handle);
+    }
+
+    // ------------------------------------------------------------------ pipes
+
+    /**
+     * {@code pipe(2)}: a new pipe (16 KiB of buffer) whose two ends go into the process's
+     * resource table: answers {@code {readHandle, writeHandle}}. The ends are resources like any
+     * other: copied or shared at fork as FDG / CFDG say, closed by {@link #close} or when the
+     * last process holding them exits. See {@link #read} and {@link #write}.
+     *
+     * @return {@code {readHandle, writeHandle}}
+     * @throws LwpException EBADF if the process's table is closed (it is exiting)
+     */
+    public static int[] pipe() {
+        return Pipe.pipe(0);
+    }
+
+    /**
+     * {@code pipe2(2)}: as {@link #pipe}, with both ends non-blocking if {@code flags} has
+     * {@link PipeFlags#O_NONBLOCK}.
+     *
+     * @param flags 0 or {@link PipeFlags#O_NONBLOCK}
+     * @return {@code {readHandle, writeHandle}}
+     * @throws LwpException EINVAL for other flags; EBADF as {@link #pipe}
+     */
+    public static int[] pipe2(int flags) {
+        return Pipe.pipe(flags);
+    }
+
+    /**
+     * {@code read(2)} on a pipe's read end: up to {@code len} bytes into {@code b[off..]}.
+     * Answers as soon as some bytes are there (at most what is buffered), 0 at end of file:
+     * when the buffer is empty and every write end is closed (closed by {@link #close}, or by
+     * the exit of every process that held one). On an empty pipe with a writer it blocks, as a
+     * safe point: a caught signal runs its handler and the read answers EINTR, or starts again
+     * if the handler has {@link Sig#SA_RESTART}; a kill ends the LWP; a stop stops it. A
+     * non-blocking end answers EAGAIN instead of blocking. Bytes written happen-before the
+     * read that returns them.
+     *
+     * @param handle a read end
+     * @param b      the buffer
+     * @param off    where in {@code b} the bytes go
+     * @param len    the most bytes to read
+     * @return bytes read, 0 at end of file (and for {@code len == 0})
+     * @throws LwpException EBADF if the handle is not open or is a write end; EINVAL if it is not
+     *                      a pipe of this supervisor; EFAULT if {@code off}/{@code len} fall
+     *                      outside {@code b}; EAGAIN (non-blocking, nothing to read); EINTR
+     * @throws NullPointerException if {@code b} is null
+     */
+    public static int read(int handle, byte[] b, int off, int len) {
+        return Pipe.read(handle, b, off, len);
+    }
+
+    /**
+     * {@code write(2)} on a pipe's write end: all {@code len} bytes of {@code b[off..]}, blocking
+     * (a safe point, as {@link #read}) while the buffer is full. A write of at most
+     * {@link PipeFlags#PIPE_BUF} bytes is atomic: it goes in whole, never interleaved with another
+     * writer's; a longer one goes in as room appears. With no read end left, it answers EPIPE
+     * and sends SIGPIPE to the calling LWP first, as {@code _lwp_kill} would (code SI_LWP;
+     * default action: the process is terminated; with a handler, the handler runs before EPIPE
+     * is thrown). A write interrupted by a
+     * signal after some bytes went in answers that count. A non-blocking end answers EAGAIN
+     * where it would block before moving anything, and the count moved otherwise.
+     *
+     * @param handle a write end
+     * @param b      the buffer
+     * @param off    where in {@code b} the bytes start
+     * @param len    how many bytes to write
+     * @return bytes written ({@code len}, unless interrupted or non-blocking)
+     * @throws LwpException EBADF if the handle is not open or is a read end; EINVAL if it is not
+     *                      a pipe of this supervisor; EFAULT for {@code off}/{@code len}
+     *                      outside {@code b}; EPIPE; EAGAIN; EINTR
+     * @throws NullPointerException if {@code b} is null
+     */
+    public static int write(int handle, byte[] b, int off, int len) {
+        return Pipe.write(handle, b, off, len);
+    }
+
+    /**
+     * {@code fcntl(handle, F_SETFL, on ? O_NONBLOCK : 0)} on a pipe end. The flag belongs to the
+     * end, so every table slot referring to it (a forked child's copy) sees the change.
+     *
+     * @param handle a pipe end
+     * @param on     whether it is to be non-blocking
+     * @throws LwpException EBADF if the handle is not open; EINVAL if it is not a pipe end
+     */
+    public static void setNonblocking(int handle, boolean on) {
+        Pipe.setNonblocking(handle, on);
+    }
+
+    /**
+     * Whether the pipe end is non-blocking.
+     *
+     * @param handle a pipe end
+     * @return whether reads and writes on it answer EAGAIN instead of blocking
+     * @throws LwpException EBADF, EINVAL as {@link #setNonblocking}
+     */
+    public static boolean isNonblocking(int handle) {
+        return Pipe.isNonblocking(handle);
     }
 
     /**

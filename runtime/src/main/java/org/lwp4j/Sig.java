@@ -3,7 +3,8 @@ package org.lwp4j;
 /**
  * BSD signal numbers and the constants of the signal calls ({@code <sys/signal.h>}): the signal
  * numbers with {@link #NSIG} = 64, {@link Signals#sigprocmask} hows, {@link Disposition} flags
- * ({@code SA_*}) and {@link SigInfo} codes ({@code SI_*}, {@code CLD_*}). Pure constants and
+ * ({@code SA_*}), {@link SigInfo} codes ({@code SI_*}, {@code CLD_*}) and the real-time range
+ * ({@link #SIGRTMIN} .. {@link #SIGRTMAX}). Pure constants and
  * names: nothing here acts, so any thread may use them.
  */
 public final class Sig {
@@ -83,6 +84,16 @@ public final class Sig {
     /** DragonFly's SIGTHR; default terminate, as signals 33 .. 63. */
     public static final int SIGTHR = 32;
 
+    /**
+     * The first real-time signal. FreeBSD numbers them 65 .. 126 within its 128 signals; with
+     * NSIG = 64 lwp4j takes 33 .. 63 (31 of them; POSIX asks for at least 8), above SIGTHR.
+     * Real-time signals queue: every instance is delivered with its own siginfo, lowest
+     * number first, up to a per-process limit of 128 queued instances.
+     */
+    public static final int SIGRTMIN = 33;
+    /** The last real-time signal. */
+    public static final int SIGRTMAX = NSIG - 1;
+
     /** {@link Signals#sigprocmask} how: add {@code set} to the mask. */
     public static final int SIG_BLOCK = 1;
     /** {@link Signals#sigprocmask} how: remove {@code set} from the mask. */
@@ -90,6 +101,13 @@ public final class Sig {
     /** {@link Signals#sigprocmask} how: the mask becomes {@code set}. */
     public static final int SIG_SETMASK = 3;
 
+    /**
+     * Disposition flag: a kernel sleep of lwp4j interrupted by this handler (process wait,
+     * {@code _lwp_wait}, pipe reads and writes, {@code sigsuspend} excepted) is restarted once
+     * the handler has run, instead of failing with EINTR. Park and parking-lot waits return
+     * INTERRUPTED regardless: NetBSD's {@code _lwp_park} turns ERESTART into EINTR.
+     */
+    public static final int SA_RESTART = 0x0002;
     /** Disposition flag: reset the disposition to default when the handler is entered. */
     public static final int SA_RESETHAND = 0x0004;
     /** Disposition flag (SIGCHLD): no SIGCHLD when a child stops or continues. */
@@ -103,6 +121,13 @@ public final class Sig {
     public static final int SI_USER = 0;
     /** {@link SigInfo#code()}: sent by {@link Signals#lwpKill} (NetBSD's {@code _lwp_kill}). */
     public static final int SI_LWP = -5;
+    /** {@link SigInfo#code()}: sent by {@link Signals#sigqueue} (NetBSD's value). */
+    public static final int SI_QUEUE = -1;
+    /**
+     * {@link SigInfo#code()}: sent by an expired timer, {@link Signals#alarm} or
+     * {@link Signals#setitimer} (NetBSD's value).
+     */
+    public static final int SI_TIMER = -2;
     /** {@link SigInfo#code()} of SIGCHLD: a child exited. */
     public static final int CLD_EXITED = 1;
     /** {@link SigInfo#code()} of SIGCHLD: a child was killed by a signal. */
@@ -123,7 +148,7 @@ public final class Sig {
         "SIGTHR"};
 
     /**
-     * The name of a signal: "SIGTERM", "SIG" + number past SIGTHR, or "signal n" for a non-signal.
+     * The name of a signal: "SIGTERM", "SIGRTMIN", "SIGRTMIN+3", or "signal n" for a non-signal.
      *
      * @param sig a signal number
      * @return its name
@@ -132,7 +157,10 @@ public final class Sig {
         if (sig >= 1 && sig < NAMES.length) {
             return NAMES[sig];
         }
-        return sig > 0 && sig < NSIG ? "SIG" + sig : "signal " + sig;
+        if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+            return sig == SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + (sig - SIGRTMIN);
+        }
+        return "signal " + sig;
     }
 
 }

@@ -3,7 +3,9 @@ package org.lwp4j;
 import static org.lwp4j.Sig.NSIG;
 
 import java.util.Objects;
-
+import org.lwp4j.signal.QueuedSignals;
+import org.lwp4j.signal.SigWait;
+import org.lwp4j.signal.Timers;
 import org.lwp4j.signal.SignalCalls;
 
 /**
@@ -22,14 +24,19 @@ import org.lwp4j.signal.SignalCalls;
  *
  * <p><b>Delivery.</b> A signal sent to a process is pending on the process and taken by one of
  * its LWPs that does not mask it; a signal sent to an LWP ({@link #lwpKill}) is pending on that
- * LWP. Standard signals do not queue: a signal already pending is not pended twice. The action
+ * LWP. Standard signals do not queue: a signal already pending is not pended twice, and the
+ * first instance's siginfo is the one delivered. Real-time signals ({@link Sig#SIGRTMIN} ..
+ * {@link Sig#SIGRTMAX}) queue every instance with its own siginfo ({@link #sigqueue}), and so do
+ * children's SIGCHLD reports, one per child, withdrawn when the child is reaped. The action
  * is taken at a safe point of the receiving LWP, because Java cannot run code on a thread from
  * outside:
  * <ul>
  * <li>a <em>handler</em> runs on the receiving LWP, with the signal itself (unless
  * {@link Sig#SA_NODEFER}) and the disposition's mask added to the LWP's mask while it runs. An LWP
- * asleep in the runtime (park, a parking-lot wait, {@code _lwp_wait}, process wait) is woken:
- * its call returns INTERRUPTED or EINTR after the handler ran. An LWP blocked in a JDK call is
+ * asleep in the runtime (park, a parking-lot wait, {@code _lwp_wait}, process wait, a pipe read
+ * or write) is woken: its call returns INTERRUPTED or EINTR after the handler ran, except that a
+ * kernel sleep (not park nor the parking lot) starts again when the handler has
+ * {@link Sig#SA_RESTART}. A stop and continue do not interrupt a kernel sleep. An LWP blocked in a JDK call is
  * woken with {@link Thread#interrupt()}; that interrupt status is cleared again when the signal
  * is delivered, if it is still set.</li>
  * <li>default <em>terminate</em> (SIGKILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGABRT, SIGUSR1,
@@ -100,6 +107,27 @@ public final class Signals {
     }
 
     /**
+     * {@code sigqueue(2)}: send {@code sig} to process {@code pid} with {@code value}, which the
+     * handler (or sigwaitinfo) reads as {@link SigInfo#value()}, code {@link Sig#SI_QUEUE}. A
+     * real-time signal ({@link Sig#SIGRTMIN} .. {@link Sig#SIGRTMAX}) is queued: every instance is
+     * delivered, with its own value, in the order sent, up to 128 queued instances per process;
+     * a standard signal already pending is dropped (the first instance's siginfo is kept).
+     * Signal 0 only checks existence and permission. Sending to a zombie succeeds and changes
+     * nothing. A signal the caller can take itself is delivered before the call returns.
+     *
+     * @param pid   the target process
+     * @param sig   the signal, or 0
+     * @param value the {@code si_value} it carries
+     * @throws LwpException EINVAL if {@code sig} is outside [0, NSIG) or {@code pid <= 0};
+     *                      ESRCH if there is no such process; EPERM if the caller may not
+     *                      signal it; EAGAIN if {@code sig} is real-time and the process has
+     *                      128 queued instances already (nothing is sent)
+     */
+    public static void sigqueue(int pid, int sig, int value) {
+        QueuedSignals.sigqueue(pid, sig, value);
+    }
+
+    /**
      * {@code _lwp_kill(2)}: send {@code sig} to one LWP of the caller's process. It is taken by
      * that LWP only (unless its action is process-wide: SIGKILL ends the process, stop signals
      * stop it, SIGCONT continues it). Signal 0 only checks that the LWP exists.
@@ -159,6 +187,114 @@ public final class Signals {
      */
     public static long sigprocmask(int how, long set) {
         return SignalCalls.sigprocmask(how, set);
+    }
+
+    /**
+     * {@code sigwait(3)}: wait until one of the signals of {@code set} is pending for the calling
+     * LWP or its process, take it without running its action, and answer its number. The
+     * signals of {@code set} should be masked by every LWP of the process (POSIX); while the
+     * caller waits it counts as not masking them, so a signal sent to the process goes to it,
+     * and a signal of the set is kept for it even if its disposition ignores it (FreeBSD; SIGCHLD
+     * can be waited for with its default disposition). A default-stop signal of the set is
+     * taken, not acted on. SIGKILL and SIGSTOP in {@code set} are left out. A caught signal
+     * outside the set runs its handler and the wait goes on (sigwait never answers EINTR);
+     * a stop stops the caller and the wait goes on; a kill ends it. Real-time and SIGCHLD
+     * instances queue: each call takes one (the lowest-numbered pending signal first).
+     *
+     * @param set the signals waited for
+     * @return the signal taken
+     * @throws LwpException EINVAL if {@code set} has bits that name no signal; EINTR on
+     *                      {@link Lwp#wakeup} or {@link Thread#interrupt()}
+     */
+    public static int sigwait(long set) {
+        return SigWait.sigwait(set);
+    }
+
+    /**
+     * {@code sigwaitinfo(2)}: as {@link #sigwait}, answering the siginfo; a caught signal
+     * outside the set runs its handler and the call answers EINTR.
+     *
+     * @param set the signals waited for
+     * @return the siginfo of the signal taken
+     * @throws LwpException EINVAL if {@code set} has bits that name no signal; EINTR
+     */
+    public static SigInfo sigwaitinfo(long set) {
+        return SigWait.sigwaitinfo(set);
+    }
+
+    /**
+     * {@code sigtimedwait(2)}: as {@link #sigwaitinfo}, waiting at most {@code timeoutNanos}
+     * (relative, on the supervisor's clock; 0 only polls).
+     *
+     * @param set          the signals waited for
+     * @param timeoutNanos the longest wait, in nanoseconds
+     * @return the siginfo of the signal taken
+     * @throws LwpException EAGAIN if the timeout passes first; EINVAL if {@code set} has bits
+     *                      that name no signal or {@code timeoutNanos} is negative; EINTR
+     */
+    public static SigInfo sigtimedwait(long set, long timeoutNanos) {
+        return SigWait.sigtimedwait(set, timeoutNanos);
+    }
+
+    /**
+     * {@code sigsuspend(2)}: replace the calling LWP's mask with {@code mask} and sleep until a
+     * signal's handler has run (it runs with {@code mask}, plus its own mask), then restore the
+     * old mask and answer, always, EINTR. A signal pending before the call that {@code mask}
+     * does not mask is delivered at once. A stop and continue, or a signal that is ignored, do
+     * not end the call; a terminating signal ends the LWP. SIGKILL and SIGSTOP in {@code mask}
+     * are left out.
+     *
+     * @param mask the mask to sleep with
+     * @throws LwpException EINTR after a handler ran (or on {@link Lwp#wakeup} or
+     *                      {@link Thread#interrupt()}); EINVAL if {@code mask} has bits that
+     *                      name no signal (nothing changes)
+     */
+    public static void sigsuspend(long mask) {
+        SigWait.sigsuspend(mask);
+    }
+
+    /**
+     * {@code setitimer(2)} for {@link ItimerVal#ITIMER_REAL}: arm the caller's process's real-time timer
+     * to send it SIGALRM (code {@link Sig#SI_TIMER}) after {@code v.valueNanos()}, then every
+     * {@code v.intervalNanos()} if that is not 0; a value of 0 disarms it. Answers the previous
+     * setting (its remaining time). One timer per process, shared by its LWPs, not inherited
+     * by fork, dropped at exit; the expiries run on one timer thread per supervisor, stopped by
+     * {@link Supervisor#close()}. Periods a slow machine missed are skipped, not sent late.
+     *
+     * @param which {@link ItimerVal#ITIMER_REAL}
+     * @param v     the new setting
+     * @return the previous setting
+     * @throws LwpException EINVAL for ITIMER_VIRTUAL, ITIMER_PROF or another {@code which}, or
+     *                      for a negative time
+     * @throws NullPointerException if {@code v} is null
+     */
+    public static ItimerVal setitimer(int which, ItimerVal v) {
+        return Timers.setitimer(which, v);
+    }
+
+    /**
+     * {@code getitimer(2)}: the caller's process's timer: its remaining time (0 when disarmed,
+     * at least 1 ns while armed) and interval.
+     *
+     * @param which {@link ItimerVal#ITIMER_REAL}
+     * @return the current setting
+     * @throws LwpException EINVAL for a {@code which} other than ITIMER_REAL
+     */
+    public static ItimerVal getitimer(int which) {
+        return Timers.getitimer(which);
+    }
+
+    /**
+     * {@code alarm(3)}: SIGALRM after {@code seconds} (0 cancels), as
+     * {@code setitimer(ITIMER_REAL, {seconds, 0})}; answers the seconds that were left on the
+     * previous setting, rounded up (0 if none was armed).
+     *
+     * @param seconds the delay, 0 to cancel
+     * @return the seconds left on the previous setting
+     * @throws LwpException EINVAL for a negative {@code seconds}
+     */
+    public static int alarm(int seconds) {
+        return Timers.alarm(seconds);
     }
 
     /**

@@ -11,6 +11,7 @@ import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.KernelConfig;
 import org.lwp4j.proc.ProcLayer;
+import org.lwp4j.signal.SignalLayer;
 
 /**
  * The root object, "the kernel": owns the process table, groups and sessions, the sleep table,
@@ -133,12 +134,18 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /**
-     * Platform threads this supervisor started that are still alive (LWPs and its reaper).
+     * Platform threads this supervisor started that are still alive (LWPs, its reaper, its timer thread).
      *
      * @return a snapshot list (empty after {@link #close()})
      */
     public List<Thread> liveThreads() {
-        return kernel.liveThreads();
+        List<Thread> l = kernel.liveThreads();
+        Thread t = SignalLayer.timerThread(kernel);
+        if (t != null) {
+            l = new java.util.ArrayList<>(l);
+            l.add(t);
+        }
+        return l;
     }
 
     /**
@@ -202,6 +209,7 @@ public final class Supervisor implements AutoCloseable {
      */
     @Override
     public void close() {
+        SignalLayer.closing(kernel, kernel.cfg.closeTimeout().toNanos());
         kernel.close();
         procLayer.closed();
     }

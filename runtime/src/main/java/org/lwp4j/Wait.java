@@ -115,6 +115,17 @@ public final class Wait {
         return WIFEXITED(status) ? Sig.CLD_EXITED : Sig.CLD_KILLED;
     }
 
+    /**
+     * The SIGCHLD / wait {@code si_status} of an exit status: the exit code of a child that
+     * exited, the terminating signal of one that was killed.
+     *
+     * @param status an exit or termination status word
+     * @return the exit code or the signal number
+     */
+    public static int siStatus(int status) {
+        return WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status);
+    }
+
     // ------------------------------------------------------------------ decoders
 
     /**

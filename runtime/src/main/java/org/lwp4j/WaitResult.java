@@ -44,6 +44,34 @@ public record WaitResult(int pid, int status, int code, int uid, Rusage rusage, 
     }
 
     /**
+     * {@code si_signo} of the siginfo wait fills (FreeBSD {@code kern_wait6}).
+     *
+     * @return SIGCHLD (20), or 0 for "none yet"
+     */
+    public int signo() {
+        return isNone() ? 0 : Sig.SIGCHLD;
+    }
+
+    /**
+     * {@code si_status} of the siginfo wait fills.
+     *
+     * @return the exit status (CLD_EXITED), the signal that killed the child (CLD_KILLED), the
+     *         signal that stopped it (CLD_STOPPED), or SIGCONT (CLD_CONTINUED); 0 for "none yet"
+     */
+    public int siStatus() {
+        if (isNone()) {
+            return 0;
+        }
+        if (Wait.WIFCONTINUED(status)) {
+            return Sig.SIGCONT;
+        }
+        if (Wait.WIFSTOPPED(status)) {
+            return Wait.WSTOPSIG(status);
+        }
+        return Wait.siStatus(status);
+    }
+
+    /**
      * {@link Wait#WIFEXITED} of this result (false for the "none yet" answer).
      *
      * @return whether the child exited normally

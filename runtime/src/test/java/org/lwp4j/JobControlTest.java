@@ -250,11 +250,14 @@ class JobControlTest {
         long w = work.get();
         await(() -> work.get() > w, "the busy LWP runs again");
         kill(c, SIGKILL);
+        await(() -> {
+            Lwp.checkpoint();
+            return killed.get() == 1;
+        }, "the exit's SIGCHLD is delivered (before the reap, which withdraws it)");
         WaitResult r = Proc.waitpid(c, WJOB);
         assertExactlyOne(r);
         assertTrue(r.signaled(), r.toString());
         assertEquals(SIGKILL, r.termSig());
-        Lwp.checkpoint(); // take a SIGCHLD still pending
         assertEquals(100, stopped.get());
         assertEquals(100, continued.get());
         assertEquals(1, killed.get());
@@ -459,9 +462,11 @@ class JobControlTest {
         Lwp.checkpoint();
         assertEquals(0, sigchld.get());
         kill(c, SIGKILL);
+        await(() -> {
+            Lwp.checkpoint();
+            return sigchld.get() == 1;
+        }, "exit still sends SIGCHLD (delivered before the reap, which withdraws it)");
         assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
-        Lwp.checkpoint();
-        assertEquals(1, sigchld.get(), "exit still sends SIGCHLD");
     }
 
     @Test

@@ -168,6 +168,24 @@ class LwpWaitTest {
         assertNull(a.error.get());
     }
 
+    /** NetBSD lwp_wait checks "detached" before the cycle: a detached LWP waiting for itself is EINVAL. */
+    @Test
+    void aDetachedLwpWaitingForItselfAnswersEinvalNotEdeadlk(Supervisor.Attachment me) {
+        java.util.concurrent.atomic.AtomicReference<Errno> got = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Lwp.create(() -> {
+            try {
+                Lwp.waitFor(Lwp.self());
+            } catch (LwpException e) {
+                got.set(e.errno());
+            } finally {
+                done.countDown();
+            }
+        }, Lwp.DETACHED);
+        awaitLatch(done, "the detached LWP's wait answered");
+        assertEquals(Errno.EINVAL, got.get());
+    }
+
     @Test
     void waitWhileEveryOtherLwpWaitsAnswersEdeadlk(Supervisor sup, Supervisor.Attachment me) {
         int m = Lwp.self();

@@ -40,15 +40,79 @@ class ReaperTest {
     }
 
     @Test
-    void procctlActsOnTheCallerOnly(Supervisor.Attachment a) {
+    void acquireAndReleaseActOnTheCallerOnly(Supervisor.Attachment a) {
         int me = Proc.getpid();
         for (int other : new int[] {0, 1, -1, me + 1}) {
             expectErrno(Errno.EINVAL, () -> Proc.reapAcquire(other), "acquire " + other);
             expectErrno(Errno.EINVAL, () -> Proc.reapRelease(other), "release " + other);
-            expectErrno(Errno.EINVAL, () -> Proc.reapStatus(other), "status " + other);
-            expectErrno(Errno.EINVAL, () -> Proc.reapGetPids(other), "getpids " + other);
-            expectErrno(Errno.EINVAL, () -> Proc.reapKill(other, Sig.SIGTERM, 0, 0), "kill " + other);
         }
+    }
+
+    /** FreeBSD: STATUS, GETPIDS and KILL may name another process the caller may signal. */
+    @Test
+    void statusGetPidsAndKillNameAnotherProcessTheCallerMaySignal(@Attach(uid = 1000) Supervisor.Attachment a) {
+        int me = Proc.getpid();
+        Proc.reapAcquire(me);
+        AtomicReference<ReaperStatus> parentStatus = new AtomicReference<>();
+        AtomicReference<List<ReaperPid>> parentPids = new AtomicReference<>();
+        CountDownLatch go = new CountDownLatch(1);
+        int b = Proc.fork(ProcTestSupport::parkForever);
+        int c = Proc.fork(() -> {
+            parentStatus.set(Proc.reapStatus(Proc.getppid()));
+            parentPids.set(Proc.reapGetPids(Proc.getppid()));
+            awaitLatch(go, "go");
+        });
+        await(() -> parentPids.get() != null, "the child asked for its parent's reaper");
+        assertEquals(new ReaperStatus(ReaperStatus.OWNED, 2, 2, me, b), parentStatus.get(),
+                "the parent's own reaper status, asked by its child");
+        assertEquals(2, parentPids.get().size(), parentPids.get().toString());
+        assertEquals(me, Proc.reapStatus(b).reaper(), "a child's reaper is its reaper parent");
+        assertEquals(1, Proc.reapKill(c, Sig.SIGTERM, ProcFlags.REAPER_KILL_SUBTREE, b),
+                "named through child c, the kill acts on c's reaper (us)");
+        assertEquals(Sig.SIGTERM, Proc.waitpid(b, 0).termSig());
+        for (int none : new int[] {0, -1, me + 1000}) {
+            expectErrno(Errno.ESRCH, () -> Proc.reapStatus(none), "status " + none);
+            expectErrno(Errno.ESRCH, () -> Proc.reapGetPids(none), "getpids " + none);
+            expectErrno(Errno.ESRCH, () -> Proc.reapKill(none, Sig.SIGTERM, 0, 0), "kill " + none);
+        }
+        expectErrno(Errno.EPERM, () -> Proc.reapStatus(1), "init is root's");
+        try (SigTestSupport.Victim other = new SigTestSupport.Victim(sup, 2000)) {
+            int o = other.pid();
+            expectErrno(Errno.EPERM, () -> Proc.reapStatus(o), "status of another uid");
+            expectErrno(Errno.EPERM, () -> Proc.reapGetPids(o), "getpids of another uid");
+            expectErrno(Errno.EPERM, () -> Proc.reapKill(o, Sig.SIGTERM, 0, 0), "kill of another uid");
+            expectErrno(Errno.EINVAL, () -> Proc.reapKill(o, 0, 0, 0), "a bad signal first");
+        }
+        int z = Proc.fork(() -> Proc.exit(5));
+        SigTestSupport.awaitExited(sup, z);
+        expectErrno(Errno.ESRCH, () -> Proc.reapStatus(z), "a zombie has no reaper");
+        reapExited(z, 5);
+        go.countDown();
+        reapExited(c, 0);
+    }
+
+    /** FreeBSD p_reapsubtree: recorded at fork, kept when an orphan is reparented to the reaper. */
+    @Test
+    void anOrphanKeepsTheSubtreeItWasForkedInto(Supervisor.Attachment a) {
+        int me = Proc.getpid();
+        Proc.reapAcquire(me);
+        AtomicInteger g = new AtomicInteger();
+        CountDownLatch forked = new CountDownLatch(1);
+        int c = Proc.fork(() -> {
+            g.set(Proc.fork(ProcTestSupport::parkForever));
+            forked.countDown();
+            Proc.exit(0);
+        });
+        awaitLatch(forked, "grandchild forked");
+        reapExited(c, 0);
+        await(() -> SigTestSupport.underTree(sup, () -> sup.kernel().findProc(g.get()).parent.pid) == me,
+                "the orphan came to us");
+        List<ReaperPid> pids = Proc.reapGetPids(me);
+        assertEquals(List.of(new ReaperPid(g.get(), c, ReaperPid.VALID | ReaperPid.CHILD)), pids,
+                "the orphan is still in c's subtree");
+        assertEquals(1, Proc.reapKill(me, Sig.SIGKILL, ProcFlags.REAPER_KILL_SUBTREE, c),
+                "and a kill of c's subtree reaches it");
+        assertEquals(Sig.SIGKILL, Proc.waitpid(g.get(), 0).termSig());
     }
 
     @Test
@@ -64,11 +128,12 @@ class ReaperTest {
     void statusCountsChildrenAndDescendantsAndANonReaperSeesItsReapers(Supervisor.Attachment a) {
         int me = Proc.getpid();
         Proc.reapAcquire(me);
-        CountDownLatch go = new CountDownLatch(1), up = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1), up = new CountDownLatch(1), cForked = new CountDownLatch(1);
         AtomicReference<ReaperStatus> fromD = new AtomicReference<>();
         AtomicInteger d = new AtomicInteger();
         int b = Proc.fork(() -> {
             d.set(Proc.fork(() -> {
+                awaitLatch(cForked, "c forked"); // else D may count before C exists
                 fromD.set(Proc.reapStatus(Proc.getpid()));
                 up.countDown();
                 awaitLatch(go, "go");
@@ -76,6 +141,7 @@ class ReaperTest {
             awaitLatch(go, "go");
         });
         int c = Proc.fork(waitFor(go));
+        cForked.countDown();
         awaitLatch(up, "grandchild up");
         ReaperStatus st = Proc.reapStatus(me);
         assertEquals(new ReaperStatus(ReaperStatus.OWNED, 2, 3, me, b), st);

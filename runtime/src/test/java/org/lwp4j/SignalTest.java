@@ -328,7 +328,8 @@ class SignalTest {
     @Test
     void aSignalMaskedByTheRunningHandlerGoesToAnotherLwp(Supervisor.Attachment a) {
         AtomicInteger usr2On = new AtomicInteger();
-        sigaction(SIGUSR2, Disposition.handler(info -> usr2On.set(Lwp.self())));
+        // SA_RESTART: the caller's _lwp_wait goes on after this handler (else EINTR)
+        sigaction(SIGUSR2, Disposition.handler(info -> usr2On.set(Lwp.self())).withFlags(SA_RESTART));
         sigaction(SIGUSR1, Disposition.handler(info -> {
             // t masks SIGUSR2 while this runs: the caller, asleep in _lwp_wait, must take it.
             kill(a.pid(), SIGUSR2);

@@ -74,6 +74,34 @@ class WaitTest {
         assertEquals(6, r.exitStatus());
     }
 
+    /** FreeBSD proc_to_reap: without WEXITED a zombie is not a candidate, so ECHILD, not a sleep. */
+    @Test
+    void aWaitWithoutWexitedWhoseOnlyMatchesAreZombiesAnswersEchild(Supervisor.Attachment a) {
+        int z = Proc.fork(() -> Proc.exit(3));
+        SigTestSupport.awaitExited(sup, z);
+        expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_ALL, 0, Wait.WSTOPPED | Wait.WNOHANG), "any, WNOHANG");
+        expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_PID, z, Wait.WSTOPPED | Wait.WCONTINUED), "by pid");
+        expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_ALL, 0, Wait.WSTOPPED), "any, blocking");
+        expectErrno(Errno.ECHILD, () -> Proc.wait(IdType.P_PGID, 0, Wait.WCONTINUED), "own group");
+        reapExited(z, 3); // still there for WEXITED
+
+        CountDownLatch go = new CountDownLatch(1);
+        int c = Proc.fork(waitFor(go));
+        AtomicReference<Errno> got = new AtomicReference<>();
+        int t = Lwp.create(() -> {
+            try {
+                Proc.wait(IdType.P_PID, c, Wait.WSTOPPED);
+            } catch (LwpException e) {
+                got.set(e.errno());
+            }
+        });
+        await(() -> sleepsOn(Lwp.ctl(t), "wait"), () -> "lwp " + t + " waits for a stop: " + sup.ps());
+        go.countDown();
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(Errno.ECHILD, got.get(), "the child became a zombie: nothing left to wait for");
+        reapExited(c, 0);
+    }
+
     @Test
     void wnowaitReportsTheSameResultTwiceAndLeavesTheZombie(Supervisor.Attachment a) {
         int pid = Proc.fork(() -> {

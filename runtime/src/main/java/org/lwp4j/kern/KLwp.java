@@ -71,6 +71,12 @@ public final class KLwp extends Waiter {
      * guarded by proc.lock.
      */
     public LwpSig sig;
+    /**
+     * What the handlers run at this LWP's safe points since it was last cleared mean for an
+     * interrupted kernel sleep ({@link SigIntr}): HANDLED, NORESTART bits. Written by the signal
+     * layer on the LWP's own thread, read and cleared by the LWP itself: no lock.
+     */
+    public int sigIntr;
 
     KLwp(Kernel kernel, KProc proc, int lid, Runnable body, boolean detached, boolean attachedThread) {
         this.kernel = kernel;

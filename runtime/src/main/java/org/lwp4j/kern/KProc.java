@@ -222,6 +222,20 @@ public final class KProc {
         kernel.sleep.cvWaitUntil(me, this, pid, channel, lock, deadline);
     }
 
+    /**
+     * {@code cv_timedwait_sig}: as {@link #cvWaitInterruptibly}, until the kernel clock reaches
+     * {@code deadline}.
+     *
+     * @param me       the calling LWP
+     * @param channel  the channel
+     * @param lock     the interlock the caller holds
+     * @param deadline absolute, in the kernel clock's nanoseconds
+     * @return UNPARKED (a broadcast, or spurious), TIMED_OUT or INTERRUPTED
+     */
+    public ParkResult cvWaitInterruptiblyUntil(KLwp me, Object channel, Lock lock, long deadline) {
+        return kernel.sleep.cvWaitInterruptiblyUntil(me, this, pid, channel, lock, deadline);
+    }
+
     @Override
     public String toString() {
         return "proc " + pid;

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
+import org.lwp4j.signal.Timers;
 import org.lwp4j.sleep.SleepTable;
 
 /**
@@ -47,6 +48,11 @@ public final class Kernel {
     public final SafePoints safePoints;
     public final LwpLifecycle lifecycle;
     public final ProcExit exits;
+    /**
+     * The signal layer's interval timers of this kernel's processes (one scheduler thread,
+     * started on the first timer armed; stopped by Supervisor.close before {@link #close()}).
+     */
+    public final Timers timers;
     private final ConcurrentHashMap<Integer, KProc> procs = new ConcurrentHashMap<>();
     public final KProc init;
     /** Guarded by tree. */
@@ -70,6 +76,7 @@ public final class Kernel {
         this.safePoints = new SafePoints(this);
         this.lifecycle = new LwpLifecycle(this);
         this.exits = new ProcExit(this);
+        this.timers = new Timers(this);
         this.init = new KProc(this, 1, null, 0);
         procs.put(1, init);
         lifecycle.deadlwp.start();

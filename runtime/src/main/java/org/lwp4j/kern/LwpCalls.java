@@ -272,11 +272,11 @@ public final class LwpCalls {
                     if (t == null || t.stat == KLwp.LSDEAD || t.stat == KLwp.LSIDL) {
                         throw unlessExiting(me, new LwpException(Errno.ESRCH, call));
                     }
+                    if (t.detached) { // before the cycle check, as NetBSD's lwp_wait: a detached self is EINVAL
+                        throw unlessExiting(me, new LwpException(Errno.EINVAL, call));
+                    }
                     if (t == me || waitsForMe(p, t, me)) {
                         throw unlessExiting(me, new LwpException(Errno.EDEADLK, call));
-                    }
-                    if (t.detached) {
-                        throw unlessExiting(me, new LwpException(Errno.EINVAL, call));
                     }
                     if (t.waiter == 0) {
                         t.waiter = me.lid;
@@ -308,11 +308,9 @@ public final class LwpCalls {
                 }
                 ParkResult r = p.cvWaitInterruptibly(me, KProc.CH_LWP, p.lock);
                 if (r == ParkResult.INTERRUPTED) {
-                    if (me.ast != 0) {
-                        safePointUnlocked(me);
-                    } else {
-                        throw new LwpException(Errno.EINTR, call);
-                    }
+                    SigIntr.beforeSafePoint(me, call); // EINTR after a handler, unless SA_RESTART
+                    safePointUnlocked(me);
+                    SigIntr.afterSafePoint(me, call);
                 }
             }
         } finally {

@@ -34,13 +34,15 @@ public final class Exit {
      *     leaves its leader's list; a PPWAIT parent is released; a session leader stops being
      *     one; the process becomes a zombie; it gives up its reaper node (reaper_exit); its
      *     children go to the nearest live reaper (reaper_get: init at the root), zombies among
-     *     them into that reaper's zombie queue; if its parent ignores SIGCHLD or set NOCLDWAIT
+     *     them into that reaper's zombie queue, each with a SIGCHLD to that reaper (FreeBSD; not
+     *     DragonFly); if its parent ignores SIGCHLD or set NOCLDWAIT
      *     (KProc.noCldWait, kept by the signal layer), the zombie itself goes to the reaper (which
      *     can be the parent itself). The zombie then joins its parent's zombie queue and the
      *     parent's CH_CHILD is broadcast; a zombie whose parent is init is reaped at once (init
      *     reaps its children, as a real init does), so init never collects zombies.
-     *  4. The parent is signalled (SIGCHLD with CLD_EXITED or CLD_KILLED) through the kernel's
-     *     psignal, after the tree lock is released.
+     *  4. The parent is signalled (SIGCHLD with CLD_EXITED or CLD_KILLED, si_status the exit
+     *     code or signal) through the signal layer's psignal, still under the tree lock, so no
+     *     waiter can reap the zombie before its SIGCHLD is queued (DragonFly's order).
      *  5. AST_EXIT is posted to the master itself: whatever runtime call its unwinding body makes
      *     from a finally block ends at once with LwpExit, so a zombie runs no more user code that
      *     calls in.
@@ -103,10 +105,13 @@ public final class Exit {
             becomeZombie(L, p, s);
             pp = p.parent;
             sig = s.sigparent;
+            // DragonFly exit1's order: the parent is signalled before the zombie can be reaped
+            // (a waiter claims it under the tree lock), so a reap always finds the SIGCHLD
+            // report it withdraws
+            SignalLayer.psignal(pp, sig, Wait.exitCode(wstatus), p, Wait.siStatus(wstatus));
         } finally {
             k.tree.unlock();
         }
-        SignalLayer.psignal(pp, sig, Wait.exitCode(wstatus), p);
         Events.procExit(p, wstatus);
         master.post(KLwp.AST_EXIT);
     }
@@ -172,7 +177,12 @@ public final class Exit {
         if (!p.children.isEmpty()) {
             reproc = reaperOrInit(k, reap);
             for (KProc c : new ArrayList<>(p.children)) {
-                reparent(L, c, reproc, dropped);
+                if (reparent(L, c, reproc, dropped) && reproc != k.init) {
+                    // FreeBSD exit1: the reaper is told of each zombie it adopts, before it can
+                    // reap it (psignal under the tree lock, which a waiter needs to claim it)
+                    int x = c.ps.xstat;
+                    SignalLayer.psignal(reproc, Sig.SIGCHLD, Wait.exitCode(x), c, Wait.siStatus(x));
+                }
             }
             reproc.broadcast(KProc.CH_CHILD);
         }
@@ -210,8 +220,9 @@ public final class Exit {
     /**
      * proc_reparent: c becomes a child of np; a zombie moves to np's queue; a live c's group
      * is counted out through its old parent and in through the new one (tree lock held).
+     * Answers whether c was a queued zombie.
      */
-    static void reparent(ProcLayer L, KProc c, KProc np, Orphans dropped) {
+    static boolean reparent(ProcLayer L, KProc c, KProc np, Orphans dropped) {
         KProc op = c.parent;
         Pgrp cg = c.ps.pgrp;
         if (!c.ps.jobcOut && cg != null) {
@@ -229,6 +240,7 @@ public final class Exit {
                 np.ps.zombies.add(c);
             }
         }
+        return zombie;
     }
 
     /**

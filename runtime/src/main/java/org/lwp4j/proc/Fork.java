@@ -114,6 +114,7 @@ public final class Fork {
         if (s2.reaper != null) {
             Reapers.hold(s2.reaper);
         }
+        s2.reapSubtree = Reapers.subtreeAtFork(L, (flags & NOWAIT) != 0 ? Reapers.reaperOf(L, s1) : p1, p2);
         if ((flags & THREAD) != 0) {
             s2.leader = s1.leader;
             PState ls = s1.leader.ps;

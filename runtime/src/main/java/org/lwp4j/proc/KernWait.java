@@ -16,8 +16,10 @@ import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
+import org.lwp4j.kern.SigIntr;
 import org.lwp4j.signal.JobControl;
 import org.lwp4j.kern.SafePoints;
+import org.lwp4j.signal.SignalLayer;
 
 /**
  * DragonFly {@code kern_wait}: wait for a child to exit, stop or continue.
@@ -51,8 +53,10 @@ public final class KernWait {
      * own reaped children's) to the parent's children usage. WNOWAIT reports without claiming
      * (after the same wait), so it answers the same result again later.
      *
-     * The sleep is interruptible: a safe-point request (signal, stop, exit) is acted on and the
-     * wait goes on, or the LWP exits; a wakeup or Thread.interrupt answers EINTR.
+     * The sleep is interruptible: a safe-point request is acted on (SigIntr): after a caught
+     * signal the wait answers EINTR, or goes on if the handler has SA_RESTART; after a stop and
+     * continue it goes on; a kill or exit ends the LWP; a wakeup or Thread.interrupt answers
+     * EINTR.
      *
      * WNOHANG never sleeps (issue 10): a zombie whose last LWP still unwinds (a killed child's
      * body in a long finally, or one that swallows LwpExit) is not ready for it, so WNOHANG
@@ -102,7 +106,7 @@ public final class KernWait {
                 } else if (idtype == IdType.P_PID) {
                     KProc c = k.findProc(id);
                     if (c != null && c.parent == q && q.children.contains(c) // not claimed
-                            && c.ps.linuxClone() == clones) {
+                            && c.ps.linuxClone() == clones && candidate(c, options)) {
                         nfound = 1;
                         WaitResult r = jobEvent(c, options);
                         if (r != null) {
@@ -111,7 +115,7 @@ public final class KernWait {
                     }
                 } else {
                     for (KProc c : q.children) {
-                        if (matches(c, idtype, id) && c.ps.linuxClone() == clones) {
+                        if (matches(c, idtype, id) && c.ps.linuxClone() == clones && candidate(c, options)) {
                             nfound++;
                             WaitResult r = jobEvent(c, options);
                             if (r != null) {
@@ -128,17 +132,24 @@ public final class KernWait {
                 }
                 ParkResult r = q.cvWaitInterruptibly(me, KProc.CH_CHILD, k.tree);
                 if (r == ParkResult.INTERRUPTED) {
-                    if (me.ast() != 0) {
-                        safePointUnlocked(me, k);
-                    } else {
-                        throw new LwpException(Errno.EINTR, call);
-                    }
+                    SigIntr.beforeSafePoint(me, call); // EINTR after a handler, unless SA_RESTART
+                    safePointUnlocked(me, k);
+                    SigIntr.afterSafePoint(me, call);
                 }
             }
         } finally {
             k.tree.unlock();
         }
         return reaped(L, me, q, z, (options & WNOWAIT) == 0);
+    }
+
+    /**
+     * A zombie is something to wait for only when WEXITED is asked for (FreeBSD proc_to_reap;
+     * Linux alike): without it, a wait whose only matches are zombies answers ECHILD rather
+     * than sleeping for a stop that can never come (tree lock held).
+     */
+    private static boolean candidate(KProc c, int options) {
+        return (options & WEXITED) != 0 || c.pstat() != KProc.SZOMB;
     }
 
     /** The safe point of a wait that holds its own tree lock (once): released for it, held again after. */
@@ -254,6 +265,7 @@ public final class KernWait {
                 qs.cruCpuNanos += cpu + zs.cruCpuNanos;
                 qs.cruUserNanos += user + zs.cruUserNanos;
                 Exit.release(L, z, zs);
+                SignalLayer.withdrawChild(q, z); // its SIGCHLD report, if still pending, is withdrawn
             }
         } finally {
             k.tree.unlock();

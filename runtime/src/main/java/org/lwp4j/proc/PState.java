@@ -19,6 +19,13 @@ public final class PState {
     Pgrp pgrp;
     /** p_reaper: the reaper node this process belongs to (holds one reference); null once exited. */
     Reaper reaper;
+    /**
+     * p_reapsubtree: the pid of the reaper's child this process was forked below (its own pid
+     * for a child of its reaper), recorded at fork and kept when it is reparented to the reaper
+     * as an orphan. Reset for the descendants of a process that acquires or gives up a reaper
+     * node (Reapers.acquire / abandon).
+     */
+    int reapSubtree;
     /** p_leader: the leader of this process's RFTHREAD group (itself when not a peer). */
     KProc leader;
     /** p_peers, on a leader: its live peers. */

@@ -153,6 +153,7 @@ public final class ProcLayer implements Upcalls {
             if (s.reaper != null) {
                 Reapers.hold(s.reaper);
             }
+            s.reapSubtree = Reapers.subtreeAtFork(this, kernel.init, p);
             Groups.enter(this, p, s, ps.pgrp);
             return p;
         } finally {

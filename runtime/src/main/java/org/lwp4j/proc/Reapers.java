@@ -37,9 +37,10 @@ public final class Reapers {
      * lock and holds extra references across the walk; here every node is guarded by the tree
      * lock, so the walk needs no extra holds.
      *
-     * procctl acts on the caller only (idtype P_PID with the caller's own pid; anything else is
-     * EINVAL, as in DragonFly's sys_procctl). STATUS, GETPIDS and KILL look at the caller's
-     * reaper: the caller if it owns a node, else the nearest live reaper above it. Descendants
+     * ACQUIRE and RELEASE act on the caller only (idtype P_PID with the caller's own pid; anything
+     * else is EINVAL, as in DragonFly's sys_procctl). STATUS, GETPIDS and KILL may name another
+     * live process the caller may signal (FreeBSD; ESRCH, EPERM otherwise) and look at that
+     * process's reaper: itself if it owns a node, else the nearest live reaper above it. Descendants
      * are found by walking the process tree below the reaper (zombies included), not descending
      * below another reaper for STATUS and GETPIDS (as FreeBSD's per-reaper list), and descending
      * everywhere for KILL (FreeBSD signals sub-reapers' descendants too). KILL sends through
@@ -97,6 +98,7 @@ public final class Reapers {
     static Reaper exit(PState s) {
         Reaper r = s.reaper;
         if (r != null && r.p == s.proc) {
+            abandon(s.layer, s);
             s.reaper = r.parent;
             if (r.parent != null) {
                 hold(r.parent);
@@ -107,6 +109,36 @@ public final class Reapers {
         r = s.reaper;
         s.reaper = null;
         return r;
+    }
+
+    // ------------------------------------------------------------------ subtrees
+
+    /**
+     * FreeBSD fork1's p_reapsubtree for child c of {@code parent}: its own pid when the parent is
+     * its reaper, else the parent's subtree (tree lock held).
+     */
+    static int subtreeAtFork(ProcLayer L, KProc parent, KProc c) {
+        PState ps = parent.ps;
+        return ps.ownsReaper() ? c.pid : ps.reapSubtree;
+    }
+
+    /**
+     * Give every process below p that belongs to p's reaper (not below another reaper) the
+     * subtree {@code key.applyAsInt(child of p above it)} (tree lock held).
+     */
+    private static void resubtree(ProcLayer L, KProc p, java.util.function.IntUnaryOperator key) {
+        for (KProc[] e : descendants(L, p, false)) {
+            e[0].ps.reapSubtree = key.applyAsInt(e[1].pid);
+        }
+    }
+
+    /**
+     * p gives up its reaper node (REAP_RELEASE, exit): its processes join the reaper above in
+     * p's own subtree, as FreeBSD's reaper_abandon_children (tree lock held).
+     */
+    static void abandon(ProcLayer L, PState s) {
+        int sub = s.reapSubtree;
+        resubtree(L, s.proc, child -> sub);
     }
 
     // ------------------------------------------------------------------ procctl
@@ -132,6 +164,9 @@ public final class Reapers {
             }
             // reaper_init: the new node inherits the reference p held on its old node
             s.reaper = new Reaper(me.proc, s.reaper, 1, Reaper.OWNED);
+            // Its descendants count as its own (the tree walk finds them): each is in the
+            // subtree of the child of p it descends from.
+            resubtree(L, me.proc, child -> child);
         } finally {
             k.tree.unlock();
         }
@@ -151,6 +186,7 @@ public final class Reapers {
             if (me.proc == k.init) {
                 throw new LwpException(Errno.EINVAL, call + ": init is the root reaper");
             }
+            abandon(L, s);
             Reaper r = s.reaper;
             s.reaper = r.parent;
             if (r.parent != null) {
@@ -163,6 +199,26 @@ public final class Reapers {
         }
     }
 
+    /**
+     * The process a STATUS, GETPIDS or KILL names (tree lock held): the caller, or another live
+     * process it may signal (FreeBSD lets procctl act on a process the caller can see; a child
+     * asking for its parent's reaper status is in its suite). ESRCH for no such live process (a
+     * zombie has no reaper any more), EPERM across uids unless the caller is uid 0.
+     */
+    private static KProc target(Kernel k, KProc self, int pid, String call) {
+        if (pid == self.pid) {
+            return self;
+        }
+        KProc p = pid > 0 ? k.findProc(pid) : null;
+        if (p == null || p.isExiting()) {
+            throw new LwpException(Errno.ESRCH, call);
+        }
+        if (self.uid != 0 && self.uid != p.uid) {
+            throw new LwpException(Errno.EPERM, call);
+        }
+        return p;
+    }
+
     /** The caller's reaper process (tree lock held). */
     private static KProc reaperFor(ProcLayer L, KProc p) {
         PState s = p.ps;
@@ -171,12 +227,12 @@ public final class Reapers {
 
     public static ReaperStatus status(int pid) {
         String call = "procctl(P_PID, " + pid + ", PROC_REAP_STATUS)";
-        KLwp me = self(pid, call);
+        KLwp me = SafePoints.curlwp(call);
         ProcLayer L = ProcLayer.of(me);
         Kernel k = me.kernel;
         k.tree.lock();
         try {
-            KProc p = me.proc;
+            KProc p = target(k, me.proc, pid, call);
             KProc r = reaperFor(L, p);
             int flags = (p.ps.ownsReaper() ? ReaperStatus.OWNED : 0)
                     | (r == k.init ? ReaperStatus.REALINIT : 0);
@@ -190,12 +246,12 @@ public final class Reapers {
 
     public static List<ReaperPid> getPids(int pid) {
         String call = "procctl(P_PID, " + pid + ", PROC_REAP_GETPIDS)";
-        KLwp me = self(pid, call);
+        KLwp me = SafePoints.curlwp(call);
         ProcLayer L = ProcLayer.of(me);
         Kernel k = me.kernel;
         k.tree.lock();
         try {
-            KProc r = reaperFor(L, me.proc);
+            KProc r = reaperFor(L, target(k, me.proc, pid, call));
             List<KProc[]> d = descendants(L, r, false);
             List<ReaperPid> out = new ArrayList<>(d.size());
             for (KProc[] e : d) {
@@ -203,7 +259,7 @@ public final class Reapers {
                 int flags = ReaperPid.VALID | (q.parent == r ? ReaperPid.CHILD : 0)
                         | (q.ps.ownsReaper() ? ReaperPid.REAPER : 0)
                         | (q.pstat() >= KProc.SZOMB ? ReaperPid.ZOMBIE : 0);
-                out.add(new ReaperPid(q.pid, e[1].pid, flags));
+                out.add(new ReaperPid(q.pid, q.ps.reapSubtree, flags));
             }
             return out;
         } finally {
@@ -215,7 +271,7 @@ public final class Reapers {
     public static int kill(int pid, int sig, int flags, int subtree) {
         String call = "procctl(P_PID, " + pid + ", PROC_REAP_KILL, sig=" + sig + ", flags=" + flags
                 + ", subtree=" + subtree + ")";
-        KLwp me = self(pid, call);
+        KLwp me = SafePoints.curlwp(call);
         if (sig <= 0 || sig >= Sig.NSIG || (flags & ~(REAPER_KILL_CHILDREN | REAPER_KILL_SUBTREE)) != 0
                 || flags == (REAPER_KILL_CHILDREN | REAPER_KILL_SUBTREE)) {
             throw new LwpException(Errno.EINVAL, call);
@@ -227,7 +283,7 @@ public final class Reapers {
         int refused = 0;
         k.tree.lock();
         try {
-            KProc r = reaperFor(L, p);
+            KProc r = reaperFor(L, target(k, p, pid, call));
             for (KProc[] e : descendants(L, r, true)) {
                 KProc q = e[0];
                 if (q == p || q == k.init || q.isExiting()) {
@@ -236,7 +292,7 @@ public final class Reapers {
                 if ((flags & REAPER_KILL_CHILDREN) != 0 && q.parent != r) {
                     continue;
                 }
-                if ((flags & REAPER_KILL_SUBTREE) != 0 && e[1].pid != subtree) {
+                if ((flags & REAPER_KILL_SUBTREE) != 0 && e[2].ps.reapSubtree != subtree) {
                     continue;
                 }
                 if (p.uid != 0 && q.uid != p.uid) {
@@ -258,26 +314,31 @@ public final class Reapers {
     }
 
     /**
-     * The processes below r in the tree as {process, the child of r above it}, depth first,
-     * oldest child first. Unless {@code all}, does not descend below another reaper.
+     * The processes below r in the tree as {process, the child of r above it, the process whose
+     * recorded subtree it is in}, depth first, oldest child first. The last is the process
+     * itself, or for a process below a sub-reaper the sub-reaper (FreeBSD's REAP_KILL matches
+     * the subtree on the reaper's own list and takes whatever lies below a match). Unless
+     * {@code all}, does not descend below another reaper.
      */
     private static List<KProc[]> descendants(ProcLayer L, KProc r, boolean all) {
         List<KProc[]> out = new ArrayList<>();
         ArrayDeque<KProc[]> stack = new ArrayDeque<>();
         List<KProc> kids = new ArrayList<>(r.children);
         for (int i = kids.size() - 1; i >= 0; i--) {
-            stack.push(new KProc[] {kids.get(i), kids.get(i)});
+            stack.push(new KProc[] {kids.get(i), kids.get(i), kids.get(i)});
         }
         while (!stack.isEmpty()) {
             KProc[] e = stack.pop();
             out.add(e);
             KProc q = e[0];
-            if (!all && q.ps.ownsReaper()) {
+            boolean sub = q.ps.ownsReaper();
+            if (!all && sub) {
                 continue;
             }
+            boolean below = sub || e[2] != q;
             List<KProc> qk = new ArrayList<>(q.children);
             for (int i = qk.size() - 1; i >= 0; i--) {
-                stack.push(new KProc[] {qk.get(i), e[1]});
+                stack.push(new KProc[] {qk.get(i), e[1], below ? e[2] : qk.get(i)});
             }
         }
         return out;

@@ -12,7 +12,9 @@
  * what they wait for does it under the tree lock and then broadcasts the channel. The resource
  * table has its own monitor because processes that share it run in parallel; resource reference
  * counts are atomic because copied tables share entries. Process-local storage is a concurrent
- * map. The hook lists are copy-on-write.
+ * map. The hook lists are copy-on-write. A pipe ({@code Pipe}) guards its buffer and end counts
+ * with its own lock, a leaf below the process locks, which is also the interlock of its readers'
+ * and writers' condition waits; its ends are resources like any other.
  *
  * <p>Lock order: tree, then one process lock, then a resource table's monitor (a leaf). The
  * kernel reaches this layer through {@link org.lwp4j.proc.ProcLayer}, its {@code Upcalls}; the

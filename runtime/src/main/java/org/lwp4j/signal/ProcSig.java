@@ -1,7 +1,5 @@
 package org.lwp4j.signal;
 
-import org.lwp4j.Sig;
-import org.lwp4j.SigInfo;
 import org.lwp4j.kern.KProc;
 
 /**
@@ -16,8 +14,14 @@ public final class ProcSig {
     long pending;
     /** The subset of {@code pending} sent to a group or to all: re-posted to a child forked meanwhile. */
     long groupPending;
-    /** siginfo of each process-pending signal (index: signal number). */
-    final SigInfo[] info = new SigInfo[Sig.NSIG];
+    /** siginfo of the process-pending signals' instances. */
+    final SigQueue info = new SigQueue();
+    /** LWPs of the process in sigwait / sigtimedwait (SigWait): only then can post keep an ignored signal. */
+    int sigwaiters;
+    /** The armed ITIMER_REAL, or null (Timers). */
+    Timers.Itimer itimer;
+    /** Bumped at every setitimer: an expiry of an older setting does nothing (Timers). */
+    long itimerGen;
     /** SIGKILL was posted: LWPs created from now on are killed at once. */
     boolean killed;
     /** ... and it came from a group signal: a child forked meanwhile is killed too. */

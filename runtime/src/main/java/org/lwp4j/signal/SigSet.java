@@ -22,7 +22,7 @@ final class SigSet {
     static final long DFL_IGNORE = bit(SIGURG) | bit(SIGCONT) | bit(SIGCHLD) | bit(SIGIO) | bit(SIGWINCH)
             | bit(SIGINFO);
     /** The disposition flags sigaction accepts. */
-    static final int SA_KNOWN = SA_RESETHAND | SA_NOCLDSTOP | SA_NODEFER | SA_NOCLDWAIT;
+    static final int SA_KNOWN = SA_RESTART | SA_RESETHAND | SA_NOCLDSTOP | SA_NODEFER | SA_NOCLDWAIT;
 
     static long bit(int sig) {
         return 1L << (sig - 1);

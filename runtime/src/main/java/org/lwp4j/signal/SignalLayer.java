@@ -9,6 +9,7 @@ import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.SafePoints;
+import org.lwp4j.kern.SigIntr;
 import org.lwp4j.Wait;
 import org.lwp4j.sleep.Waiter;
 
@@ -66,6 +67,38 @@ public final class SignalLayer {
     private SignalLayer() {
     }
 
+    /** Supervisor.close, before the kernel closes: stop the interval timers' thread. */
+    public static void closing(Kernel k, long timeoutNanos) {
+        k.timers.close(timeoutNanos);
+    }
+
+    /**
+     * The interval timers' thread, if alive (for Supervisor.liveThreads).
+     *
+     * @param k the kernel
+     * @return the thread, or null
+     */
+    public static Thread timerThread(Kernel k) {
+        return k.timers.liveThread();
+    }
+
+    /**
+     * A reaped child's SIGCHLD report leaves its parent's queue (FreeBSD proc_reap's
+     * sigqueue_take): SIGCHLD stays pending only while another instance is left. The caller
+     * may hold the tree lock, but no process lock.
+     */
+    public static void withdrawChild(KProc parent, KProc child) {
+        ProcSig ps = parent.sig;
+        parent.lock.lock();
+        try {
+            long gone = ps.info.withdrawChild(child.pid);
+            ps.pending &= ~gone;
+            ps.groupPending &= ~gone;
+        } finally {
+            parent.lock.unlock();
+        }
+    }
+
     /** The LWP's extra state, made on first need (caller holds its process's lock). */
     static LwpSig ls(KLwp l) {
         if (l.sig == null) {
@@ -109,24 +142,27 @@ public final class SignalLayer {
                 }
                 boolean takenNow = sig == SIGSTOP
                         || (target != null ? !SigSet.has(target.sigmask, sig) : pick(p, sig) != null);
+                if (takenNow && sig != SIGSTOP && SigWait.waitedFor(p, ps, sig)) {
+                    takenNow = false; // accepted by sigwait instead of acted on
+                }
                 if (takenNow) {
                     return ps.jobc.stop(sig, group);
                 }
             }
         }
-        if (SigSet.ignored(act, sig, init)) {
-            return tell;
+        if (SigSet.ignored(act, sig, init) && !SigWait.waitedFor(p, ps, sig)) {
+            return tell; // an ignored signal is kept only for an LWP waiting for it (SigWait)
         }
         long b = SigSet.bit(sig);
         if (target != null) {
             target.sigpending |= b;
-            ls(target).info[sig] = info;
+            ls(target).info.add(info);
             if ((target.sigmask & b) == 0) {
                 notify(target, act, sig);
             }
         } else {
             ps.pending |= b;
-            ps.info[sig] = info;
+            ps.info.add(info);
             if (group) {
                 ps.groupPending |= b;
             }
@@ -145,6 +181,10 @@ public final class SignalLayer {
      * LWP masks it. Caller holds p.lock.
      */
     static KLwp pick(KProc p, int sig) {
+        KLwp waiter = SigWait.waiterFor(p, p.sig, sig);
+        if (waiter != null && waiter.isLive()) {
+            return waiter; // sigwait accepts it (it does not mask what it waits for)
+        }
         long b = SigSet.bit(sig);
         KLwp me = SafePoints.current();
         if (me != null && me.proc == p && (me.sigmask & b) == 0 && me.isLive()) {
@@ -212,8 +252,12 @@ public final class SignalLayer {
     static void discard(KProc p, ProcSig ps, long set) {
         ps.pending &= ~set;
         ps.groupPending &= ~set;
+        ps.info.discard(set);
         for (KLwp t : p.lwpList()) {
             t.sigpending &= ~set;
+            if (t.sig != null) {
+                t.sig.info.discard(set);
+            }
         }
     }
 
@@ -232,10 +276,11 @@ public final class SignalLayer {
         pp.broadcast(KProc.CH_CHILD);
         ProcSig pps = pp.sig;
         int code = tell == JobControl.TELL_STOPPED ? CLD_STOPPED : CLD_CONTINUED;
+        int status = tell == JobControl.TELL_STOPPED ? p.sig.jobc.stopSignal() : SIGCONT;
         pp.lock.lock();
         try {
             if ((pps.acts.get(SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
-                post(k, pp, SIGCHLD, new SigInfo(SIGCHLD, code, p.pid, p.uid), null, false);
+                post(k, pp, SIGCHLD, new SigInfo(SIGCHLD, code, p.pid, p.uid, status, 0), null, false);
             }
         } finally {
             pp.lock.unlock();
@@ -248,10 +293,19 @@ public final class SignalLayer {
      * lock, but no process lock.
      */
     public static void psignal(KProc p, int sig, int code, KProc sender) {
+        psignal(p, sig, code, sender, 0);
+    }
+
+    /**
+     * As {@link #psignal(KProc, int, int, KProc)}, with the siginfo's {@code si_status} (a
+     * SIGCHLD's exit code or terminating signal).
+     */
+    public static void psignal(KProc p, int sig, int code, KProc sender, int status) {
         if (!SigSet.valid(sig)) {
             throw new IllegalArgumentException("psignal: not a signal: " + sig);
         }
-        SigInfo info = new SigInfo(sig, code, sender == null ? 0 : sender.pid, sender == null ? 0 : sender.uid);
+        SigInfo info = new SigInfo(sig, code, sender == null ? 0 : sender.pid, sender == null ? 0 : sender.uid,
+                status, 0);
         Kernel k = p.kernel;
         k.tree.lock();
         try {
@@ -318,16 +372,16 @@ public final class SignalLayer {
                 sig = SigSet.first(ready);
                 long b = SigSet.bit(sig);
                 if ((l.sigpending & b) != 0) {
-                    l.sigpending &= ~b;
-                    info = x == null ? null : x.info[sig];
-                    if (x != null) {
-                        x.info[sig] = null;
+                    info = x == null ? null : x.info.take(sig);
+                    if (x == null || !x.info.has(sig)) {
+                        l.sigpending &= ~b;
                     }
                 } else {
-                    ps.pending &= ~b;
-                    ps.groupPending &= ~b;
-                    info = ps.info[sig];
-                    ps.info[sig] = null;
+                    info = ps.info.take(sig);
+                    if (!ps.info.has(sig)) {
+                        ps.pending &= ~b;
+                        ps.groupPending &= ~b;
+                    }
                 }
                 if (info == null) {
                     info = new SigInfo(sig, SI_USER, 0, 0);
@@ -358,6 +412,7 @@ public final class SignalLayer {
                 k.exits.exit1(l, Wait.signaledStatus(sig));
                 throw k.safePoints.exitUnwind(l, "killed by " + name(sig));
             }
+            SigIntr.handlerRuns(l, act.flags(), SA_RESTART);
             try {
                 act.handler().handle(info);
             } finally {
@@ -452,7 +507,7 @@ public final class SignalLayer {
             carry = pps.groupPending & ~mask;
             for (long s = carry; s != 0; s &= s - 1) {
                 int sig = SigSet.first(s);
-                infos[sig] = pps.info[sig];
+                infos[sig] = pps.info.peek(sig);
             }
             kill = pps.killed && pps.groupKill;
             stopSig = pps.jobc.groupStopSignal();

@@ -18,5 +18,13 @@
  * round). No method releases a lock its caller holds: the stop report, which needs the tree lock
  * first, is made from {@code SignalLayer.stopped} with no lock held. Delivery runs on the
  * receiving LWP with no lock held while a handler runs or the process exits.
+ *
+ * <p>Newer parts, each in a class of its own: {@code SigQueue} (the siginfo of pending instances:
+ * standard signals keep the first, real-time signals and children's reports queue), guarded by
+ * the process lock like the pending sets; {@code SigWait} (sigwait family, sigsuspend), which
+ * sleeps on the process's key with the process lock as interlock; {@code QueuedSignals}
+ * (sigqueue), which posts like kill; {@code Timers} (ITIMER_REAL), whose expiries run on one
+ * scheduler thread per kernel with no lock held and take the tree lock, then the process lock,
+ * to post SIGALRM; the per-process timer state is guarded by the process lock.
  */
 package org.lwp4j.signal;
