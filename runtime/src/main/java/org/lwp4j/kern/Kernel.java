@@ -113,6 +113,7 @@ public final class Kernel {
             p.lock.unlock();
         }
         SafePoints.setAttached(l);
+        l.renameAttachedThread(); // jstack finds it as "lwp pid/lid"; its name comes back at the end
         attachedLwps.add(l);
         return l;
     }
@@ -120,6 +121,7 @@ public final class Kernel {
     /** An attached LWP ended (LwpLifecycle.lwpExit): no longer watched. */
     void attachedEnded(KLwp l) {
         attachedLwps.remove(l);
+        l.restoreThreadName();
     }
 
     /**
