@@ -37,7 +37,8 @@ class PsStateTest {
     @Test
     void aZombieIsZAndDefunctAndInitIsNamed(Supervisor s, Supervisor.Attachment a) {
         int c = Proc.fork(() -> { });
-        awaitState(s, c, 'Z');
+        await(() -> procRow(s, c).procState() == 'Z' && procRow(s, c).lid() == 0,
+                () -> "process " + c + " a zombie whose LWP the reaper has freed\n" + s.ps());
         Ps.Row z = procRow(s, c);
         assertEquals(0, z.lid());
         assertEquals("<defunct>", z.name());
