@@ -23,12 +23,12 @@ final class PsView {
             List<KProc> procs = k.procList();
             procs.sort(Comparator.comparingInt(p -> p.pid));
             for (KProc p : procs) {
-                char ps = procState(p);
                 int ppid = p.parent == null ? 0 : p.parent.pid;
                 List<KLwp> lwps = p.lwpList();
                 lwps.sort(Comparator.comparingInt(l -> l.lid));
+                char ps = procState(p, lwps);
                 if (lwps.isEmpty()) {
-                    rows.add(new Ps.Row(p.pid, ppid, p.pgid(), p.sid(), p.uid, ps, 0, null, "-", "", 0));
+                    rows.add(new Ps.Row(p.pid, ppid, p.pgid(), p.sid(), p.uid, ps, 0, null, "-", procName(k, p), 0));
                 }
                 for (KLwp l : lwps) {
                     Object wc = l.waitChannel();
@@ -42,15 +42,43 @@ final class PsView {
         return new Ps(List.copyOf(rows));
     }
 
-    private static char procState(KProc p) {
+    /**
+     * BSD ps's process state letter. E and Z first; then R if an LWP runs (not asleep, not
+     * stopped nor suspended), T when a job-control stop is in force or every live LWP is stopped
+     * or suspended, else S: every live LWP sleeps, or none is left (init without an attached
+     * thread). An LWP between its safe point and its sleep counts as running.
+     */
+    private static char procState(KProc p, List<KLwp> lwps) {
         switch (p.pstat()) {
             case KProc.SACTIVE:
-                return p.stopping ? 'T' : 'R';
+                break;
             case KProc.SEXITING:
                 return 'E';
             default:
                 return 'Z';
         }
+        boolean live = false, allHeld = true;
+        for (KLwp l : lwps) {
+            Lwp.State st = Lwp.stateOf(l);
+            if (st == Lwp.State.RUNNING) {
+                return 'R';
+            }
+            if (st == Lwp.State.SLEEPING) {
+                allHeld = false;
+                live = true;
+            } else if (st == Lwp.State.STOPPED || st == Lwp.State.SUSPENDED) {
+                live = true;
+            }
+        }
+        return p.stopping || (live && allHeld) ? 'T' : 'S';
+    }
+
+    /** The name of a process row without LWPs: init, a zombie, or an exiting process. */
+    private static String procName(Kernel k, KProc p) {
+        if (p == k.init) {
+            return "init";
+        }
+        return p.pstat() == KProc.SACTIVE ? "-" : p.pstat() == KProc.SEXITING ? "<exiting>" : "<defunct>";
     }
 
     private static long cpu(KLwp l) {

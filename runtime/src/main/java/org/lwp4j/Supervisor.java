@@ -25,15 +25,33 @@ import org.lwp4j.signal.SignalLayer;
  *
  * <p>{@link #close()} kills every process, joins every platform thread the supervisor started
  * and empties the tables. Thread-safe.
+ *
+ * <p>While it runs, a supervisor is the platform MBean {@code org.lwp4j:type=Supervisor,id=N}
+ * ({@link SupervisorMXBean}: its {@code ps} for jconsole and VisualVM), registered at start and
+ * unregistered by the first {@link #close()}.
  */
 public final class Supervisor implements AutoCloseable {
     private final Kernel kernel;
 
     private final ProcLayer procLayer;
 
+    private final SupervisorMBeans mbean;
+
     private Supervisor(KernelConfig cfg) {
         this.procLayer = new ProcLayer(cfg);
         this.kernel = procLayer.kernel();
+        this.mbean = SupervisorMBeans.register(this);
+    }
+
+    /**
+     * This supervisor's id: unique in the JVM (for one copy of lwp4j), carried by its JFR
+     * events, and the N of its MBean {@code org.lwp4j:type=Supervisor,id=N}
+     * ({@link SupervisorMXBean}).
+     *
+     * @return the id, from 1
+     */
+    public int id() {
+        return kernel.id;
     }
 
     /**
@@ -209,9 +227,18 @@ public final class Supervisor implements AutoCloseable {
      */
     @Override
     public void close() {
-        SignalLayer.closing(kernel, kernel.cfg.closeTimeout().toNanos());
-        kernel.close();
-        procLayer.closed();
+        try {
+            SignalLayer.closing(kernel, kernel.cfg.closeTimeout().toNanos());
+            kernel.close();
+            procLayer.closed();
+        } finally {
+            mbean.unregister(); // at the first close, even one that answers EBUSY
+        }
+    }
+
+    /** Internal: whether the MBean is registered (tests). */
+    boolean mbeanRegistered() {
+        return mbean.registered();
     }
 
     /** A thread's entry as an LWP; closing it ends that LWP (the thread goes on). */

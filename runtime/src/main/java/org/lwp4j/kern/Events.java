@@ -7,10 +7,14 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
+import org.lwp4j.Sig;
 
 /**
- * JFR events of lwp4j, in the category "lwp4j". Park and unpark are duration events with a
- * threshold (only long ones are recorded); the life-cycle events are instants. Creating an event
+ * JFR events of lwp4j, in the category "lwp4j". Park, unpark and kernel waits are duration events
+ * with a threshold (only long ones are recorded); stops and suspensions are duration events
+ * recorded whole; the life-cycle events and faults are instants. Every event carries the id of
+ * its supervisor, and is committed on the LWP's own thread where there is one, so its event
+ * thread is named {@code lwp pid/lid name} (attached threads are renamed while attached). Creating an event
  * whose type is disabled costs a few field writes, and the JIT removes the allocation.
  */
 public final class Events {
@@ -30,6 +34,9 @@ public final class Events {
     @Threshold("1 ms")
     @StackTrace(false)
     public static final class Park extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
         @Label("PID")
         public int pid;
         @Label("LID")
@@ -47,6 +54,9 @@ public final class Events {
     @Threshold("1 ms")
     @StackTrace(false)
     public static final class Unpark extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
         @Label("PID")
         public int pid;
         @Label("Targets")
@@ -58,6 +68,9 @@ public final class Events {
     @Category("lwp4j")
     @StackTrace(false)
     public static final class LwpCreate extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
         @Label("PID")
         public int pid;
         @Label("LID")
@@ -71,6 +84,9 @@ public final class Events {
     @Category("lwp4j")
     @StackTrace(false)
     public static final class LwpExit extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
         @Label("PID")
         public int pid;
         @Label("LID")
@@ -84,6 +100,9 @@ public final class Events {
     @Category("lwp4j")
     @StackTrace(false)
     public static final class Fork extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
         @Label("Parent PID")
         public int ppid;
         @Label("Child PID")
@@ -97,6 +116,9 @@ public final class Events {
     @Category("lwp4j")
     @StackTrace(false)
     public static final class ProcExit extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
         @Label("PID")
         public int pid;
         @Label("Wait Status")
@@ -108,6 +130,9 @@ public final class Events {
     @Category("lwp4j")
     @StackTrace(false)
     public static final class Wait extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
         @Label("PID")
         public int pid;
         @Label("Reaped PID")
@@ -119,17 +144,162 @@ public final class Events {
     @Category("lwp4j")
     @StackTrace(false)
     public static final class Signal extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
         @Label("Sender PID")
         public int sender;
         @Label("Target PID")
         public int target;
         @Label("Signal")
         public int signo;
+        @Label("Signal Name")
+        public String signame;
+    }
+
+    @Name("org.lwp4j.KernelWait")
+    @Label("Kernel Wait")
+    @Category("lwp4j")
+    @Description("A kernel wait (_lwp_wait, wait, exit's waits, RFPPWAIT) that lasted over the threshold")
+    @Threshold("1 ms")
+    @StackTrace(false)
+    public static final class KernelWait extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
+        @Label("PID")
+        public int pid;
+        @Label("LID")
+        public int lid;
+        @Label("Channel")
+        public String channel;
+    }
+
+    @Name("org.lwp4j.Stop")
+    @Label("LWP Stop")
+    @Category("lwp4j")
+    @Description("An LWP stopped by job control (stop) or suspended by _lwp_suspend (suspend), until it ran again or ended")
+    @StackTrace(false)
+    public static final class Stop extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
+        @Label("PID")
+        public int pid;
+        @Label("LID")
+        public int lid;
+        @Label("Kind")
+        @Description("stop (job control) or suspend (_lwp_suspend); the last of the two when both held")
+        public String kind;
+    }
+
+    @Name("org.lwp4j.Fault")
+    @Label("LWP Fault")
+    @Category("lwp4j")
+    @Description("An uncaught Throwable ended an LWP body; its process is terminated with SIGABRT (init's LWP just ends)")
+    @StackTrace(false)
+    public static final class Fault extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
+        @Label("PID")
+        public int pid;
+        @Label("LID")
+        public int lid;
+        @Label("Name")
+        public String name;
+        @Label("Exception")
+        public String exception;
+        @Label("Message")
+        public String message;
+        @Label("Throwable Stack Trace")
+        @Description("The Throwable's own stack trace, as printStackTrace writes it (first 8 KiB)")
+        public String throwableTrace;
+    }
+
+    /** The kernel-wait event type: a kernel wait makes no event while no recording enables it. */
+    static final jdk.jfr.EventType KERNEL_WAIT = jdk.jfr.EventType.getEventType(KernelWait.class);
+    /** The stop event type. */
+    static final jdk.jfr.EventType STOP = jdk.jfr.EventType.getEventType(Stop.class);
+
+    /** A kernel wait's event, begun; null when no recording enables it. */
+    static KernelWait kernelWaitBegin() {
+        if (!KERNEL_WAIT.isEnabled()) {
+            return null;
+        }
+        KernelWait e = new KernelWait();
+        e.begin();
+        return e;
+    }
+
+    /** End and commit (if over the threshold) a kernel wait's event begun by kernelWaitBegin. */
+    static void kernelWaitEnd(KernelWait e, KLwp me, Object channel) {
+        if (e == null) {
+            return;
+        }
+        e.end();
+        if (e.shouldCommit()) {
+            e.supervisor = me.kernel.id;
+            e.pid = me.proc.pid;
+            e.lid = me.lid;
+            e.channel = String.valueOf(channel);
+            e.commit();
+        }
+    }
+
+    /** A stop's event, begun; null when no recording enables it. */
+    static Stop stopBegin() {
+        if (!STOP.isEnabled()) {
+            return null;
+        }
+        Stop e = new Stop();
+        e.begin();
+        return e;
+    }
+
+    /** End and commit a stop's event; {@code kind} null: the LWP never stopped (no event). */
+    static void stopEnd(Stop e, KLwp l, String kind) {
+        if (e == null || kind == null) {
+            return;
+        }
+        e.end();
+        if (e.shouldCommit()) {
+            e.supervisor = l.kernel.id;
+            e.pid = l.proc.pid;
+            e.lid = l.lid;
+            e.kind = kind;
+            e.commit();
+        }
+    }
+
+    private static final int STACK_CHARS = 8192;
+
+    /** Emit a fault event for the uncaught {@code t} that ended LWP {@code l}. */
+    static void fault(KLwp l, Throwable t) {
+        Fault e = new Fault();
+        if (e.shouldCommit()) {
+            e.supervisor = l.kernel.id;
+            e.pid = l.proc.pid;
+            e.lid = l.lid;
+            e.name = l.name;
+            e.exception = t.getClass().getName();
+            java.io.StringWriter w = new java.io.StringWriter();
+            try {
+                e.message = t.getMessage();
+                t.printStackTrace(new java.io.PrintWriter(w));
+            } catch (RuntimeException | Error x) {
+                w.write(e.exception); // a hostile getMessage or getStackTrace
+            }
+            String st = w.toString();
+            e.throwableTrace = st.length() > STACK_CHARS ? st.substring(0, STACK_CHARS) : st;
+            e.commit();
+        }
     }
 
     static void lwpCreate(KLwp l, int flags) {
         LwpCreate e = new LwpCreate();
         if (e.shouldCommit()) {
+            e.supervisor = l.kernel.id;
             e.pid = l.proc.pid;
             e.lid = l.lid;
             e.flags = flags;
@@ -140,6 +310,7 @@ public final class Events {
     static void lwpExit(KLwp l) {
         LwpExit e = new LwpExit();
         if (e.shouldCommit()) {
+            e.supervisor = l.kernel.id;
             e.pid = l.proc.pid;
             e.lid = l.lid;
             e.name = l.name;
@@ -151,6 +322,7 @@ public final class Events {
     public static void procExit(KProc p, int wstatus) {
         ProcExit e = new ProcExit();
         if (e.shouldCommit()) {
+            e.supervisor = p.kernel.id;
             e.pid = p.pid;
             e.wstatus = wstatus;
             e.commit();
@@ -161,6 +333,7 @@ public final class Events {
     public static void fork(KProc parent, KProc child, int flags) {
         Fork e = new Fork();
         if (e.shouldCommit()) {
+            e.supervisor = parent.kernel.id;
             e.ppid = parent.pid;
             e.pid = child.pid;
             e.flags = flags;
@@ -169,12 +342,14 @@ public final class Events {
     }
 
     /** Emit a signal event (the signal layer calls this). */
-    public static void signal(int sender, int target, int signo) {
+    public static void signal(int sender, KProc target, int signo) {
         Signal e = new Signal();
         if (e.shouldCommit()) {
+            e.supervisor = target.kernel.id;
             e.sender = sender;
-            e.target = target;
+            e.target = target.pid;
             e.signo = signo;
+            e.signame = Sig.name(signo);
             e.commit();
         }
     }

@@ -186,6 +186,35 @@ public final class KLwp extends Waiter {
         return s != LSZOMB && s != LSDEAD;
     }
 
+    /**
+     * An attached thread's own name, kept while the thread carries its LWP's name (attach) and
+     * given back (once: getAndSet to null) when the LWP ends or the thread learns it has.
+     */
+    private volatile String nameBeforeAttach;
+
+    /** Give the calling attached thread its LWP's name, as LwpThreads have (no lock held). */
+    void renameAttachedThread() {
+        nameBeforeAttach = thread.getName();
+        thread.setName(threadName());
+    }
+
+    /** Whether the thread still carries this LWP's name (set in attach, not yet given back). */
+    boolean carriesName() {
+        return !attachedThread || nameBeforeAttach != null;
+    }
+
+    /**
+     * Give an attached thread its own name back, unless someone renamed it meanwhile. Any
+     * thread, no lock held (Thread.setName may take the thread's monitor, which user code could
+     * hold); idempotent.
+     */
+    void restoreThreadName() {
+        String before = (String) NAME_BEFORE.getAndSet(this, (String) null);
+        if (before != null && thread.getName().equals(threadName())) {
+            thread.setName(before);
+        }
+    }
+
     String threadName() {
         String n = name;
         return "lwp " + proc.pid + "/" + lid + (n.isEmpty() ? "" : " " + n);
@@ -197,4 +226,6 @@ public final class KLwp extends Waiter {
     }
 
     private static final VarHandle AST = Handles.field(MethodHandles.lookup(), "ast", int.class);
+    private static final VarHandle NAME_BEFORE = Handles.field(MethodHandles.lookup(), "nameBeforeAttach",
+            String.class);
 }

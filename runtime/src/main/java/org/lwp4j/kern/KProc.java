@@ -32,22 +32,15 @@ public final class KProc {
     public static final int SACTIVE = 1, SEXITING = 2, SZOMB = 3, SDEAD = 4;
 
     /** Channel of p_lwpcv: an LWP exited, was collected, detached, suspended or continued. */
-    public static final Object CH_LWP = channel("lwpwait");
-    /** Channel a suspended or stopped LWP sleeps on. */
-    public static final Object CH_SUSPEND = channel("suspend");
+    public static final Object CH_LWP = Channel.LWPWAIT;
+    /** Channel a suspended or stopped LWP sleeps on (a stopped one on CH_STOP, the same queue). */
+    public static final Object CH_SUSPEND = Channel.SUSPEND;
+    /** Channel of a stopped LWP: the queue of CH_SUSPEND, named apart for ps and jstack. */
+    public static final Object CH_STOP = Channel.STOP;
     /** Channel of a parent waiting for children (kern_wait), on the parent's key. */
-    public static final Object CH_CHILD = channel("wait");
+    public static final Object CH_CHILD = Channel.WAIT;
     /** Channel of an RFPPWAIT parent waiting for its child to exit, on the parent's key. */
-    public static final Object CH_PPWAIT = channel("ppwait");
-
-    static Object channel(String name) {
-        return new Object() {
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
-    }
+    public static final Object CH_PPWAIT = Channel.PPWAIT;
 
     public final Kernel kernel;
     public final int pid;
@@ -55,6 +48,11 @@ public final class KProc {
     final ConcurrentHashMap<Integer, KLwp> lwps = new ConcurrentHashMap<>();
 
     volatile int pstat = SACTIVE;
+    /**
+     * The exit master, when an uncaught Throwable of its body made the process exit: the
+     * others' LwpExit carries its fault as cause (Faults). Written under lock in exit1.
+     */
+    volatile KLwp exitFaulted;
     /** A stop (SIGSTOP and kin) is in force: new LWPs start stopped. */
     public volatile boolean stopping;
 
@@ -194,7 +192,9 @@ public final class KProc {
      * @param lock    the interlock the caller holds
      */
     public void cvWait(KLwp me, Object channel, Lock lock) {
+        Events.KernelWait e = Events.kernelWaitBegin();
         kernel.sleep.cvWait(me, this, pid, channel, lock);
+        Events.kernelWaitEnd(e, me, channel);
     }
 
     /**
@@ -207,7 +207,10 @@ public final class KProc {
      * @return UNPARKED (a broadcast, or spurious) or INTERRUPTED
      */
     public ParkResult cvWaitInterruptibly(KLwp me, Object channel, Lock lock) {
-        return kernel.sleep.cvWaitInterruptibly(me, this, pid, channel, lock);
+        Events.KernelWait e = Events.kernelWaitBegin();
+        ParkResult r = kernel.sleep.cvWaitInterruptibly(me, this, pid, channel, lock);
+        Events.kernelWaitEnd(e, me, channel);
+        return r;
     }
 
     /**
@@ -219,7 +222,9 @@ public final class KProc {
      * @param deadline absolute, in the kernel clock's nanoseconds
      */
     public void cvWaitUntil(KLwp me, Object channel, Lock lock, long deadline) {
+        Events.KernelWait e = Events.kernelWaitBegin();
         kernel.sleep.cvWaitUntil(me, this, pid, channel, lock, deadline);
+        Events.kernelWaitEnd(e, me, channel);
     }
 
     /**

@@ -117,6 +117,7 @@ public final class Kernel {
             p.lock.unlock();
         }
         SafePoints.setAttached(l);
+        l.renameAttachedThread(); // jstack finds it as "lwp pid/lid"; its name comes back at the end
         lifecycle.watchAttached(l);
         return l;
     }

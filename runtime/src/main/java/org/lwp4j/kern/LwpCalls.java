@@ -119,7 +119,7 @@ public final class LwpCalls {
         KLwp t = target(me, lid, call);
         String kept = truncate(name);
         t.name = kept;
-        if (!t.attachedThread) {
+        if (t.carriesName()) {
             t.thread.setName(t.threadName());
         }
     }

@@ -227,7 +227,9 @@ public final class LwpLifecycle {
                 // normal unwinding
             } catch (Throwable t) {
                 l.fault = t;
+                Faults.record(l, t); // JFR, before the SIGABRT (Faults)
                 k.up.fault(l, t);
+                Faults.report(l, t); // the uncaught-exception handler, after it
             }
         } finally {
             lwpExit(l);
@@ -281,6 +283,7 @@ public final class LwpLifecycle {
             deadlwp.enqueue(l);
         } else {
             attachedLwps.remove(l);
+            l.restoreThreadName();
         }
     }
 

@@ -46,6 +46,9 @@ public final class ProcExit {
                 return false;
             }
             p.pstat = KProc.SEXITING;
+            if (me.fault != null) {
+                p.exitFaulted = me; // the cause of the others' LwpExit (Faults)
+            }
             killOthers(p, me);
             while (p.nlive > (me.isLive() ? 1 : 0)) {
                 p.cvWait(me, KProc.CH_LWP, p.lock);

@@ -83,6 +83,7 @@ public final class SafePoints {
         }
         if (l.attachedThread && (l.kernel.isClosed() || l.stat == KLwp.LSDEAD)) {
             ATTACHED.remove();
+            l.restoreThreadName();
             return;
         }
         throw new IllegalStateException("attach: the calling thread is already an LWP");
@@ -98,6 +99,7 @@ public final class SafePoints {
             return false;
         }
         ATTACHED.remove();
+        l.restoreThreadName();
         return true;
     }
 
@@ -144,7 +146,8 @@ public final class SafePoints {
 
     /**
      * The error that unwinds the calling LWP {@code l}. An attached thread cannot be made to
-     * end, so its LWP ends here, and the thread learns it from the error.
+     * end, so its LWP ends here, and the thread learns it from the error. When an uncaught
+     * Throwable of another LWP made the process exit, that Throwable is the error's cause.
      *
      * @param l   the calling LWP
      * @param why what the message says
@@ -154,7 +157,13 @@ public final class SafePoints {
         if (l.attachedThread && clearAttached(l) && l.stat != KLwp.LSDEAD) {
             k.lifecycle.lwpExit(l);
         }
-        return new LwpExit("lwp " + l.proc.pid + "/" + l.lid + " exits: " + why);
+        String msg = "lwp " + l.proc.pid + "/" + l.lid + " exits: " + why;
+        KLwp m = l.proc.exitFaulted;
+        if (m == null || m == l) {
+            return new LwpExit(msg);
+        }
+        return new LwpExit(msg + " (after lwp " + m.proc.pid + "/" + m.lid + " threw "
+                + m.fault.getClass().getName() + ")", m.fault);
     }
 
     /**
@@ -169,7 +178,14 @@ public final class SafePoints {
      * </ol>
      */
     private void stopSelf(KLwp l) {
+        Events.Stop e = Events.stopBegin();
+        Events.stopEnd(e, l, stopSelfUntilContinued(l));
+    }
+
+    /** stopSelf's loop; answers "stop" or "suspend" (the last state entered), null if none. */
+    private String stopSelfUntilContinued(KLwp l) {
         KProc p = l.proc;
+        String kind = null;
         for (;;) {
             boolean entered = false;
             p.lock.lock();
@@ -180,15 +196,16 @@ public final class SafePoints {
                         l.setStat(KLwp.LSRUN);
                         p.broadcast(KProc.CH_LWP);
                     }
-                    return;
+                    return kind;
                 }
                 int st = (a & KLwp.AST_SUSPEND) != 0 ? KLwp.LSSUSPENDED : KLwp.LSSTOP;
                 if (l.stat != st) {
                     l.setStat(st);
                     p.broadcast(KProc.CH_LWP);
                     entered = true;
+                    kind = st == KLwp.LSSTOP ? "stop" : "suspend";
                 } else {
-                    p.cvWait(l, KProc.CH_SUSPEND, p.lock);
+                    p.cvWait(l, st == KLwp.LSSTOP ? KProc.CH_STOP : KProc.CH_SUSPEND, p.lock);
                 }
             } finally {
                 p.lock.unlock();

@@ -51,6 +51,7 @@ public final class SleepCalls {
         ParkResult r = me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
         ev.end();
         if (ev.shouldCommit()) {
+            ev.supervisor = p.kernel.id;
             ev.pid = p.pid;
             ev.lid = me.lid;
             ev.hint = String.valueOf(hint);
@@ -91,6 +92,7 @@ public final class SleepCalls {
         }
         ev.end();
         if (ev.shouldCommit()) {
+            ev.supervisor = p.kernel.id;
             ev.pid = p.pid;
             ev.targets = n;
             ev.commit();

@@ -51,12 +51,7 @@ public final class Exit {
      * (Kernel.lwpExit adds each LWP's time as it goes); kern_wait waits for that, as DragonFly
      * waits for p_nthreads to reach 0 before reaping.
      */
-    static final Object CH_PEERS = new Object() {
-        @Override
-        public String toString() {
-            return "peers";
-        }
-    };
+    static final Object CH_PEERS = org.lwp4j.kern.Channel.PEERS;
 
     private Exit() {
     }

@@ -117,7 +117,7 @@ public final class SignalLayer {
         if (p.pstat() != KProc.SACTIVE) {
             return 0; // exiting or a zombie: nothing changes
         }
-        Events.signal(info.pid(), p.pid, sig);
+        Events.signal(info.pid(), p, sig);
         ProcSig ps = p.sig;
         boolean init = p == k.init;
         if (sig == SIGKILL) {
