@@ -162,6 +162,11 @@ public final class LwpCalls {
     }
 
     public static void suspend(int lid) {
+        suspendSleeping(lid);
+        SafePoints.returning(SafePoints.current()); // the return is a safe point too (userret)
+    }
+
+    private static void suspendSleeping(int lid) {
         String call = "_lwp_suspend(" + lid + ")";
         KLwp me = SafePoints.curlwp(call);
         KProc p = me.proc;
@@ -236,6 +241,12 @@ public final class LwpCalls {
      * lwp_free, it returns once the zombie is off its CPU (Kernel.waitOffCpu: bounded, best effort).
      */
     public static int waitFor(int lid) {
+        int r = waitForSleeping(lid);
+        SafePoints.returning(SafePoints.current()); // the return is a safe point too (userret)
+        return r;
+    }
+
+    private static int waitForSleeping(int lid) {
         KLwp t = collectZombie(lid);
         t.kernel.lifecycle.waitOffCpu(t);
         return t.lid;

@@ -70,6 +70,20 @@ public final class SafePoints {
     }
 
     /**
+     * The return of a blocking call of the calling LWP {@code l}, which holds no lock: a safe
+     * point too (NetBSD's userret on the way out), so a signal that became deliverable while the
+     * call slept uninterruptibly, or after it woke, is acted on before the call returns.
+     *
+     * @param l the calling LWP
+     * @throws LwpExit when the LWP must end
+     */
+    public static void returning(KLwp l) {
+        if (l.ast != 0) {
+            l.kernel.safePoints.userret(l);
+        }
+    }
+
+    /**
      * Throw IllegalStateException if the calling thread is a live LWP. An attachment that no
      * longer counts (its supervisor closed, or its process's exit ended the LWP) is forgotten,
      * so the thread may attach again, to this supervisor or another.

@@ -70,6 +70,12 @@ public final class KernWait {
     }
 
     public static WaitResult wait(IdType idtype, int id, int options) {
+        WaitResult r = sleepingWait(idtype, id, options);
+        SafePoints.returning(SafePoints.current()); // the return is a safe point too (userret)
+        return r;
+    }
+
+    private static WaitResult sleepingWait(IdType idtype, int id, int options) {
         Objects.requireNonNull(idtype, "idtype");
         String call = "wait(" + idtype + ", " + id + ", " + optionNames(options) + ")";
         KLwp me = SafePoints.curlwp(call);

@@ -169,7 +169,10 @@ public final class Pipe {
         if (e.write) {
             throw new LwpException(Errno.EBADF, call + ": not open for reading");
         }
-        return e.pipe.read(SafePoints.current(), e, b, off, len, call);
+        KLwp me = SafePoints.current();
+        int n = e.pipe.read(me, e, b, off, len, call);
+        SafePoints.returning(me); // the return is a safe point too (userret)
+        return n;
     }
 
     /** write(h, b + off, len): bytes written. */
@@ -190,6 +193,7 @@ public final class Pipe {
             }
             throw x;
         }
+        SafePoints.returning(me); // the return is a safe point too (userret)
         return n;
     }
 

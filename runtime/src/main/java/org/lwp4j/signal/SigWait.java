@@ -95,6 +95,12 @@ public final class SigWait {
     }
 
     private static SigInfo wait(long rawSet, boolean timed, long timeout, String call, boolean restart) {
+        SigInfo i = sleepingWait(rawSet, timed, timeout, call, restart);
+        SafePoints.returning(SafePoints.current()); // the return is a safe point too (userret)
+        return i;
+    }
+
+    private static SigInfo sleepingWait(long rawSet, boolean timed, long timeout, String call, boolean restart) {
         KLwp me = SafePoints.curlwp(call);
         long set = checkSet(rawSet, call);
         Kernel k = me.kernel;
