@@ -78,6 +78,7 @@ public final class ProcExit {
                 p.nlive--;
                 p.lwps.remove(t.lid, t);
                 k.lifecycle.killedAttached();
+                p.checkLwpsGone();
             } else {
                 t.thread.interrupt();
             }

@@ -680,7 +680,24 @@ public final class SleepTable {
         cvSleep(w, key, keyHash, channel, lock, false, true, deadline);
     }
 
-    /** The kernel wait the three above name; every combination, for the tests of this package. */
+    /**
+     * {@code cv_timedwait_sig}: as {@link #cvWaitInterruptibly}, until {@code deadline} of this
+     * table's clock at the latest.
+     *
+     * @param w        the calling waiter
+     * @param key      the sleep key (the process)
+     * @param keyHash  the key's hash (its pid)
+     * @param channel  the channel slept on
+     * @param lock     the interlock, held once by the caller
+     * @param deadline absolute, in the clock's nanoseconds
+     * @return UNPARKED after a broadcast (or spuriously), TIMED_OUT or INTERRUPTED
+     */
+    public ParkResult cvWaitInterruptiblyUntil(Waiter w, Object key, int keyHash, Object channel, Lock lock,
+                                               long deadline) {
+        return cvSleep(w, key, keyHash, channel, lock, true, true, deadline);
+    }
+
+    /** The kernel wait the four above name; every combination, for the tests of this package. */
     ParkResult cvSleep(Waiter w, Object key, int keyHash, Object channel, Lock lock,
                        boolean interruptible, boolean timed, long deadline) {
         int h = hash(keyHash, channel);
