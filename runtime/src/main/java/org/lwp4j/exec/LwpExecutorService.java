@@ -144,7 +144,11 @@ public final class LwpExecutorService extends AbstractExecutorService {
                 if (stopping()) {
                     return;
                 }
-                Thread.interrupted(); // an interrupt meant for the task does not outlive it
+                // An interrupt meant for the task does not outlive it; but a kill's interrupt
+                // must not be lost: clear first, then look at the safe point (the kernel posts
+                // its request before it interrupts, so a later one interrupts the next take).
+                Thread.interrupted();
+                Lwp.checkpoint();
             }
         } finally {
             workerEnded(me);

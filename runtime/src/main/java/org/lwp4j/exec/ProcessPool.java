@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.lwp4j.Errno;
 import org.lwp4j.Lwp;
 import org.lwp4j.LwpException;
+import org.lwp4j.LwpExit;
 import org.lwp4j.Proc;
 import org.lwp4j.Sig;
 import org.lwp4j.Signals;
@@ -124,6 +125,9 @@ public final class ProcessPool {
             }
             try {
                 run();
+            } catch (LwpExit e) {
+                future.completeExceptionally(e); // the pool's process exits: so does this LWP
+                throw e;
             } catch (Throwable e) {
                 future.completeExceptionally(e);
             } finally {
