@@ -8,4 +8,5 @@ module org.lwp4j {
     requires jdk.jfr;
     exports org.lwp4j;
     exports org.lwp4j.sync;
+    exports org.lwp4j.exec;
 }

@@ -1,6 +1,8 @@
 package org.lwp4j;
 
+import java.time.Duration;
 import java.util.Objects;
+import org.lwp4j.kern.Timeouts;
 import java.util.function.BooleanSupplier;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.Kernel;
@@ -187,6 +189,35 @@ public final class Lwp {
      */
     public static int waitFor(int lid) {
         return LwpCalls.waitFor(lid);
+    }
+
+    /**
+     * Timed {@code _lwp_wait}: as {@link #waitFor(int)}, but when {@code timeout} passes first
+     * it answers 0 ("not yet") rather than an error. A zero or negative timeout looks once.
+     *
+     * @param lid     the LWP, or 0 for any
+     * @param timeout how long to wait at most (beyond 292 years: for good)
+     * @return the id of the LWP collected, or 0 if the time passed first
+     * @throws LwpException as {@link #waitFor(int)}
+     * @throws NullPointerException if timeout is null
+     */
+    public static int waitFor(int lid, Duration timeout) {
+        return LwpCalls.waitFor(lid, Timeouts.nanos(timeout));
+    }
+
+    /**
+     * {@code nanosleep}: sleep for {@code duration}. The sleep is a safe point: a signal (its
+     * handler runs), a stop, a suspension or the process's exit is acted on, and a signal,
+     * {@link #wakeup}, a safe-point request or {@link Thread#interrupt()} (whose status this
+     * consumes) ends the sleep early. A pending {@link #unpark} is neither consumed nor does it
+     * end the sleep.
+     *
+     * @param duration how long (zero or negative: return at once, after the safe point)
+     * @return the time not slept: {@link Duration#ZERO} when the whole duration passed
+     * @throws NullPointerException if duration is null
+     */
+    public static Duration sleep(Duration duration) {
+        return Duration.ofNanos(Timeouts.nanosleep(Timeouts.nanos(duration)));
     }
 
     /**

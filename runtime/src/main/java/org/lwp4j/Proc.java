@@ -1,6 +1,10 @@
 package org.lwp4j;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.lwp4j.kern.Timeouts;
+import org.lwp4j.proc.ProcHandles;
 import org.lwp4j.proc.Fork;
 import org.lwp4j.proc.Groups;
 import org.lwp4j.proc.KernWait;
@@ -151,6 +155,66 @@ public final class Proc {
             return KernWait.wait(IdType.P_PGID, pid == 0 ? 0 : -pid, options);
         }
         return KernWait.wait(IdType.P_PID, pid, options);
+    }
+
+    /**
+     * Timed {@code waitpid}: as {@link #waitpid(int, int)}, but when {@code timeout} passes with
+     * nothing to report it answers {@link WaitResult#none()} ("not yet") rather than an error.
+     * A zero or negative timeout looks once, as WNOHANG does (which may also be given).
+     *
+     * @param pid     -1, 0, minus a group id, or a child's pid
+     * @param options WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT (WEXITED is added)
+     * @param timeout how long to wait at most (beyond 292 years: for good)
+     * @return the report, or {@link WaitResult#none()} if the time passed first
+     * @throws LwpException as {@link #wait(IdType, int, int)}
+     * @throws NullPointerException if timeout is null
+     */
+    public static WaitResult waitpid(int pid, int options, Duration timeout) {
+        long ns = Timeouts.nanos(timeout);
+        options |= Wait.WEXITED;
+        if (pid == -1) {
+            return KernWait.wait(IdType.P_ALL, 0, options, ns);
+        }
+        if (pid <= 0) {
+            return KernWait.wait(IdType.P_PGID, pid == 0 ? 0 : -pid, options, ns);
+        }
+        return KernWait.wait(IdType.P_PID, pid, options, ns);
+    }
+
+    /**
+     * A future of the exit of process {@code pid}, like {@link ProcessHandle#onExit()}: it
+     * completes once the process is a zombie and its LWPs have all left, with the report a
+     * {@link Wait#WNOWAIT} wait would give (the zombie is not reaped: its parent still waits
+     * for it). The future may be used from any thread, LWP or not; its dependent stages run on
+     * a thread of the common pool, never on the exiting process's LWPs. Every call answers a
+     * new future; cancelling one changes nothing else.
+     *
+     * @param pid any process of the caller's supervisor but init
+     * @return the future of its exit report
+     * @throws LwpException EINVAL for {@code pid <= 0} or init (which never exits); ESRCH if
+     *                      there is no such process (or it was reaped already)
+     */
+    public static CompletableFuture<WaitResult> onExit(int pid) {
+        return ProcHandles.onExit(pid);
+    }
+
+    /**
+     * A graceful stop of child {@code pid}: send it SIGTERM (and SIGCONT, so that a stopped
+     * child takes it), wait up to {@code grace} for it to exit, then send SIGKILL and wait for
+     * it; the child is reaped and its report answered (WIFSIGNALED with SIGTERM, or SIGKILL
+     * after the grace, or WIFEXITED if it exited on its own or from a SIGTERM handler). A child
+     * that is a zombie already is reaped at once, and no signal is sent.
+     *
+     * @param pid   a child of the caller
+     * @param grace how long SIGTERM has before SIGKILL (zero: at once)
+     * @return the child's wait report
+     * @throws LwpException EINVAL for {@code pid <= 0} or a negative grace; ECHILD if pid is not
+     *                      a child of the caller (nothing is sent); EPERM if the credentials do
+     *                      not allow signalling it; EINTR if woken or interrupted while waiting
+     * @throws NullPointerException if grace is null
+     */
+    public static WaitResult terminate(int pid, Duration grace) {
+        return ProcHandles.terminate(pid, Timeouts.nanos(grace));
     }
 
     /**

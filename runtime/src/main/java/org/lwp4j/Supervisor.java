@@ -134,6 +134,18 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /**
+     * Whether {@code pid} names a live process (not exiting, not a zombie): one that
+     * {@link #attach(int)} would enter now.
+     *
+     * @param pid a pid
+     * @return whether it is live now
+     */
+    public boolean isLive(int pid) {
+        KProc p = kernel.findProc(pid);
+        return p != null && !p.isExiting();
+    }
+
+    /**
      * The number of processes in the table, init and zombies included.
      *
      * @return the count now

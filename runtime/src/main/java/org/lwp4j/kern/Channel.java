@@ -17,7 +17,7 @@ public abstract class Channel {
      * one and the other way round, as when both slept on one channel (the wake-ups are the same
      * events: a continue, a resume, a kill). The stopped LWP re-checks its state in a loop.
      */
-    private static final int Q_LWP = 1, Q_SUSPEND = 2, Q_CHILD = 3, Q_PPWAIT = 4, Q_PEERS = 5;
+    private static final int Q_LWP = 1, Q_SUSPEND = 2, Q_CHILD = 3, Q_PPWAIT = 4, Q_PEERS = 5, Q_NANOSLEEP = 6;
 
     /** p_lwpcv: an LWP exited, was collected, detached, suspended or continued. */
     public static final Channel LWPWAIT = new LwpWait();
@@ -31,6 +31,8 @@ public abstract class Channel {
     public static final Channel PPWAIT = new PpWait();
     /** An exiting leader of RFTHREAD peers waits for the peers to be gone. */
     public static final Channel PEERS = new Peers();
+    /** {@code nanosleep} ({@code Lwp.sleep}): nobody broadcasts it; the deadline, a signal or a wakeup end it. */
+    public static final Channel NANOSLEEP = new NanoSleep();
 
     private final String name;
     private final int queue;
@@ -62,6 +64,13 @@ public abstract class Channel {
     @Override
     public final String toString() {
         return name;
+    }
+
+    /** A sleep for a time (nanosleep). */
+    static final class NanoSleep extends Channel {
+        NanoSleep() {
+            super("nanosleep", Q_NANOSLEEP);
+        }
     }
 
     /** _lwp_wait, exit's wait for the other LWPs, and every change they wait for. */

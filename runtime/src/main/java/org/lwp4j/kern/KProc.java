@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -66,6 +67,8 @@ public final class KProc {
     int nwaitable;
     /** CPU time (total and user, ns) of this process's LWPs that have ended (DragonFly p_ru). */
     long ruCpuNanos, ruUserNanos;
+    /** Proc.onExit's hand-off (lwpsGoneFuture), or null; guarded by lock. */
+    private CompletableFuture<Void> lwpsGone;
 
     // Guarded by the kernel tree lock.
     /** The parent; null for init only. */
@@ -163,6 +166,12 @@ public final class KProc {
     /** Set by the process layer's exit (SZOMB) and reap (SDEAD), under the tree lock. */
     public void setPstat(int s) {
         pstat = s;
+        lock.lock(); // tree lock, then p.lock: the order
+        try {
+            checkLwpsGone();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public int pstat() {
@@ -238,7 +247,40 @@ public final class KProc {
      * @return UNPARKED (a broadcast, or spurious), TIMED_OUT or INTERRUPTED
      */
     public ParkResult cvWaitInterruptiblyUntil(KLwp me, Object channel, Lock lock, long deadline) {
-        return kernel.sleep.cvWaitInterruptiblyUntil(me, this, pid, channel, lock, deadline);
+        Events.KernelWait e = Events.kernelWaitBegin();
+        ParkResult r = kernel.sleep.cvWaitInterruptiblyUntil(me, this, pid, channel, lock, deadline);
+        Events.kernelWaitEnd(e, me, channel);
+        return r;
+    }
+
+    /**
+     * A future completed (by the LWP that leaves last, under {@link #lock}, with nothing
+     * chained on it but asynchronous stages) once the process is a zombie whose LWPs have all
+     * left: what {@code Proc.onExit} builds on. Made on demand; the same future for every caller.
+     *
+     * @return the future, complete already if the LWPs are gone
+     */
+    public CompletableFuture<Void> lwpsGoneFuture() {
+        lock.lock();
+        try {
+            if (lwpsGone == null) {
+                lwpsGone = new CompletableFuture<>();
+                if (pstat != SACTIVE && nlive == 0) {
+                    lwpsGone.complete(null);
+                }
+            }
+            return lwpsGone;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After nlive fell or pstat changed (lock held): complete lwpsGone if the process is done. */
+    void checkLwpsGone() {
+        CompletableFuture<Void> f = lwpsGone;
+        if (f != null && pstat != SACTIVE && nlive == 0) {
+            f.complete(null); // only async stages hang on it: no user code runs here
+        }
     }
 
     @Override

@@ -241,13 +241,33 @@ public final class LwpCalls {
      * lwp_free, it returns once the zombie is off its CPU (Kernel.waitOffCpu: bounded, best effort).
      */
     public static int waitFor(int lid) {
-        int r = waitForSleeping(lid);
+        int r = waitForSleeping(lid, false, 0);
         SafePoints.returning(SafePoints.current()); // the return is a safe point too (userret)
         return r;
     }
 
-    private static int waitForSleeping(int lid) {
-        KLwp t = collectZombie(lid);
+    /**
+     * Timed {@code _lwp_wait}: as {@link #waitFor(int)}, but answers 0 ("not yet") when
+     * {@code timeoutNanos} pass first (at once, after one look, for 0 or less).
+     *
+     * @param lid          the LWP, or 0 for any
+     * @param timeoutNanos relative; {@code Long.MAX_VALUE} waits for good
+     * @return the departed lid, or 0
+     */
+    public static int waitFor(int lid, long timeoutNanos) {
+        KLwp me = SafePoints.curlwp("_lwp_wait(" + lid + ")");
+        long deadline = Timeouts.deadline(me.kernel, timeoutNanos);
+        int r = waitForSleeping(lid, timeoutNanos != Long.MAX_VALUE, deadline);
+        SafePoints.returning(me); // the return is a safe point too (userret)
+        return r;
+    }
+
+    /** _lwp_wait's sleep and collection; 0 when a timed wait timed out. */
+    private static int waitForSleeping(int lid, boolean timed, long deadline) {
+        KLwp t = collectZombie(lid, timed, deadline);
+        if (t == null) {
+            return 0;
+        }
         t.kernel.lifecycle.waitOffCpu(t);
         return t.lid;
     }
@@ -267,7 +287,7 @@ public final class LwpCalls {
      *     wait goes on; a wakeup or an interrupt answers EINTR.</li>
      * </ol>
      */
-    private static KLwp collectZombie(int lid) {
+    private static KLwp collectZombie(int lid, boolean timed, long deadline) {
         String call = "_lwp_wait(" + lid + ")";
         KLwp me = SafePoints.curlwp(call);
         KProc p = me.proc;
@@ -317,7 +337,11 @@ public final class LwpCalls {
                 if (p.pstat != KProc.SACTIVE || deadlocked(p)) {
                     throw unlessExiting(me, new LwpException(Errno.EDEADLK, call));
                 }
-                ParkResult r = p.cvWaitInterruptibly(me, KProc.CH_LWP, p.lock);
+                ParkResult r = timed ? p.cvWaitInterruptiblyUntil(me, KProc.CH_LWP, p.lock, deadline)
+                        : p.cvWaitInterruptibly(me, KProc.CH_LWP, p.lock);
+                if (r == ParkResult.TIMED_OUT) {
+                    return null; // "not yet": the claim is released below
+                }
                 if (r == ParkResult.INTERRUPTED) {
                     SigIntr.beforeSafePoint(me, call); // EINTR after a handler, unless SA_RESTART
                     safePointUnlocked(me);

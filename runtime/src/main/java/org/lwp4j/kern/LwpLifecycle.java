@@ -186,6 +186,7 @@ public final class LwpLifecycle {
             l.setStat(KLwp.LSDEAD);
             p.lwps.remove(l.lid, l);
             p.nlive--;
+            p.checkLwpsGone();
             if (p.lastLid == l.lid) {
                 p.lastLid = l.lidBefore;
             }
@@ -293,6 +294,7 @@ public final class LwpLifecycle {
         p.nlive--;
         p.ruCpuNanos += l.cpuNanos;
         p.ruUserNanos += l.userNanos;
+        p.checkLwpsGone(); // Proc.onExit: the last LWP of a zombie has left
         // An attached thread leaving init is freed at once: init never exits, so its zombie
         // would stay in init's table for good (one leaked record per attach/close).
         boolean free = l.detached || p.pstat != KProc.SACTIVE || (l.attachedThread && p == k.init);

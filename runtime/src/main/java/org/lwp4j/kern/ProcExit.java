@@ -81,6 +81,7 @@ public final class ProcExit {
                 p.nlive--;
                 p.lwps.remove(t.lid, t);
                 k.lifecycle.killedAttached();
+                p.checkLwpsGone();
             } else {
                 t.thread.interrupt();
             }

@@ -70,12 +70,26 @@ public final class KernWait {
     }
 
     public static WaitResult wait(IdType idtype, int id, int options) {
-        WaitResult r = sleepingWait(idtype, id, options);
+        return wait(idtype, id, options, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #wait(IdType, int, int)}, but when {@code timeoutNanos} pass with nothing to
+     * report it answers {@link WaitResult#none()} ("not yet"), as WNOHANG does at once.
+     *
+     * @param idtype       which children
+     * @param id           the id idtype selects on
+     * @param options      the wait options
+     * @param timeoutNanos relative; 0 or less looks once; {@code Long.MAX_VALUE} waits for good
+     * @return the report, or {@link WaitResult#none()}
+     */
+    public static WaitResult wait(IdType idtype, int id, int options, long timeoutNanos) {
+        WaitResult r = sleepingWait(idtype, id, options, timeoutNanos);
         SafePoints.returning(SafePoints.current()); // the return is a safe point too (userret)
         return r;
     }
 
-    private static WaitResult sleepingWait(IdType idtype, int id, int options) {
+    private static WaitResult sleepingWait(IdType idtype, int id, int options, long timeoutNanos) {
         Objects.requireNonNull(idtype, "idtype");
         String call = "wait(" + idtype + ", " + id + ", " + optionNames(options) + ")";
         KLwp me = SafePoints.curlwp(call);
@@ -85,6 +99,8 @@ public final class KernWait {
         Kernel k = me.kernel;
         ProcLayer.notInHook(k, call);
         ProcLayer L = ProcLayer.of(me);
+        boolean timed = timeoutNanos != Long.MAX_VALUE;
+        long deadline = org.lwp4j.kern.Timeouts.deadline(k, timeoutNanos);
         KProc q = me.proc;
         KProc z = null;
         k.tree.lock();
@@ -136,7 +152,11 @@ public final class KernWait {
                 if ((options & WNOHANG) != 0) {
                     return WaitResult.none();
                 }
-                ParkResult r = q.cvWaitInterruptibly(me, KProc.CH_CHILD, k.tree);
+                ParkResult r = timed ? q.cvWaitInterruptiblyUntil(me, KProc.CH_CHILD, k.tree, deadline)
+                        : q.cvWaitInterruptibly(me, KProc.CH_CHILD, k.tree);
+                if (r == ParkResult.TIMED_OUT) {
+                    return WaitResult.none();
+                }
                 if (r == ParkResult.INTERRUPTED) {
                     SigIntr.beforeSafePoint(me, call); // EINTR after a handler, unless SA_RESTART
                     safePointUnlocked(me, k);
@@ -156,6 +176,33 @@ public final class KernWait {
      */
     private static boolean candidate(KProc c, int options) {
         return (options & WEXITED) != 0 || c.pstat() != KProc.SZOMB;
+    }
+
+    /**
+     * The report of a zombie whose LWPs have all left, as a WNOWAIT wait gives it (takes the
+     * tree lock, then z.lock): what {@code Proc.onExit} completes with.
+     *
+     * @param z the zombie (or a process reaped since: its record keeps its figures)
+     * @return its wait result
+     */
+    public static WaitResult report(KProc z) {
+        Kernel k = z.kernel;
+        k.tree.lock();
+        try {
+            long cpu, user;
+            z.lock.lock();
+            try {
+                cpu = z.ruCpuNanos();
+                user = z.ruUserNanos();
+            } finally {
+                z.lock.unlock();
+            }
+            PState zs = z.ps;
+            return new WaitResult(z.pid, zs.xstat, exitCode(zs.xstat), z.uid, new Rusage(user, cpu - user),
+                    new Rusage(zs.cruUserNanos, zs.cruCpuNanos - zs.cruUserNanos), zs.fault);
+        } finally {
+            k.tree.unlock();
+        }
     }
 
     /** The safe point of a wait that holds its own tree lock (once): released for it, held again after. */
