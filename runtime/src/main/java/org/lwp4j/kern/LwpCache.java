@@ -43,6 +43,15 @@ final class LwpCache {
      * loop expects.
      */
     static final int FRESH = 0, IDLE = 1, RESERVED = 2, BUSY = 3, RETIRED = 4;
+    /**
+     * How long a thread that has just become idle waits for a hand-off by yielding before it
+     * parks (-Dlwp4j.cacheSpinNanos; 0 on one CPU). Create, exit and wait in a loop hand the
+     * thread its next LWP within microseconds; a park would turn each hand-off into a futex
+     * wake of a sleeping thread (tens of microseconds on a VM). It yields, as the kernel waits
+     * do, so a busy machine's runnable threads get the CPU.
+     */
+    static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1
+            ? Long.getLong("lwp4j.cacheSpinNanos", 20_000L) : 0L;
 
     private final int max;
     private final long idleNanos;
@@ -115,7 +124,8 @@ final class LwpCache {
      * one. Null when the idle time passed or the cache closed while t was IDLE: t has left the
      * stack and must end.
      *
-     * Repeatedly:
+     * First, for at most {@link #SPIN_NANOS}, yield while no LWP has been handed over. Then,
+     * repeatedly:
      * <ol>
      * <li>clear the interrupt status (nobody may interrupt an idle thread; a stale reference to
      *     it may have: without this, park would return at once);</li>
@@ -128,6 +138,12 @@ final class LwpCache {
     KLwp await(LwpThread t) {
         long deadline = System.nanoTime() + idleNanos;
         boolean unbounded = false;
+        if (SPIN_NANOS > 0) {
+            long spinEnd = System.nanoTime() + SPIN_NANOS;
+            while (t.next == null && System.nanoTime() - spinEnd < 0 && !closed) {
+                Thread.yield();
+            }
+        }
         for (;;) {
             Thread.interrupted();
             KLwp l = t.next;
