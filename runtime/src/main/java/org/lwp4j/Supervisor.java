@@ -164,7 +164,18 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /**
-     * Platform threads this supervisor started that are still alive (LWPs, its reaper, its timer thread).
+     * Threads idle in the LWP cache ({@link Builder#lwpCache}), waiting for an LWP to run; they
+     * are among {@link #liveThreads()}.
+     *
+     * @return the number of cached threads
+     */
+    public int cachedThreads() {
+        return kernel.lifecycle.cachedThreads();
+    }
+
+    /**
+     * Platform threads this supervisor started that are still alive (LWPs, threads idle in the
+     * LWP cache, its reaper and its timer thread).
      *
      * @return a snapshot list (empty after {@link #close()})
      */
@@ -304,6 +315,8 @@ public final class Supervisor implements AutoCloseable {
         private Duration closeTimeout = DEFAULTS.closeTimeout();
         private LongSupplier clock = DEFAULTS.clock();
         private Consumer<Thread> threadStarter = DEFAULTS.threadStarter();
+        private int lwpCacheMax = DEFAULTS.lwpCacheMax();
+        private Duration lwpCacheIdle = DEFAULTS.lwpCacheIdle();
 
         private Builder() {
         }
@@ -401,7 +414,9 @@ public final class Supervisor implements AutoCloseable {
 
         /**
          * How LWP platform threads are started (default {@code Thread::start}); a test can inject
-         * a failure, which create answers with EAGAIN.
+         * a failure, which create answers with EAGAIN. It starts new threads only: an LWP that
+         * gets a thread from the LWP cache ({@link #lwpCache}) runs without calling it, so with
+         * the cache on not every create calls the starter ({@code lwpCache(0)}: every one does).
          *
          * @param starter starts the thread it is given
          * @return this builder
@@ -413,13 +428,51 @@ public final class Supervisor implements AutoCloseable {
         }
 
         /**
+         * The LWP cache's bound: how many platform threads of exited LWPs are kept, parked, to
+         * run the next LWPs created (by {@link Lwp#create} or {@link Proc#fork}) instead of
+         * starting a thread each time; 0 turns the cache off. Default 32. A reused thread gets
+         * the name, priority and context class loader a new one would, no uncaught-exception
+         * handler and a clear interrupt status; every lwp4j state is the new LWP's. What is not
+         * fresh: its {@code ThreadLocal} values (those earlier LWPs on it left), its
+         * {@code InheritableThreadLocal} values and thread group (from the LWP that first
+         * started it), and the thread's identity ({@code Thread.currentThread()}, its id). The
+         * {@link #threadStarter thread starter} starts new threads only.
+         *
+         * @param n at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n < 0}
+         */
+        public Builder lwpCache(int n) {
+            lwpCacheMax = atLeast(n, 0, "lwpCache");
+            return this;
+        }
+
+        /**
+         * How long a cached thread waits for an LWP to run before it ends (default 60 s, as
+         * {@code Executors.newCachedThreadPool}); {@link Supervisor#close()} ends them at once.
+         *
+         * @param d not negative
+         * @return this builder
+         * @throws NullPointerException     if {@code d} is null
+         * @throws IllegalArgumentException if {@code d} is negative
+         */
+        public Builder lwpCacheIdle(Duration d) {
+            Objects.requireNonNull(d, "d");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("lwpCacheIdle must not be negative: " + d);
+            }
+            lwpCacheIdle = d;
+            return this;
+        }
+
+        /**
          * Start a supervisor with these settings.
          *
          * @return a running supervisor, with init (pid 1) created
          */
         public Supervisor start() {
             return new Supervisor(new KernelConfig(maxProc, maxProcPerUid, maxLwpPerProc, maxLid, maxPid,
-                    closeTimeout, clock, threadStarter));
+                    closeTimeout, clock, threadStarter, lwpCacheMax, lwpCacheIdle));
         }
     }
 }

@@ -72,7 +72,7 @@ class ExitStormTest {
                         collected.add(Lwp.waitFor(0));
                     }
                     assertEquals(n, collected.size(), "each LWP collected once");
-                    await(() -> sup.lwpCount() == 1 && sup.liveThreads().size() == 1,
+                    await(() -> sup.lwpCount() == 1 && sup.liveThreads().size() == 1 + sup.cachedThreads(),
                             () -> "records and threads freed: " + sup.lwpCount() + " records, "
                                     + sup.liveThreads().size() + " threads");
                 }
@@ -102,7 +102,7 @@ class ExitStormTest {
                         reaped.add(r.pid());
                     }
                     assertEquals(n, reaped.size(), "each child reaped once");
-                    await(() -> sup.processCount() == 2 && sup.liveThreads().size() == 1,
+                    await(() -> sup.processCount() == 2 && sup.liveThreads().size() == 1 + sup.cachedThreads(),
                             () -> "tables and threads freed: " + sup.processCount() + " processes, "
                                     + sup.liveThreads().size() + " threads");
                 }

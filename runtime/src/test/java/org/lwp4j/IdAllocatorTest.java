@@ -88,7 +88,7 @@ class IdAllocatorTest {
     @Test
     void aForkRefusedForWantOfAThreadGivesItsPidBack() {
         AtomicBoolean refuse = new AtomicBoolean();
-        try (Supervisor sup = Supervisor.builder().threadStarter(t -> {
+        try (Supervisor sup = Supervisor.builder().lwpCache(0).threadStarter(t -> { // starter on every fork
             if (refuse.get()) {
                 throw new OutOfMemoryError("unable to create native thread");
             }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.lwp4j.SupervisorExtension.Limits;
 import org.lwp4j.sleep.SleepTable;
 
 /** {@code _lwp_wait}: collecting, ESRCH, EINVAL, EDEADLK (self, cycles, everyone waiting), EINTR. */
@@ -319,6 +320,7 @@ class LwpWaitTest {
      * so the thread stays alive after its exit: waitFor waits the whole bound, then returns.
      */
     @Test
+    @Limits(lwpCache = 0) // a thread that ends, not one that goes back to the cache
     void waitForWaitsBoundedForTheZombiesThreadToEnd(Supervisor.Attachment me) {
         assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 0, "kernel waits do not spin here");
         AtomicReference<Thread> thread = new AtomicReference<>();

@@ -75,6 +75,9 @@ final class SupervisorExtension implements BeforeEachCallback, AfterEachCallback
         int maxPid() default 0;
 
         long closeTimeoutMillis() default 0;
+
+        /** The LWP cache's bound; -1 keeps the default, 0 turns the cache off. */
+        int lwpCache() default -1;
     }
 
     /**
@@ -207,6 +210,9 @@ final class SupervisorExtension implements BeforeEachCallback, AfterEachCallback
             }
             if (x.closeTimeoutMillis() > 0) {
                 b.closeTimeout(Duration.ofMillis(x.closeTimeoutMillis()));
+            }
+            if (x.lwpCache() >= 0) {
+                b.lwpCache(x.lwpCache());
             }
         });
         return b;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.lwp4j.SupervisorExtension.Attach;
+import org.lwp4j.SupervisorExtension.Limits;
 import org.lwp4j.SupervisorExtension.Started;
 import org.lwp4j.sleep.SleepTable;
 
@@ -342,6 +343,7 @@ class WaitTest {
      * returns the zombie all the same.
      */
     @Test
+    @Limits(lwpCache = 0) // a thread that ends, not one that goes back to the cache
     void reapingWaitsBoundedForTheLastLwpsThreadToEnd(Supervisor.Attachment a) {
         assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 0, "kernel waits do not spin here");
         AtomicReference<Thread> thread = new AtomicReference<>();

@@ -47,9 +47,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       with the reason and runs the rest. Run it on JDK 25 with
  *       {@code -jvm /usr/lib/jvm/temurin-25-jdk-amd64/bin/java}.</li>
  * </ul>
- * The LWP's platform thread is joined afterwards by the supervisor's dead-LWP reaper, off the
- * caller's path (DragonFly's deadlwp task); that work competes for the same two cores and so
- * shows in the score.
+ * With the LWP cache (on by default) the LWP's platform thread goes back to the supervisor's
+ * cache and runs the next create's LWP, as the cached pool's worker runs the next task; with
+ * {@code lwpCache(0)}, or when the cache is full, the thread is joined by the dead-LWP reaper,
+ * off the caller's path (DragonFly's deadlwp task); that work competes for the same two cores
+ * and so shows in the score.
  *
  * <p>Goal (issue 4): lwp at most 1.1 x thread; process is reported beside them (no goal).
  * Goals (DESIGN, issue 13): lwp within 1.2 x cachedPool; on JDK 25, within 2 x virtualThread.

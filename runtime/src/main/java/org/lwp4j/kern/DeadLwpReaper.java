@@ -5,7 +5,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * DragonFly's per-CPU {@code deadlwp} task: exited LWPs hand themselves over through an MPSC
  * queue ({@link ExitQueue}); this thread joins each platform thread (the LWP is off its "CPU")
- * and then lets the kernel free the record.
+ * and then lets the kernel free the record. An LWP whose thread went back to the LWP cache has
+ * no thread to join (its record holds none); threads that leave the cache come here on their
+ * own to be joined ({@link #enqueueRetired}).
  */
 final class DeadLwpReaper extends Thread {
     /*
@@ -37,6 +39,8 @@ final class DeadLwpReaper extends Thread {
     private long lastAttachedCheck = System.nanoTime();
     private final Kernel kernel;
     private final ExitQueue<KLwp> queue = new ExitQueue<>();
+    /** Threads that left the LWP cache (idle too long, or closed) and end. */
+    private final ExitQueue<Thread> retired = new ExitQueue<>();
     private volatile boolean idle;
     private volatile boolean stopping;
 
@@ -49,6 +53,14 @@ final class DeadLwpReaper extends Thread {
     /** Hand over an exited LWP; any thread, never waits. */
     void enqueue(KLwp l) {
         queue.offer(l);
+        if (idle) {
+            LockSupport.unpark(this);
+        }
+    }
+
+    /** A thread leaving the LWP cache hands itself over to be joined; never waits. */
+    void enqueueRetired(Thread t) {
+        retired.offer(t);
         if (idle) {
             LockSupport.unpark(this);
         }
@@ -70,8 +82,15 @@ final class DeadLwpReaper extends Thread {
                 napped = false;
                 continue;
             }
+            Thread r = retired.poll();
+            if (r != null) {
+                join(r);
+                kernel.lifecycle.retired(r);
+                napped = false;
+                continue;
+            }
             if (stopping) {
-                if (queue.isEmpty()) {
+                if (queue.isEmpty() && retired.isEmpty()) {
                     return;
                 }
                 continue;
@@ -83,7 +102,7 @@ final class DeadLwpReaper extends Thread {
                 continue;
             }
             idle = true;
-            if (queue.isEmpty() && !stopping) {
+            if (queue.isEmpty() && retired.isEmpty() && !stopping) {
                 if (kernel.lifecycle.hasAttached()) {
                     LockSupport.parkNanos(this, ATTACHED_POLL_NANOS);
                 } else {
@@ -106,6 +125,13 @@ final class DeadLwpReaper extends Thread {
 
     private void dispose(KLwp l) {
         Thread t = l.thread;
+        if (t != null) { // null: the thread went back to the LWP cache
+            join(t);
+        }
+        kernel.lifecycle.disposeDead(l);
+    }
+
+    private static void join(Thread t) {
         boolean interrupted = false;
         while (t.isAlive()) {
             try {
@@ -114,7 +140,6 @@ final class DeadLwpReaper extends Thread {
                 interrupted = true;
             }
         }
-        kernel.lifecycle.disposeDead(l);
         if (interrupted) {
             Thread.interrupted();
         }

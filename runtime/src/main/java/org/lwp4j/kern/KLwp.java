@@ -44,7 +44,13 @@ public final class KLwp extends Waiter {
     final Runnable body;
     /** True for a thread that entered with Supervisor.attach: not started nor joined by us. */
     public final boolean attachedThread;
-    Thread thread;
+    /**
+     * The platform thread; set by newLwp, cleared under proc.lock when the thread goes back to
+     * the LWP cache as the LWP becomes a zombie (LwpLifecycle.leave). Volatile so that a waiter
+     * in waitOffCpu sees it leave; act on the thread through it only under proc.lock or while
+     * the LWP is live.
+     */
+    volatile Thread thread;
 
     volatile int stat = LSIDL;
     volatile int ast;

@@ -283,6 +283,7 @@ public final class Kernel {
         while (lifecycle.starting.get() > 0 && deadline - System.nanoTime() > 0) {
             Thread.yield(); // a creator between newLwp and startLwp: its thread joins the list below
         }
+        lifecycle.cache.close(); // idle threads end; so do those whose LWP ends from now on
         List<String> stuck = new ArrayList<>();
         for (Thread t : new ArrayList<>(lifecycle.threads)) {
             if (!joinUntil(t, deadline)) {

@@ -119,8 +119,14 @@ public final class LwpCalls {
         KLwp t = target(me, lid, call);
         String kept = truncate(name);
         t.name = kept;
-        if (t.carriesName()) {
-            t.thread.setName(t.threadName());
+        if (t.attachedThread) {
+            if (t.carriesName()) {
+                t.thread.setName(t.threadName());
+            }
+        } else if (t.thread instanceof LwpThread) {
+            // Not by t.thread.setName: the thread may have moved on to another LWP (the LWP
+            // cache); rename acts only while it still runs t.
+            ((LwpThread) t.thread).rename(t);
         }
     }
 

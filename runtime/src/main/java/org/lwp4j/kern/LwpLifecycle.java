@@ -29,6 +29,13 @@ public final class LwpLifecycle {
      * status 0. The thread then hands itself to the dead-LWP reaper, which joins the platform
      * thread and frees detached LWPs' records; _lwp_wait frees joinable ones.
      *
+     * The LWP cache (LwpCache): an ending LWP's thread goes back to the cache instead of ending
+     * when the cache has room (leave, under p.lock: zombie, unlinked from its record, idle, in one
+     * critical section), and newLwp takes a cached thread before it makes a new one. The thread
+     * starter starts new threads only: a cached thread was started once, by it, and is handed
+     * its next LWP directly (startLwp cannot fail then). A cached thread that stays idle for the
+     * idle time, or finds the cache closed, ends and goes to the dead-LWP reaper to be joined.
+     *
      * CPU time: an exiting LWP reads its own CPU and user time before it takes p.lock again and
      * adds them to the process under it as it leaves (see captureCpu for the /proc shortcut).
      */
@@ -50,10 +57,21 @@ public final class LwpLifecycle {
     final DeadLwpReaper deadlwp;
     /** LWPs of attached threads that are live; the dead-LWP reaper checks their threads. */
     private final Set<KLwp> attachedLwps = ConcurrentHashMap.newKeySet();
+    final LwpCache cache;
 
     LwpLifecycle(Kernel k) {
         this.k = k;
         this.deadlwp = new DeadLwpReaper(k);
+        this.cache = new LwpCache(k.cfg.lwpCacheMax(), k.cfg.lwpCacheIdle().toNanos(), "lwp4j-idle-" + k.id);
+    }
+
+    /**
+     * Idle threads in the LWP cache.
+     *
+     * @return how many threads wait in the cache for an LWP to run
+     */
+    public int cachedThreads() {
+        return cache.size();
     }
 
     /**
@@ -129,9 +147,14 @@ public final class LwpLifecycle {
         if (attached != null) {
             l.thread = attached;
         } else {
-            LwpThread t = new LwpThread(l);
+            LwpThread t = cache.take();
+            if (t != null) {
+                t.prepare(Thread.currentThread());
+            } else {
+                t = new LwpThread(l);
+                threads.add(t);
+            }
             l.thread = t;
-            threads.add(t);
             starting.incrementAndGet();
         }
         populationChanged(1);
@@ -153,6 +176,12 @@ public final class LwpLifecycle {
      */
     public void startLwp(KLwp l, int flags, String call) {
         LwpThread t = (LwpThread) l.thread;
+        if (t.cacheState == LwpCache.RESERVED) { // a cached thread: no starter, no failure
+            cache.handOff(t, l);
+            starting.decrementAndGet();
+            Events.lwpCreate(l, flags);
+            return;
+        }
         try {
             k.cfg.threadStarter().accept(t);
             if (t.getState() == Thread.State.NEW) {
@@ -303,6 +332,9 @@ public final class LwpLifecycle {
             l.setStat(KLwp.LSDEAD);
             p.lwps.remove(l.lid, l);
         }
+        if (!l.attachedThread) {
+            recycle(l);
+        }
         return p.stopping && p.pstat == KProc.SACTIVE;
     }
 
@@ -332,9 +364,28 @@ public final class LwpLifecycle {
         return !attachedLwps.isEmpty();
     }
 
-    /** Called by the dead-LWP reaper after the platform thread has terminated. */
+    /**
+     * Step 3 of lwpExit for a created LWP, on its thread, under p.lock: back to the cache if it
+     * takes the thread; then the record lets go of the thread (nothing reaches it through the
+     * record any more), and whoever collects the zombie finds the thread in the cache.
+     */
+    private void recycle(KLwp l) {
+        LwpThread t = (LwpThread) l.thread;
+        if (t == Thread.currentThread() && cache.offer(t)) {
+            t.recycle = true;
+            l.thread = null;
+        }
+    }
+
+    /**
+     * Called by the dead-LWP reaper after the platform thread has terminated, or at once for an
+     * LWP whose thread went back to the cache (its record holds no thread then).
+     */
     void disposeDead(KLwp l) {
-        threads.remove(l.thread);
+        Thread th = l.thread;
+        if (th != null) {
+            threads.remove(th);
+        }
         KProc p = l.proc;
         p.lock.lock();
         try {
@@ -433,19 +484,26 @@ public final class LwpLifecycle {
         }
     }
 
-    /** Yields until l's platform thread has ended; false if the deadline came first. */
+    /**
+     * Yields until l's platform thread has ended; false if the deadline came first. A thread
+     * that went back to the LWP cache has left l already (l.thread is null): nothing to wait for.
+     */
     private static boolean waitOffCpu(KLwp l, long deadline) {
-        Thread t = l.thread;
-        if (l.attachedThread || t == null) {
+        if (l.attachedThread) {
             return true;
         }
-        while (t.isAlive()) {
+        for (Thread t = l.thread; t != null && t.isAlive(); t = l.thread) {
             if (System.nanoTime() - deadline >= 0) {
                 return false;
             }
             Thread.yield();
         }
         return true;
+    }
+
+    /** The dead-LWP reaper joined a thread that left the LWP cache. */
+    void retired(Thread t) {
+        threads.remove(t);
     }
 
     /** Attached LWPs killed by their process's exit (ProcExit): gone from the count at once. */

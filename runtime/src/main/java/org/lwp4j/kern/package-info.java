@@ -26,7 +26,10 @@
  *
  * <p>Lock order: tree, then one process lock (never two process locks at once), then the sleep
  * table's resize lock (taken by {@code LwpLifecycle} when the LWP count grows the table, with a
- * process lock held), then bucket locks. No method releases a lock its caller holds, with one
+ * process lock held), then bucket locks. The LWP cache's monitor ({@code LwpCache}) is a leaf
+ * taken inside a process lock; an LWP thread's name lock ({@code LwpThread.rename}) is taken
+ * with no kernel lock held, since {@code Thread.setName} takes the thread's monitor, which user
+ * code may hold. No method releases a lock its caller holds, with one
  * documented exception: a condition wait releases its interlock while asleep and takes it back
  * before it returns, as {@code Condition.await} does. Upcalls are made with the locks each names
  * (most with none); a safe point runs with no lock held.
