@@ -27,8 +27,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SupervisorExtension.class)
 class FaultReportTest {
     /** A supervisor whose LWP threads report to {@code h}. */
+    /**
+     * A supervisor whose LWP threads carry handler h, set by the thread starter. The LWP cache is
+     * off: a cached thread runs the next LWP without the starter, and gets the default handler
+     * back (a reused thread looks new), so only with every create starting a thread does each
+     * LWP carry h.
+     */
     private static Supervisor withHandler(SupervisorExtension.Supervisors sups, Thread.UncaughtExceptionHandler h) {
-        return sups.start(Supervisor.builder().threadStarter(t -> {
+        return sups.start(Supervisor.builder().lwpCache(0).threadStarter(t -> {
             t.setUncaughtExceptionHandler(h);
             t.start();
         }));

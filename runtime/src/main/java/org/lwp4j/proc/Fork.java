@@ -14,6 +14,7 @@ import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
 import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.SafePoints;
+import org.lwp4j.signal.ForkSignals;
 import org.lwp4j.signal.SignalLayer;
 import org.lwp4j.Sig;
 
@@ -75,7 +76,7 @@ public final class Fork {
                 p2 = k.newProc(pptr, p1.uid, call);
                 s2 = setUp(L, p1, s1, p2, flags);
                 try {
-                    SignalLayer.fork(p1, p2, (flags & SIGSHARE) != 0);
+                    ForkSignals.fork(p1, p2, (flags & SIGSHARE) != 0);
                     for (ForkHook h : L.forkHooks) {
                         h.forked(p1.pid, p2.pid, flags);
                     }

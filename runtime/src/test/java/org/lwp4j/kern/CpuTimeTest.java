@@ -24,7 +24,7 @@ class CpuTimeTest {
     private static final long TICK = 10_000_000L;
 
     private static void assumeLinuxCpuTime() {
-        assumeTrue(LwpLifecycle.USER_TIME_UNREAD_BELOW > 0, "user time not in /proc ticks here: always read");
+        assumeTrue(CpuTime.USER_TIME_UNREAD_BELOW > 0, "user time not in /proc ticks here: always read");
         assumeTrue(MX.isCurrentThreadCpuTimeSupported() && MX.isThreadCpuTimeEnabled());
     }
 
@@ -55,7 +55,7 @@ class CpuTimeTest {
             t.start();
             t.join(20_000);
         }
-        assertTrue(seen[0] < LwpLifecycle.USER_TIME_UNREAD_BELOW,
+        assertTrue(seen[0] < CpuTime.USER_TIME_UNREAD_BELOW,
                 "20 empty threads each used under 9 ms of CPU, the most was " + seen[0] + " ns");
         assertEquals(0, seen[1], "a thread with under one tick of CPU time read a user time");
 
@@ -77,7 +77,7 @@ class CpuTimeTest {
             exitedLwp(() -> { }); // the first LWP's exit may load classes
             KLwp l = exitedLwp(() -> { });
             assertTrue(l.cpuNanos() > 0, "no CPU time kept: " + l.cpuNanos());
-            assertTrue(l.cpuNanos() < LwpLifecycle.USER_TIME_UNREAD_BELOW, "an empty LWP used " + l.cpuNanos() + " ns");
+            assertTrue(l.cpuNanos() < CpuTime.USER_TIME_UNREAD_BELOW, "an empty LWP used " + l.cpuNanos() + " ns");
             assertEquals(0, l.userNanos());
         }
     }
