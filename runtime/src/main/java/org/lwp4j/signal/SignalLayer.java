@@ -368,23 +368,9 @@ public final class SignalLayer {
                     l.post(KLwp.AST_STOP | KLwp.AST_SIGNAL);
                     return;
                 }
-                sig = SigSet.first(ready);
+                info = SigWait.take(l, ps, ready); // the lowest one, the LWP's own first
+                sig = info.signo();
                 long b = SigSet.bit(sig);
-                if ((l.sigpending & b) != 0) {
-                    info = x == null ? null : x.info.take(sig);
-                    if (x == null || !x.info.has(sig)) {
-                        l.sigpending &= ~b;
-                    }
-                } else {
-                    info = ps.info.take(sig);
-                    if (!ps.info.has(sig)) {
-                        ps.pending &= ~b;
-                        ps.groupPending &= ~b;
-                    }
-                }
-                if (info == null) {
-                    info = new SigInfo(sig, SI_USER, 0, 0);
-                }
                 act = ps.acts.get(sig);
                 if (act.kind() != Disposition.Kind.HANDLER) {
                     if (SigSet.ignored(act, sig, p == k.init)) {
