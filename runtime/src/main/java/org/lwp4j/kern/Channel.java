@@ -17,7 +17,8 @@ public abstract class Channel {
      * one and the other way round, as when both slept on one channel (the wake-ups are the same
      * events: a continue, a resume, a kill). The stopped LWP re-checks its state in a loop.
      */
-    private static final int Q_LWP = 1, Q_SUSPEND = 2, Q_CHILD = 3, Q_PPWAIT = 4, Q_PEERS = 5, Q_NANOSLEEP = 6;
+    private static final int Q_LWP = 1, Q_SUSPEND = 2, Q_CHILD = 3, Q_PPWAIT = 4, Q_PEERS = 5, Q_NANOSLEEP = 6,
+            Q_PIPE_READ = 7, Q_PIPE_WRITE = 8, Q_SIGWAIT = 9, Q_SIGSUSPEND = 10;
 
     /** p_lwpcv: an LWP exited, was collected, detached, suspended or continued. */
     public static final Channel LWPWAIT = new LwpWait();
@@ -33,6 +34,14 @@ public abstract class Channel {
     public static final Channel PEERS = new Peers();
     /** {@code nanosleep} ({@code Lwp.sleep}): nobody broadcasts it; the deadline, a signal or a wakeup end it. */
     public static final Channel NANOSLEEP = new NanoSleep();
+    /** A reader of an empty pipe waits for data or the last writer's close (keyed by the pipe). */
+    public static final Channel PIPE_READ = new PipeRead();
+    /** A writer of a full pipe waits for room or the last reader's close (keyed by the pipe). */
+    public static final Channel PIPE_WRITE = new PipeWrite();
+    /** {@code sigwait} and kin wait for a signal of their set. */
+    public static final Channel SIGWAIT = new SigWait();
+    /** {@code sigsuspend} waits for a handler to run. */
+    public static final Channel SIGSUSPEND = new SigSuspend();
 
     private final String name;
     private final int queue;
@@ -112,6 +121,34 @@ public abstract class Channel {
     static final class Peers extends Channel {
         Peers() {
             super("peers", Q_PEERS);
+        }
+    }
+
+    /** A pipe's reader. */
+    static final class PipeRead extends Channel {
+        PipeRead() {
+            super("piperd", Q_PIPE_READ);
+        }
+    }
+
+    /** A pipe's writer. */
+    static final class PipeWrite extends Channel {
+        PipeWrite() {
+            super("pipewr", Q_PIPE_WRITE);
+        }
+    }
+
+    /** sigwait, sigwaitinfo, sigtimedwait. */
+    static final class SigWait extends Channel {
+        SigWait() {
+            super("sigwait", Q_SIGWAIT);
+        }
+    }
+
+    /** sigsuspend. */
+    static final class SigSuspend extends Channel {
+        SigSuspend() {
+            super("sigsusp", Q_SIGSUSPEND);
         }
     }
 }

@@ -21,6 +21,37 @@ public final class Events {
     private Events() {
     }
 
+    /** What every lwp4j event carries: its supervisor's id. Category and stack-trace setting are inherited. */
+    @Category("lwp4j")
+    @StackTrace(false)
+    public abstract static class KernelEvent extends Event {
+        @Label("Supervisor")
+        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
+        public int supervisor;
+    }
+
+    /** An event of one process. */
+    public abstract static class ProcEvent extends KernelEvent {
+        @Label("PID")
+        public int pid;
+
+        public final void of(KProc p) {
+            supervisor = p.kernel.id;
+            pid = p.pid;
+        }
+    }
+
+    /** An event of one LWP. */
+    public abstract static class LwpEvent extends ProcEvent {
+        @Label("LID")
+        public int lid;
+
+        public final void of(KLwp l) {
+            of(l.proc);
+            lid = l.lid;
+        }
+    }
+
     /**
      * The park event's type: park checks it first, so with no recording enabling the event the
      * park path creates no event object and reads no timestamps.
@@ -29,18 +60,9 @@ public final class Events {
 
     @Name("org.lwp4j.Park")
     @Label("LWP Park")
-    @Category("lwp4j")
     @Description("An _lwp_park or parking-lot wait that lasted over the threshold")
     @Threshold("1 ms")
-    @StackTrace(false)
-    public static final class Park extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
-        @Label("PID")
-        public int pid;
-        @Label("LID")
-        public int lid;
+    public static final class Park extends LwpEvent {
         @Label("Hint")
         public String hint;
         @Label("Outcome")
@@ -49,60 +71,30 @@ public final class Events {
 
     @Name("org.lwp4j.Unpark")
     @Label("LWP Unpark")
-    @Category("lwp4j")
     @Description("An _lwp_unpark or _lwp_unpark_all that lasted over the threshold")
     @Threshold("1 ms")
-    @StackTrace(false)
-    public static final class Unpark extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
-        @Label("PID")
-        public int pid;
+    public static final class Unpark extends ProcEvent {
         @Label("Targets")
         public int targets;
     }
 
     @Name("org.lwp4j.LwpCreate")
     @Label("LWP Create")
-    @Category("lwp4j")
-    @StackTrace(false)
-    public static final class LwpCreate extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
-        @Label("PID")
-        public int pid;
-        @Label("LID")
-        public int lid;
+    public static final class LwpCreate extends LwpEvent {
         @Label("Flags")
         public int flags;
     }
 
     @Name("org.lwp4j.LwpExit")
     @Label("LWP Exit")
-    @Category("lwp4j")
-    @StackTrace(false)
-    public static final class LwpExit extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
-        @Label("PID")
-        public int pid;
-        @Label("LID")
-        public int lid;
+    public static final class LwpExit extends LwpEvent {
         @Label("Name")
         public String name;
     }
 
     @Name("org.lwp4j.Fork")
     @Label("Fork")
-    @Category("lwp4j")
-    @StackTrace(false)
-    public static final class Fork extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
+    public static final class Fork extends KernelEvent {
         @Label("Parent PID")
         public int ppid;
         @Label("Child PID")
@@ -113,40 +105,21 @@ public final class Events {
 
     @Name("org.lwp4j.ProcExit")
     @Label("Process Exit")
-    @Category("lwp4j")
-    @StackTrace(false)
-    public static final class ProcExit extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
-        @Label("PID")
-        public int pid;
+    public static final class ProcExit extends ProcEvent {
         @Label("Wait Status")
         public int wstatus;
     }
 
     @Name("org.lwp4j.Wait")
     @Label("Process Wait")
-    @Category("lwp4j")
-    @StackTrace(false)
-    public static final class Wait extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
-        @Label("PID")
-        public int pid;
+    public static final class Wait extends ProcEvent {
         @Label("Reaped PID")
         public int reaped;
     }
 
     @Name("org.lwp4j.Signal")
     @Label("Signal")
-    @Category("lwp4j")
-    @StackTrace(false)
-    public static final class Signal extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
+    public static final class Signal extends KernelEvent {
         @Label("Sender PID")
         public int sender;
         @Label("Target PID")
@@ -159,35 +132,17 @@ public final class Events {
 
     @Name("org.lwp4j.KernelWait")
     @Label("Kernel Wait")
-    @Category("lwp4j")
     @Description("A kernel wait (_lwp_wait, wait, exit's waits, RFPPWAIT) that lasted over the threshold")
     @Threshold("1 ms")
-    @StackTrace(false)
-    public static final class KernelWait extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
-        @Label("PID")
-        public int pid;
-        @Label("LID")
-        public int lid;
+    public static final class KernelWait extends LwpEvent {
         @Label("Channel")
         public String channel;
     }
 
     @Name("org.lwp4j.Stop")
     @Label("LWP Stop")
-    @Category("lwp4j")
     @Description("An LWP stopped by job control (stop) or suspended by _lwp_suspend (suspend), until it ran again or ended")
-    @StackTrace(false)
-    public static final class Stop extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
-        @Label("PID")
-        public int pid;
-        @Label("LID")
-        public int lid;
+    public static final class Stop extends LwpEvent {
         @Label("Kind")
         @Description("stop (job control) or suspend (_lwp_suspend); the last of the two when both held")
         public String kind;
@@ -195,17 +150,8 @@ public final class Events {
 
     @Name("org.lwp4j.Fault")
     @Label("LWP Fault")
-    @Category("lwp4j")
     @Description("An uncaught Throwable ended an LWP body; its process is terminated with SIGABRT (init's LWP just ends)")
-    @StackTrace(false)
-    public static final class Fault extends Event {
-        @Label("Supervisor")
-        @Description("Id of the supervisor (several may share a JVM); the org.lwp4j:type=Supervisor,id=N MBean")
-        public int supervisor;
-        @Label("PID")
-        public int pid;
-        @Label("LID")
-        public int lid;
+    public static final class Fault extends LwpEvent {
         @Label("Name")
         public String name;
         @Label("Exception")
@@ -239,9 +185,7 @@ public final class Events {
         }
         e.end();
         if (e.shouldCommit()) {
-            e.supervisor = me.kernel.id;
-            e.pid = me.proc.pid;
-            e.lid = me.lid;
+            e.of(me);
             e.channel = String.valueOf(channel);
             e.commit();
         }
@@ -264,9 +208,7 @@ public final class Events {
         }
         e.end();
         if (e.shouldCommit()) {
-            e.supervisor = l.kernel.id;
-            e.pid = l.proc.pid;
-            e.lid = l.lid;
+            e.of(l);
             e.kind = kind;
             e.commit();
         }
@@ -278,9 +220,7 @@ public final class Events {
     static void fault(KLwp l, Throwable t) {
         Fault e = new Fault();
         if (e.shouldCommit()) {
-            e.supervisor = l.kernel.id;
-            e.pid = l.proc.pid;
-            e.lid = l.lid;
+            e.of(l);
             e.name = l.name;
             e.exception = t.getClass().getName();
             java.io.StringWriter w = new java.io.StringWriter();
@@ -299,9 +239,7 @@ public final class Events {
     static void lwpCreate(KLwp l, int flags) {
         LwpCreate e = new LwpCreate();
         if (e.shouldCommit()) {
-            e.supervisor = l.kernel.id;
-            e.pid = l.proc.pid;
-            e.lid = l.lid;
+            e.of(l);
             e.flags = flags;
             e.commit();
         }
@@ -310,9 +248,7 @@ public final class Events {
     static void lwpExit(KLwp l) {
         LwpExit e = new LwpExit();
         if (e.shouldCommit()) {
-            e.supervisor = l.kernel.id;
-            e.pid = l.proc.pid;
-            e.lid = l.lid;
+            e.of(l);
             e.name = l.name;
             e.commit();
         }
@@ -322,8 +258,7 @@ public final class Events {
     public static void procExit(KProc p, int wstatus) {
         ProcExit e = new ProcExit();
         if (e.shouldCommit()) {
-            e.supervisor = p.kernel.id;
-            e.pid = p.pid;
+            e.of(p);
             e.wstatus = wstatus;
             e.commit();
         }

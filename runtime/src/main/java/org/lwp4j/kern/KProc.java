@@ -46,6 +46,11 @@ public final class KProc {
     public final Kernel kernel;
     public final int pid;
     public final ReentrantLock lock = new ReentrantLock();
+
+    /** Run {@code body} holding this process's lock; answers what it answers. */
+    public <T> T underLock(java.util.function.Supplier<T> body) {
+        return Locks.under(lock, body);
+    }
     final ConcurrentHashMap<Integer, KLwp> lwps = new ConcurrentHashMap<>();
 
     volatile int pstat = SACTIVE;

@@ -43,6 +43,20 @@ public final class Kernel {
     public final int id = KERNEL_IDS.incrementAndGet();
     /** DragonFly proc_token: the process tree, groups, sessions, pid allocation. */
     public final ReentrantLock tree = new ReentrantLock();
+
+    /** Run {@code body} holding the tree lock; answers what it answers. */
+    public <T> T underTree(java.util.function.Supplier<T> body) {
+        return Locks.under(tree, body);
+    }
+
+    /** Run {@code body} holding the tree lock. */
+    public void underTree(Runnable body) {
+        Locks.under(tree, () -> {
+            body.run();
+            return null;
+        });
+    }
+
     /** The layers above, given at construction. */
     final Upcalls up;
     public final SafePoints safePoints;

@@ -35,21 +35,34 @@ public final class LwpCalls {
      */
     private static LwpException unlessExiting(KLwp me, LwpException e) {
         if ((me.ast & (KLwp.AST_EXIT | KLwp.AST_KILL)) != 0) {
-            safePointUnlocked(me);
+            SafePoints.userretHoldingOwnLock(me);
         }
         return e;
     }
 
+    /** An {@code _lwp_*} call's work on one LWP of the caller's process, run under p.lock. */
+    @FunctionalInterface
+    interface OnLwp {
+        int apply(KLwp me, KProc p, KLwp t);
+    }
+
     /**
-     * The safe point of a call that holds its own process lock (once): released for it, and
-     * held again after. Only the calls of this class that took p.lock themselves use it.
+     * The common frame of the calls that act on a sibling: enter (a safe point), take p.lock,
+     * find LWP {@code lid} (ESRCH if there is none; a zombie only with {@code zombies}), run
+     * {@code op}, release p.lock.
      */
-    private static void safePointUnlocked(KLwp me) {
-        me.proc.lock.unlock();
+    static int onLwp(String call, int lid, boolean zombies, OnLwp op) {
+        KLwp me = SafePoints.curlwp(call);
+        KProc p = me.proc;
+        p.lock.lock();
         try {
-            me.kernel.safePoints.userret(me);
+            KLwp t = zombies ? p.lwps.get(lid) : p.find(lid);
+            if (t == null || t.stat == KLwp.LSDEAD) {
+                throw new LwpException(Errno.ESRCH, call);
+            }
+            return op.apply(me, p, t);
         } finally {
-            me.proc.lock.lock();
+            p.lock.unlock();
         }
     }
 
@@ -174,28 +187,24 @@ public final class LwpCalls {
 
     private static void suspendSleeping(int lid) {
         String call = "_lwp_suspend(" + lid + ")";
-        KLwp me = SafePoints.curlwp(call);
-        KProc p = me.proc;
-        p.lock.lock();
-        try {
-            KLwp t = p.findOrEsrch(lid, call);
+        onLwp(call, lid, false, (me, p, t) -> {
             if ((t == me && running(p) == 1) || p.pstat != KProc.SACTIVE) {
                 throw unlessExiting(me, new LwpException(Errno.EDEADLK, call));
             }
             if (t == me) {
                 me.post(KLwp.AST_SUSPEND);
-                safePointUnlocked(me);
-                return;
+                SafePoints.userretHoldingOwnLock(me);
+                return 0;
             }
             if (t.stat == KLwp.LSSUSPENDED) {
-                return;
+                return 0;
             }
             t.post(KLwp.AST_SUSPEND);
             for (;;) {
                 ParkResult r = p.cvWaitInterruptibly(me, KProc.CH_LWP, p.lock);
                 if (r == ParkResult.INTERRUPTED) {
                     if (me.ast != 0) {
-                        safePointUnlocked(me);
+                        SafePoints.userretHoldingOwnLock(me);
                     } else {
                         if (t.stat != KLwp.LSSUSPENDED) {
                             t.clearAst(KLwp.AST_SUSPEND);
@@ -210,21 +219,14 @@ public final class LwpCalls {
                     throw unlessExiting(me, new LwpException(Errno.EDEADLK, call));
                 }
                 if (t.stat == KLwp.LSSUSPENDED || (t.ast & KLwp.AST_SUSPEND) == 0) {
-                    return;
+                    return 0;
                 }
             }
-        } finally {
-            p.lock.unlock();
-        }
+        });
     }
 
     public static void resume(int lid) {
-        String call = "_lwp_continue(" + lid + ")";
-        KLwp me = SafePoints.curlwp(call);
-        KProc p = me.proc;
-        p.lock.lock();
-        try {
-            KLwp t = p.findOrEsrch(lid, call);
+        onLwp("_lwp_continue(" + lid + ")", lid, false, (me, p, t) -> {
             if ((t.ast & KLwp.AST_SUSPEND) != 0) {
                 t.clearAst(KLwp.AST_SUSPEND);
                 // NetBSD lwp_continue makes the LWP runnable at once (p_nrlwps counts it again),
@@ -236,9 +238,8 @@ public final class LwpCalls {
                 }
                 p.broadcast(KProc.CH_SUSPEND);
             }
-        } finally {
-            p.lock.unlock();
-        }
+            return 0;
+        });
     }
 
     /**
@@ -350,7 +351,7 @@ public final class LwpCalls {
                 }
                 if (r == ParkResult.INTERRUPTED) {
                     SigIntr.beforeSafePoint(me, call); // EINTR after a handler, unless SA_RESTART
-                    safePointUnlocked(me);
+                    SafePoints.userretHoldingOwnLock(me);
                     SigIntr.afterSafePoint(me, call);
                 }
             }
@@ -399,14 +400,7 @@ public final class LwpCalls {
 
     public static void detach(int lid) {
         String call = "_lwp_detach(" + lid + ")";
-        KLwp me = SafePoints.curlwp(call);
-        KProc p = me.proc;
-        p.lock.lock();
-        try {
-            KLwp t = p.lwps.get(lid);
-            if (t == null || t.stat == KLwp.LSDEAD) {
-                throw new LwpException(Errno.ESRCH, call);
-            }
+        onLwp(call, lid, true, (me, p, t) -> {
             if (t.detached) {
                 throw new LwpException(Errno.EINVAL, call);
             }
@@ -416,8 +410,7 @@ public final class LwpCalls {
                 collect(p, t);
             }
             p.broadcast(KProc.CH_LWP);
-        } finally {
-            p.lock.unlock();
-        }
+            return 0;
+        });
     }
 }

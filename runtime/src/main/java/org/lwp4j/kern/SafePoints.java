@@ -118,6 +118,20 @@ public final class SafePoints {
     }
 
     /**
+     * The safe point of a call that took its own process lock once and holds it: p.lock is
+     * released for userret and held again after, as a condition wait does (the one other place
+     * that gives up the caller's lock, and for the same reason: the caller sleeps or stops here).
+     */
+    public static void userretHoldingOwnLock(KLwp me) {
+        me.proc.lock.unlock();
+        try {
+            me.kernel.safePoints.userret(me);
+        } finally {
+            me.proc.lock.lock();
+        }
+    }
+
+    /**
      * Act on the safe-point requests of the calling LWP {@code l}; the caller holds no lock.
      *
      * Repeatedly:

@@ -51,9 +51,7 @@ public final class SleepCalls {
         ParkResult r = me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
         ev.end();
         if (ev.shouldCommit()) {
-            ev.supervisor = p.kernel.id;
-            ev.pid = p.pid;
-            ev.lid = me.lid;
+            ev.of(me);
             ev.hint = String.valueOf(hint);
             ev.outcome = r.name();
             ev.commit();
@@ -92,8 +90,7 @@ public final class SleepCalls {
         }
         ev.end();
         if (ev.shouldCommit()) {
-            ev.supervisor = p.kernel.id;
-            ev.pid = p.pid;
+            ev.of(p);
             ev.targets = n;
             ev.commit();
         }
@@ -102,11 +99,7 @@ public final class SleepCalls {
 
     public static void wakeup(int lid) {
         String call = "_lwp_wakeup(" + lid + ")";
-        KLwp me = SafePoints.curlwp(call);
-        KProc p = me.proc;
-        p.lock.lock();
-        try {
-            KLwp t = p.findOrEsrch(lid, call);
+        LwpCalls.onLwp(call, lid, false, (me, p, t) -> {
             int r;
             if (t.stat != KLwp.LSRUN) {
                 r = Waiter.WAKEUP_NOT_SLEEPING;
@@ -120,9 +113,8 @@ public final class SleepCalls {
             if (r == Waiter.WAKEUP_UNINTERRUPTIBLE) {
                 throw new LwpException(Errno.EBUSY, call);
             }
-        } finally {
-            p.lock.unlock();
-        }
+            return r;
+        });
     }
 
     // ------------------------------------------------------------------ parking lot

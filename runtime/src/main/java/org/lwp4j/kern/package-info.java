@@ -29,9 +29,11 @@
  * process lock held), then bucket locks. The LWP cache's monitor ({@code LwpCache}) is a leaf
  * taken inside a process lock; an LWP thread's name lock ({@code LwpThread.rename}) is taken
  * with no kernel lock held, since {@code Thread.setName} takes the thread's monitor, which user
- * code may hold. No method releases a lock its caller holds, with one
- * documented exception: a condition wait releases its interlock while asleep and takes it back
- * before it returns, as {@code Condition.await} does. Upcalls are made with the locks each names
+ * code may hold. No method releases a lock its caller holds, with two documented
+ * exceptions of one kind: a condition wait releases its interlock while asleep and takes it back
+ * before it returns, as {@code Condition.await} does, and
+ * {@code SafePoints.userretHoldingOwnLock} does the same around the safe point of a call that
+ * took its own process lock (once) and waits or stops there. Upcalls are made with the locks each names
  * (most with none); a safe point runs with no lock held.
  *
  * <p>{@code GlobalLot} is the one JVM-wide sleep table, outside every supervisor: process-shared

@@ -175,25 +175,13 @@ public final class Groups {
     public static int getpgid(int pid) {
         String call = "getpgid(" + pid + ")";
         KLwp me = SafePoints.curlwp(call);
-        Kernel k = me.kernel;
-        k.tree.lock();
-        try {
-            return lookup(me, pid, call).pgid();
-        } finally {
-            k.tree.unlock();
-        }
+        return me.kernel.underTree(() -> lookup(me, pid, call).pgid());
     }
 
     public static int getsid(int pid) {
         String call = "getsid(" + pid + ")";
         KLwp me = SafePoints.curlwp(call);
-        Kernel k = me.kernel;
-        k.tree.lock();
-        try {
-            return lookup(me, pid, call).sid();
-        } finally {
-            k.tree.unlock();
-        }
+        return me.kernel.underTree(() -> lookup(me, pid, call).sid());
     }
 
     /** pfind for the get calls: 0 is the caller; zombies and unknown pids answer ESRCH. */
@@ -209,24 +197,18 @@ public final class Groups {
     }
 
     public static int setsid() {
-        String call = "setsid";
-        KLwp me = SafePoints.curlwp(call);
+        KLwp me = SafePoints.curlwp("setsid");
         ProcLayer L = ProcLayer.of(me);
-        Kernel k = me.kernel;
         KProc cur = me.proc;
-        k.tree.lock();
-        try {
-            PState s = cur.ps;
+        return me.kernel.underTree(() -> {
             if (L.pgrps.containsKey(cur.pid) || L.sessions.containsKey(cur.pid)) {
-                throw new LwpException(Errno.EPERM, call);
+                throw new LwpException(Errno.EPERM, "setsid");
             }
             Session sess = new Session(cur.pid, cur);
             L.sessions.put(sess.sid, sess);
-            enter(L, cur, s, newPgrp(L, cur.pid, sess));
+            enter(L, cur, cur.ps, newPgrp(L, cur.pid, sess));
             return sess.sid;
-        } finally {
-            k.tree.unlock();
-        }
+        });
     }
 
     // ------------------------------------------------------------------ credentials
@@ -241,12 +223,7 @@ public final class Groups {
 
     private static int credential(String call, boolean gid) {
         KLwp me = SafePoints.curlwp(call);
-        me.kernel.tree.lock();
-        try {
-            return gid ? me.proc.gid : me.proc.uid;
-        } finally {
-            me.kernel.tree.unlock();
-        }
+        return me.kernel.underTree(() -> gid ? me.proc.gid : me.proc.uid);
     }
 
     /** setuid: uid 0 may take any uid; others only their own (a no-op). */

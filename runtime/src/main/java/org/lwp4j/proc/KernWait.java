@@ -327,8 +327,7 @@ public final class KernWait {
             k.lifecycle.waitOffCpu(z);
             Events.Wait e = new Events.Wait();
             if (e.shouldCommit()) {
-                e.supervisor = k.id;
-                e.pid = q.pid;
+                e.of(q);
                 e.reaped = z.pid;
                 e.commit();
             }

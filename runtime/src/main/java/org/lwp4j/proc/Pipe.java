@@ -7,6 +7,7 @@ import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.ParkResult;
 import org.lwp4j.PipeFlags;
+import org.lwp4j.kern.Channel;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.Kernel;
@@ -57,16 +58,7 @@ public final class Pipe {
     /** pipe2 / fcntl flag: the end does not block (BSD O_NONBLOCK). */
     public static final int O_NONBLOCK = PipeFlags.O_NONBLOCK;
 
-    private static final Object CH_READ = channel("piperd"), CH_WRITE = channel("pipewr");
-
-    private static Object channel(String name) {
-        return new Object() {
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
-    }
+    private static final Object CH_READ = Channel.PIPE_READ, CH_WRITE = Channel.PIPE_WRITE;
 
     private final Kernel kernel;
     private final int hash = System.identityHashCode(this);

@@ -154,31 +154,24 @@ public final class Reapers {
     public static void acquire(int pid) {
         String call = "procctl(P_PID, " + pid + ", PROC_REAP_ACQUIRE)";
         KLwp me = self(pid, call);
-        ProcLayer L = ProcLayer.of(me);
-        Kernel k = me.kernel;
-        k.tree.lock();
-        try {
-            PState s = me.proc.ps;
-            if (s.ownsReaper()) {
+        KProc p = me.proc;
+        p.kernel.underTree(() -> {
+            if (p.ps.ownsReaper()) {
                 throw new LwpException(Errno.EALREADY, call);
             }
             // reaper_init: the new node inherits the reference p held on its old node
-            s.reaper = new Reaper(me.proc, s.reaper, 1, Reaper.OWNED);
+            p.ps.reaper = new Reaper(p, p.ps.reaper, 1, Reaper.OWNED);
             // Its descendants count as its own (the tree walk finds them): each is in the
             // subtree of the child of p it descends from.
-            resubtree(L, me.proc, child -> child);
-        } finally {
-            k.tree.unlock();
-        }
+            resubtree(ProcLayer.of(me), p, child -> child);
+        });
     }
 
     public static void release(int pid) {
         String call = "procctl(P_PID, " + pid + ", PROC_REAP_RELEASE)";
         KLwp me = self(pid, call);
-        ProcLayer L = ProcLayer.of(me);
         Kernel k = me.kernel;
-        k.tree.lock();
-        try {
+        k.underTree(() -> {
             PState s = me.proc.ps;
             if (!s.ownsReaper()) {
                 throw new LwpException(Errno.ENOTCONN, call);
@@ -186,7 +179,7 @@ public final class Reapers {
             if (me.proc == k.init) {
                 throw new LwpException(Errno.EINVAL, call + ": init is the root reaper");
             }
-            abandon(L, s);
+            abandon(ProcLayer.of(me), s);
             Reaper r = s.reaper;
             s.reaper = r.parent;
             if (r.parent != null) {
@@ -194,9 +187,7 @@ public final class Reapers {
             }
             r.p = null;
             drop(r);
-        } finally {
-            k.tree.unlock();
-        }
+        });
     }
 
     /**
@@ -225,33 +216,35 @@ public final class Reapers {
         return s.ownsReaper() ? p : reaperOf(L, s);
     }
 
-    public static ReaperStatus status(int pid) {
-        String call = "procctl(P_PID, " + pid + ", PROC_REAP_STATUS)";
+    /** A reaper query's answer, computed under the tree lock from the reaper of {@code p}. */
+    @FunctionalInterface
+    private interface Query<T> {
+        T answer(ProcLayer L, Kernel k, KProc p, KProc reaper);
+    }
+
+    /** STATUS and GETPIDS: the reaper of the process {@code pid} names, asked under the tree lock. */
+    private static <T> T query(int pid, String call, Query<T> q) {
         KLwp me = SafePoints.curlwp(call);
         ProcLayer L = ProcLayer.of(me);
         Kernel k = me.kernel;
-        k.tree.lock();
-        try {
+        return k.underTree(() -> {
             KProc p = target(k, me.proc, pid, call);
-            KProc r = reaperFor(L, p);
+            return q.answer(L, k, p, reaperFor(L, p));
+        });
+    }
+
+    public static ReaperStatus status(int pid) {
+        return query(pid, "procctl(P_PID, " + pid + ", PROC_REAP_STATUS)", (L, k, p, r) -> {
             int flags = (p.ps.ownsReaper() ? ReaperStatus.OWNED : 0)
                     | (r == k.init ? ReaperStatus.REALINIT : 0);
             int first = r.children.isEmpty() ? -1 : r.children.iterator().next().pid;
             int desc = descendants(L, r, false).size();
             return new ReaperStatus(flags, r.children.size(), desc, r.pid, first);
-        } finally {
-            k.tree.unlock();
-        }
+        });
     }
 
     public static List<ReaperPid> getPids(int pid) {
-        String call = "procctl(P_PID, " + pid + ", PROC_REAP_GETPIDS)";
-        KLwp me = SafePoints.curlwp(call);
-        ProcLayer L = ProcLayer.of(me);
-        Kernel k = me.kernel;
-        k.tree.lock();
-        try {
-            KProc r = reaperFor(L, target(k, me.proc, pid, call));
+        return query(pid, "procctl(P_PID, " + pid + ", PROC_REAP_GETPIDS)", (L, k, p, r) -> {
             List<KProc[]> d = descendants(L, r, false);
             List<ReaperPid> out = new ArrayList<>(d.size());
             for (KProc[] e : d) {
@@ -262,11 +255,8 @@ public final class Reapers {
                 out.add(new ReaperPid(q.pid, q.ps.reapSubtree, flags));
             }
             return out;
-        } finally {
-            k.tree.unlock();
-        }
+        });
     }
-
 
     public static int kill(int pid, int sig, int flags, int subtree) {
         String call = "procctl(P_PID, " + pid + ", PROC_REAP_KILL, sig=" + sig + ", flags=" + flags

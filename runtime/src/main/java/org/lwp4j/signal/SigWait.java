@@ -6,6 +6,7 @@ import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.ParkResult;
 import org.lwp4j.SigInfo;
+import org.lwp4j.kern.Channel;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.KProc;
@@ -51,16 +52,7 @@ public final class SigWait {
      * handler runs with the sigsuspend mask (plus its own), and the old mask is restored when
      * the call ends, with EINTR, as POSIX's sigsuspend always answers.
      */
-    private static final Object CH_SIGWAIT = channel("sigwait"), CH_SIGSUSPEND = channel("sigsusp");
-
-    private static Object channel(String name) {
-        return new Object() {
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
-    }
+    private static final Object CH_SIGWAIT = Channel.SIGWAIT, CH_SIGSUSPEND = Channel.SIGSUSPEND;
 
     private SigWait() {
     }
@@ -141,7 +133,7 @@ public final class SigWait {
                         throw new LwpException(Errno.EINTR, call);
                     }
                     me.sigIntr = 0;
-                    safePointUnlocked(me);
+                    SafePoints.userretHoldingOwnLock(me);
                     if ((me.sigIntr & SigIntr.HANDLED) != 0 && !restart) {
                         me.sigIntr = 0;
                         throw new LwpException(Errno.EINTR, call);
@@ -151,16 +143,6 @@ public final class SigWait {
             }
         } finally {
             p.lock.unlock();
-        }
-    }
-
-    /** The safe point of a call that holds its own process lock (once): released for it, held again after. */
-    private static void safePointUnlocked(KLwp me) {
-        me.proc.lock.unlock();
-        try {
-            me.kernel.safePoints.userret(me);
-        } finally {
-            me.proc.lock.lock();
         }
     }
 
@@ -229,7 +211,7 @@ public final class SigWait {
             me.sigIntr = 0;
             for (;;) {
                 if (me.ast() != 0) {
-                    safePointUnlocked(me);
+                    SafePoints.userretHoldingOwnLock(me);
                     if ((me.sigIntr & SigIntr.HANDLED) != 0) {
                         break;
                     }

@@ -33,10 +33,13 @@ public final class SignalCalls {
     private SignalCalls() {
     }
 
-    private static void checkSig(int sig, String call) {
+    /** Enter a signal-sending call (a safe point) with signal number {@code sig}: EINVAL unless 0..NSIG-1. */
+    private static KLwp enter(String call, int sig) {
+        KLwp me = SafePoints.curlwp(call);
         if (sig < 0 || sig >= NSIG) {
             throw new LwpException(Errno.EINVAL, call);
         }
+        return me;
     }
 
     /** BSD p_cansignal, with one uid per process: same uid, root, or SIGCONT in the session. */
@@ -51,8 +54,7 @@ public final class SignalCalls {
 
     public static void kill(int pid, int sig) {
         String call = "kill(" + pid + ", " + sig + ")";
-        KLwp me = SafePoints.curlwp(call);
-        checkSig(sig, call);
+        KLwp me = enter(call, sig);
         Kernel k = me.kernel;
         KProc self = me.proc;
         k.tree.lock();
@@ -91,8 +93,7 @@ public final class SignalCalls {
 
     public static void killpg(int pgid, int sig) {
         String call = "killpg(" + pgid + ", " + sig + ")";
-        KLwp me = SafePoints.curlwp(call);
-        checkSig(sig, call);
+        KLwp me = enter(call, sig);
         if (pgid < 0) {
             throw new LwpException(Errno.EINVAL, call);
         }
@@ -145,19 +146,14 @@ public final class SignalCalls {
 
     public static void lwpKill(int lid, int sig) {
         String call = "_lwp_kill(" + lid + ", " + sig + ")";
-        KLwp me = SafePoints.curlwp(call);
-        checkSig(sig, call);
+        KLwp me = enter(call, sig);
         Kernel k = me.kernel;
         KProc p = me.proc;
-        k.tree.lock();
-        try {
+        k.underTree(() -> {
             int tell = 0;
             p.lock.lock();
             try {
-                KLwp t = p.find(lid);
-                if (t == null) {
-                    throw new LwpException(Errno.ESRCH, call);
-                }
+                KLwp t = p.findOrEsrch(lid, call);
                 if (sig != 0) {
                     tell = SignalLayer.post(k, p, sig, new SigInfo(sig, SI_LWP, p.pid, p.uid), t, false);
                 }
@@ -165,9 +161,7 @@ public final class SignalCalls {
                 p.lock.unlock();
             }
             SignalLayer.tellParent(k, p, tell);
-        } finally {
-            k.tree.unlock();
-        }
+        });
         afterSend(me);
     }
 
@@ -179,14 +173,7 @@ public final class SignalCalls {
             throw new LwpException(Errno.EINVAL, call);
         }
         KProc p = me.proc;
-        ProcSig ps = p.sig;
-        SigActs acts;
-        p.lock.lock();
-        try {
-            acts = ps.acts;
-        } finally {
-            p.lock.unlock();
-        }
+        SigActs acts = p.underLock(() -> p.sig.acts);
         if (d == null) {
             return acts.get(sig);
         }

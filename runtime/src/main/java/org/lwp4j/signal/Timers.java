@@ -125,13 +125,7 @@ public final class Timers {
         KLwp me = SafePoints.curlwp(call);
         checkWhich(which, call);
         KProc p = me.proc;
-        ProcSig ps = p.sig;
-        p.lock.lock();
-        try {
-            return current(ps.itimer, System.nanoTime());
-        } finally {
-            p.lock.unlock();
-        }
+        return p.underLock(() -> current(p.sig.itimer, System.nanoTime()));
     }
 
     /** alarm(3): setitimer(ITIMER_REAL, {seconds, 0}); answers the old value in seconds, rounded up. */
