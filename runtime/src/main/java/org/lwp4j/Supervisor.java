@@ -224,13 +224,19 @@ public final class Supervisor implements AutoCloseable {
 
     /**
      * Internal, for tests at quiescence (no LWP of theirs still running), before {@link #close()}:
-     * the sleep table's queue audit, then every process group's job-control count. Answers null
-     * when both hold, else what is wrong.
+     * the sleep table's queue audit, each process's LWP counts and zombie list, then every
+     * process group's job-control count. Answers null when all hold, else what is wrong.
      */
     String audit() {
         String sleep = kernel.sleep.audit();
         if (sleep != null) {
             return "sleep table: " + sleep;
+        }
+        for (KProc p : kernel.procList()) {
+            String lwps = p.auditLwps();
+            if (lwps != null) {
+                return "LWP table: " + lwps;
+            }
         }
         String jobc = procLayer.auditJobc();
         return jobc == null ? null : "job control: " + jobc;

@@ -53,6 +53,26 @@ class LwpWaitTest {
     }
 
     @Test
+    void waitAnyCollectsEveryJoinableZombieOnceAndSkipsTheDetachedOnes(Supervisor sup, Supervisor.Attachment me) {
+        List<Integer> joinable = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            boolean detached = i % 3 == 0;
+            int lid = Lwp.create(() -> { }, detached ? Lwp.DETACHED : 0);
+            if (!detached) {
+                joinable.add(lid);
+            }
+        }
+        List<Integer> collected = new ArrayList<>();
+        for (int i = 0; i < joinable.size(); i++) {
+            collected.add(Lwp.waitFor(0));
+        }
+        collected.sort(null);
+        assertEquals(joinable, collected, "each joinable LWP once, no detached one");
+        expectErrno(Errno.ESRCH, () -> Lwp.waitFor(0)); // nothing joinable is left
+        assertNull(sup.audit(), "LWP counts and zombie list agree with the table");
+    }
+
+    @Test
     void waitAnyAsTheOnlyLwpAnswersEsrch(Supervisor.Attachment me) {
         LwpException e = expectErrno(Errno.ESRCH, () -> Lwp.waitFor(0));
         assertTrue(e.getMessage().contains("_lwp_wait(0)"), e.getMessage());

@@ -59,6 +59,10 @@ public final class KLwp extends Waiter {
     boolean detached;
     /** Whether proc.nwaitable counts this LWP (see setStat). */
     private boolean counted;
+    /** Whether proc.njoinable counts this LWP, and whether it is on proc's list of zombies. */
+    private boolean joinable, listed;
+    /** Links of proc's list of joinable zombies (KProc.zombies), oldest first. */
+    KLwp zprev, znext;
     int waitingFor;
     int waiter;
 
@@ -110,8 +114,10 @@ public final class KLwp extends Waiter {
 
     /**
      * Count this LWP in proc.nwaitable while it may still give _lwp_wait a zombie: not
-     * detached, and running, new or a zombie (NetBSD's p_nrlwps + p_nzlwps - p_ndlwps). Call
-     * with proc.lock held after a change of stat or detached.
+     * detached, and running, new or a zombie (NetBSD's p_nrlwps + p_nzlwps - p_ndlwps); in
+     * proc.njoinable while not detached and not dead (what an _lwp_wait(0) may still wait
+     * for); on proc's zombie list while a joinable zombie. Call with proc.lock held after a
+     * change of stat or detached.
      */
     void recount() {
         boolean w = !detached && (stat == LSRUN || stat == LSIDL || stat == LSZOMB);
@@ -119,6 +125,25 @@ public final class KLwp extends Waiter {
             counted = w;
             proc.nwaitable += w ? 1 : -1;
         }
+        boolean j = !detached && stat != LSDEAD;
+        if (j != joinable) {
+            joinable = j;
+            proc.njoinable += j ? 1 : -1;
+        }
+        boolean z = j && stat == LSZOMB;
+        if (z != listed) {
+            listed = z;
+            if (z) {
+                proc.linkZombie(this);
+            } else {
+                proc.unlinkZombie(this);
+            }
+        }
+    }
+
+    /** Whether proc.njoinable counts this LWP (caller holds proc.lock). */
+    boolean joinable() {
+        return joinable;
     }
 
     @Override

@@ -70,6 +70,14 @@ public final class KProc {
     int nlwpwait;
     /** LWPs that may still give _lwp_wait a zombie (KLwp.recount); guarded by lock. */
     int nwaitable;
+    /** LWPs neither detached nor dead: what _lwp_wait(0) waits for (KLwp.recount); guarded by lock. */
+    int njoinable;
+    /**
+     * The joinable zombies, oldest first, linked through KLwp.zprev/znext (KLwp.recount keeps
+     * it): _lwp_wait(0) takes the first one no other waiter claimed without scanning the LWP
+     * table, so an exit storm of N LWPs is collected in O(N), not O(N^2). Guarded by lock.
+     */
+    KLwp zombies, lastZombie;
     /** CPU time (total and user, ns) of this process's LWPs that have ended (DragonFly p_ru). */
     long ruCpuNanos, ruUserNanos;
     /** Proc.onExit's hand-off (lwpsGoneFuture), or null; guarded by lock. */
@@ -136,6 +144,66 @@ public final class KProc {
      * @return the LWP
      * @throws LwpException ESRCH if there is no live LWP with this id in this process
      */
+    /**
+     * Check the LWP counts and the zombie list against the table (tests, at quiescence): answers
+     * null when they agree, else what does not.
+     */
+    public String auditLwps() {
+        lock.lock();
+        try {
+            int waitable = 0, joinable = 0, listed = 0;
+            for (KLwp l : lwps.values()) {
+                int st = l.stat;
+                if (!l.detached && (st == KLwp.LSRUN || st == KLwp.LSIDL || st == KLwp.LSZOMB)) {
+                    waitable++;
+                }
+                if (!l.detached && st != KLwp.LSDEAD) {
+                    joinable++;
+                }
+            }
+            for (KLwp z = zombies; z != null; z = z.znext) {
+                if (z.stat != KLwp.LSZOMB || z.detached || lwps.get(z.lid) != z) {
+                    return "pid " + pid + ": lid " + z.lid + " on the zombie list, stat " + z.stat;
+                }
+                listed++;
+            }
+            long inTable = lwps.values().stream()
+                    .filter(l -> !l.detached && l.stat == KLwp.LSZOMB).count();
+            if (waitable != nwaitable || joinable != njoinable || listed != inTable) {
+                return "pid " + pid + ": nwaitable " + nwaitable + " (table " + waitable + "), njoinable "
+                        + njoinable + " (table " + joinable + "), zombie list " + listed + " (table " + inTable + ")";
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void linkZombie(KLwp l) {
+        l.zprev = lastZombie;
+        l.znext = null;
+        if (lastZombie == null) {
+            zombies = l;
+        } else {
+            lastZombie.znext = l;
+        }
+        lastZombie = l;
+    }
+
+    void unlinkZombie(KLwp l) {
+        if (l.zprev == null) {
+            zombies = l.znext;
+        } else {
+            l.zprev.znext = l.znext;
+        }
+        if (l.znext == null) {
+            lastZombie = l.zprev;
+        } else {
+            l.znext.zprev = l.zprev;
+        }
+        l.zprev = l.znext = null;
+    }
+
     public KLwp findOrEsrch(int lid, String call) {
         KLwp l = find(lid);
         if (l == null) {

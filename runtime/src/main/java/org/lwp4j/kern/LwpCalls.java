@@ -287,8 +287,8 @@ public final class LwpCalls {
      * <li>one target: ESRCH if it is gone or was never started, EDEADLK if it is the caller or
      *     waits for it (through any chain), EINVAL if detached; claim it if unclaimed; a zombie
      *     is collected;</li>
-     * <li>any target: collect the first zombie not claimed by another waiter; ESRCH if there is
-     *     nothing to wait for;</li>
+     * <li>any target: collect the oldest zombie not claimed by another waiter (KProc's zombie
+     *     list, no table scan); ESRCH if there is nothing to wait for;</li>
      * <li>EDEADLK if the process is exiting or every LWP that could still give a zombie waits;</li>
      * <li>else sleep on CH_LWP; a safe-point request is acted on (p.lock released) and the
      *     wait goes on; a wakeup or an interrupt answers EINTR.</li>
@@ -325,18 +325,12 @@ public final class LwpCalls {
                     }
                     nfound = 1;
                 } else {
-                    for (KLwp t : p.lwps.values()) {
-                        if (t == me || t.detached || t.stat == KLwp.LSDEAD) {
-                            continue;
-                        }
-                        nfound++;
-                        if (t.waiter != 0 && t.waiter != me.lid) {
-                            continue;
-                        }
-                        if (t.stat == KLwp.LSZOMB) {
+                    for (KLwp t = p.zombies; t != null; t = t.znext) {
+                        if (t.waiter == 0 || t.waiter == me.lid) {
                             return collect(p, t);
                         }
                     }
+                    nfound = p.njoinable - (me.joinable() ? 1 : 0);
                     if (nfound == 0) {
                         throw unlessExiting(me, new LwpException(Errno.ESRCH, call));
                     }
