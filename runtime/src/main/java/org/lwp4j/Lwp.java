@@ -3,7 +3,6 @@ package org.lwp4j;
 import java.time.Duration;
 import java.util.Objects;
 import org.lwp4j.kern.Timeouts;
-import java.util.function.BooleanSupplier;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.LwpCalls;
@@ -401,10 +400,5 @@ public final class Lwp {
             return "LwpCtl[lid=" + lid() + ", state=" + state() + ", parks=" + parkCount()
                     + ", wchan=" + waitChannel() + "]";
         }
-    }
-
-    // used by ParkingLot
-    static ParkResult lotWait(Object hint, BooleanSupplier validate, boolean timed, long deadline, boolean intr) {
-        return SleepCalls.lotWait(hint, validate, timed, deadline, intr);
     }
 }

@@ -54,7 +54,7 @@ public final class ParkingLot {
      * @throws NullPointerException if validate is null
      */
     public static ParkResult wait(Object hint, BooleanSupplier validate, long deadline) {
-        return Lwp.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, true);
+        return SleepCalls.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, true);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class ParkingLot {
      * @throws NullPointerException if validate is null
      */
     public static ParkResult waitUninterruptibly(Object hint, BooleanSupplier validate, long deadline) {
-        return Lwp.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, false);
+        return SleepCalls.lotWait(hint, validate, deadline != Lwp.FOREVER, deadline, false);
     }
 
     /**
@@ -118,8 +118,7 @@ public final class ParkingLot {
      * @throws LwpException EINVAL if a count is negative
      */
     public static Requeued requeue(Object from, Object to, int nWake, int nMove) {
-        long r = SleepCalls.lotRequeue(from, to, nWake, nMove);
-        return new Requeued((int) (r >>> 32), (int) r);
+        return requeued(SleepCalls.lotRequeue(from, to, nWake, nMove));
     }
 
     /**
@@ -184,7 +183,11 @@ public final class ParkingLot {
      * @throws LwpException EINVAL if a count is negative
      */
     public static Requeued requeueShared(Object from, Object to, int nWake, int nMove) {
-        long r = GlobalLot.sharedRequeue(from, to, nWake, nMove);
+        return requeued(GlobalLot.sharedRequeue(from, to, nWake, nMove));
+    }
+
+    /** Unpack the lower layers' answer: woken in the high half, moved in the low. */
+    private static Requeued requeued(long r) {
         return new Requeued((int) (r >>> 32), (int) r);
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
@@ -327,11 +328,13 @@ public final class Supervisor implements AutoCloseable {
         private Builder() {
         }
 
-        private static int atLeast(int n, int min, String what) {
+        /** The int setters: refuse {@code n} below {@code min}, else store it with {@code field}. */
+        private Builder atLeast(int n, int min, String what, IntConsumer field) {
             if (n < min) {
                 throw new IllegalArgumentException(what + " must be at least " + min + ": " + n);
             }
-            return n;
+            field.accept(n);
+            return this;
         }
 
         /**
@@ -342,8 +345,7 @@ public final class Supervisor implements AutoCloseable {
          * @throws IllegalArgumentException if {@code n < 2}
          */
         public Builder maxProc(int n) {
-            maxProc = atLeast(n, 2, "maxProc");
-            return this;
+            return atLeast(n, 2, "maxProc", v -> maxProc = v);
         }
 
         /**
@@ -354,8 +356,7 @@ public final class Supervisor implements AutoCloseable {
          * @throws IllegalArgumentException if {@code n < 1}
          */
         public Builder maxProcPerUid(int n) {
-            maxProcPerUid = atLeast(n, 1, "maxProcPerUid");
-            return this;
+            return atLeast(n, 1, "maxProcPerUid", v -> maxProcPerUid = v);
         }
 
         /**
@@ -366,8 +367,7 @@ public final class Supervisor implements AutoCloseable {
          * @throws IllegalArgumentException if {@code n < 1}
          */
         public Builder maxLwpPerProc(int n) {
-            maxLwpPerProc = atLeast(n, 1, "maxLwpPerProc");
-            return this;
+            return atLeast(n, 1, "maxLwpPerProc", v -> maxLwpPerProc = v);
         }
 
         /**
@@ -378,8 +378,7 @@ public final class Supervisor implements AutoCloseable {
          * @throws IllegalArgumentException if {@code n < 2}
          */
         public Builder maxLid(int n) {
-            maxLid = atLeast(n, 2, "maxLid");
-            return this;
+            return atLeast(n, 2, "maxLid", v -> maxLid = v);
         }
 
         /**
@@ -390,8 +389,7 @@ public final class Supervisor implements AutoCloseable {
          * @throws IllegalArgumentException if {@code n < 2}
          */
         public Builder maxPid(int n) {
-            maxPid = atLeast(n, 2, "maxPid");
-            return this;
+            return atLeast(n, 2, "maxPid", v -> maxPid = v);
         }
 
         /**
@@ -449,8 +447,7 @@ public final class Supervisor implements AutoCloseable {
          * @throws IllegalArgumentException if {@code n < 0}
          */
         public Builder lwpCache(int n) {
-            lwpCacheMax = atLeast(n, 0, "lwpCache");
-            return this;
+            return atLeast(n, 0, "lwpCache", v -> lwpCacheMax = v);
         }
 
         /**

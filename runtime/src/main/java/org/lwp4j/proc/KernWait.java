@@ -89,6 +89,15 @@ public final class KernWait {
         return r;
     }
 
+    /**
+     * {@code waitpid}: {@code pid} -1 is any child, 0 the caller's group, {@code < -1} group
+     * {@code -pid}, {@code > 0} that child; WEXITED is added to {@code options}.
+     */
+    public static WaitResult waitpid(int pid, int options, long timeoutNanos) {
+        IdType idtype = pid == -1 ? IdType.P_ALL : pid <= 0 ? IdType.P_PGID : IdType.P_PID;
+        return wait(idtype, pid == -1 ? 0 : Math.abs(pid), options | WEXITED, timeoutNanos);
+    }
+
     private static WaitResult sleepingWait(IdType idtype, int id, int options, long timeoutNanos) {
         Objects.requireNonNull(idtype, "idtype");
         String call = "wait(" + idtype + ", " + id + ", " + optionNames(options) + ")";

@@ -250,7 +250,6 @@ public final class Mutex implements Lock {
 
     /** The primary acquiring method; see "lockSlow" in the overview. */
     int acquire(int me, boolean interruptible, boolean timed, long deadline, String call) {
-        Waiter w = null;
         int spins = 0;
         long since = 0;
         for (;;) {
@@ -266,19 +265,16 @@ public final class Mutex implements Lock {
             }
             if ((s & PARKED) == 0) {
                 if (spins < SPINS) {
-                    if (timed && System.nanoTime() - deadline >= 0) {
-                        return TIMED_OUT; // a zero or past time does not spin
+                    if (!spinBefore(deadline, timed, spins++)) {
+                        return TIMED_OUT;
                     }
-                    spin(spins++);
                     continue;
                 }
                 if (!STATE.compareAndSet(this, s, s | PARKED)) {
                     continue;
                 }
             }
-            if (w == null) {
-                w = GlobalLot.waiter();
-            }
+            Waiter w = GlobalLot.waiter();
             ParkResult r = GlobalLot.syncWait(w, this, this::lockedAndParked, timed, deadline, interruptible, since);
             since = w.lotSince();
             if (r == ParkResult.UNPARKED) {
@@ -296,6 +292,18 @@ public final class Mutex implements Lock {
 
     private boolean lockedAndParked() {
         return (state & (LOCKED | PARKED)) == (LOCKED | PARKED);
+    }
+
+    /**
+     * Spin round {@code i} of an acquisition loop (Mutex, RwLock, Semaphore), unless its
+     * deadline has passed: a zero or past time does not spin. False means: give up, TIMED_OUT.
+     */
+    static boolean spinBefore(long deadline, boolean timed, int i) {
+        if (timed && System.nanoTime() - deadline >= 0) {
+            return false;
+        }
+        spin(i);
+        return true;
     }
 
     static void spin(int i) {

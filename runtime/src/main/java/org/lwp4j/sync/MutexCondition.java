@@ -47,12 +47,7 @@ final class MutexCondition implements Condition {
 
     @Override
     public void await() throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException("Condition.await");
-        }
-        if (await(true, false, 0L) == Mutex.INTERRUPTED) {
-            throw new InterruptedException("Condition.await");
-        }
+        awaitInterruptibly(false, 0L, "Condition.await");
     }
 
     @Override
@@ -63,39 +58,33 @@ final class MutexCondition implements Condition {
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
         long deadline = Deadlines.afterNanos(nanosTimeout);
-        if (Thread.interrupted()) {
-            throw new InterruptedException("Condition.awaitNanos");
-        }
-        if (await(true, true, deadline) == Mutex.INTERRUPTED) {
-            throw new InterruptedException("Condition.awaitNanos");
-        }
+        awaitInterruptibly(true, deadline, "Condition.awaitNanos");
         return deadline - System.nanoTime();
     }
 
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
-        long deadline = Deadlines.after(time, unit);
-        if (Thread.interrupted()) {
-            throw new InterruptedException("Condition.await");
-        }
-        int r = await(true, true, deadline);
-        if (r == Mutex.INTERRUPTED) {
-            throw new InterruptedException("Condition.await");
-        }
-        return r != Mutex.TIMED_OUT;
+        return awaitInterruptibly(true, Deadlines.after(time, unit), "Condition.await") != Mutex.TIMED_OUT;
     }
 
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
-        long d = Deadlines.at(deadline);
+        return awaitInterruptibly(true, Deadlines.at(deadline), "Condition.awaitUntil") != Mutex.TIMED_OUT;
+    }
+
+    /**
+     * The interruptible awaits: a pending interrupt throws before the mutex is released, an
+     * interrupted sleep after it is taken again, both named after {@code call}.
+     */
+    private int awaitInterruptibly(boolean timed, long deadline, String call) throws InterruptedException {
         if (Thread.interrupted()) {
-            throw new InterruptedException("Condition.awaitUntil");
+            throw new InterruptedException(call);
         }
-        int r = await(true, true, d);
+        int r = await(true, timed, deadline);
         if (r == Mutex.INTERRUPTED) {
-            throw new InterruptedException("Condition.awaitUntil");
+            throw new InterruptedException(call);
         }
-        return r != Mutex.TIMED_OUT;
+        return r;
     }
 
     /** The one await; answers SIGNALLED (or spurious), TIMED_OUT or INTERRUPTED. */

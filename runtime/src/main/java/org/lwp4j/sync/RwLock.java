@@ -163,35 +163,31 @@ public final class RwLock implements ReadWriteLock {
     private int acquire(boolean write, Object key, boolean interruptible, boolean timed, long deadline, String call) {
         int me = self();
         int parked = write ? WPARKED : RPARKED;
-        Waiter w = null;
         int spins = 0;
         long since = 0;
         for (;;) {
             int s = state;
-            if (write ? (s & WRITER) == 0 && (s >>> SHIFT) == 0 : readerMayEnter(s)) {
-                if (write ? STATE.compareAndSet(this, s, s | WRITER | me << SHIFT) : tryRead(s)) {
+            if (mayEnter(write, s)) {
+                if (enter(write, s, me)) {
                     return Mutex.ACQUIRED;
                 }
                 continue;
             }
-            if ((s & WRITER) != 0 && (s >>> SHIFT) == me) {
+            if (writtenBy(s, me)) {
                 throw Mutex.deadlock(call);
             }
             if ((s & parked) == 0) {
                 if (spins < SPINS) {
-                    if (timed && System.nanoTime() - deadline >= 0) {
-                        return Mutex.TIMED_OUT; // a zero or past time does not spin
+                    if (!Mutex.spinBefore(deadline, timed, spins++)) {
+                        return Mutex.TIMED_OUT;
                     }
-                    Mutex.spin(spins++);
                     continue;
                 }
                 if (!STATE.compareAndSet(this, s, s | parked)) {
                     continue;
                 }
             }
-            if (w == null) {
-                w = GlobalLot.waiter();
-            }
+            Waiter w = GlobalLot.waiter();
             ParkResult r = GlobalLot.syncWait(w, key, write ? this::writerMustSleep : this::readerMustSleep,
                     timed, deadline, interruptible, since);
             since = w.lotSince();
@@ -201,6 +197,37 @@ public final class RwLock implements ReadWriteLock {
                 return Mutex.TIMED_OUT;
             } else if (r == ParkResult.INTERRUPTED && interruptible) {
                 return Mutex.INTERRUPTED;
+            }
+        }
+    }
+
+    /** Whether the side may enter from state {@code s} (a writer: the lock is free). */
+    private static boolean mayEnter(boolean write, int s) {
+        return write ? (s & WRITER) == 0 && (s >>> SHIFT) == 0 : readerMayEnter(s);
+    }
+
+    /** Enter the side from state {@code s} with one CAS: false on a race. */
+    private boolean enter(boolean write, int s, int me) {
+        return write ? STATE.compareAndSet(this, s, s | WRITER | me << SHIFT) : tryRead(s);
+    }
+
+    private static boolean writtenBy(int s, int me) {
+        return (s & WRITER) != 0 && (s >>> SHIFT) == me;
+    }
+
+    /** {@code tryLock()} of either side: enter if the side may enter now, without spinning. */
+    boolean tryNow(boolean write) {
+        int me = self();
+        for (;;) {
+            int s = state;
+            if (writtenBy(s, me)) {
+                throw Mutex.deadlock((write ? WRITE : READ).tryLock);
+            }
+            if (!mayEnter(write, s)) {
+                return false;
+            }
+            if (enter(write, s, me)) {
+                return true;
             }
         }
     }
@@ -259,43 +286,11 @@ public final class RwLock implements ReadWriteLock {
         return (s & WPARKED) != 0 && ((s & WRITER) != 0 || (s >>> SHIFT) > 0);
     }
 
-    boolean tryWrite() {
-        int me = self();
-        for (;;) {
-            int s = state;
-            if ((s & WRITER) != 0 && (s >>> SHIFT) == me) {
-                throw Mutex.deadlock("RwLock.writeLock().tryLock");
-            }
-            if ((s & WRITER) != 0 || (s >>> SHIFT) != 0) {
-                return false;
-            }
-            if (STATE.compareAndSet(this, s, s | WRITER | me << SHIFT)) {
-                return true;
-            }
-        }
-    }
-
-    boolean tryReadNow() {
-        int me = self();
-        for (;;) {
-            int s = state;
-            if ((s & WRITER) != 0 && (s >>> SHIFT) == me) {
-                throw Mutex.deadlock("RwLock.readLock().tryLock");
-            }
-            if (!readerMayEnter(s)) {
-                return false;
-            }
-            if (tryRead(s)) {
-                return true;
-            }
-        }
-    }
-
     void unlockWrite() {
         int me = self();
         for (;;) {
             int s = state;
-            if ((s & WRITER) == 0 || (s >>> SHIFT) != me) {
+            if (!writtenBy(s, me)) {
                 throw new IllegalMonitorStateException("RwLock.writeLock().unlock: " + this
                         + " is not write-locked by thread " + me);
             }
@@ -327,148 +322,143 @@ public final class RwLock implements ReadWriteLock {
 
     // ------------------------------------------------------------------ views
 
-    /** The read lock; also the key its sleepers wait under (equal for every view of a lock). */
-    private static final class ReadView implements Lock {
-        private final RwLock l;
+    /** The names a side's calls and errors go by. */
+    private static final class Side {
+        final String lock, lockInterruptibly, tryLock, newCondition, of;
+        final int salt;
 
-        ReadView(RwLock l) {
-            this.l = l;
+        Side(String view, String of, int salt) {
+            this.lock = view + ".lock";
+            this.lockInterruptibly = view + ".lockInterruptibly";
+            this.tryLock = view + ".tryLock";
+            this.newCondition = view + ".newCondition";
+            this.of = of;
+            this.salt = salt;
         }
+    }
+
+    private static final Side READ = new Side("RwLock.readLock()", "read lock of ", 1);
+    private static final Side WRITE = new Side("RwLock.writeLock()", "write lock of ", 2);
+
+    /**
+     * The {@link Lock} protocol of both sides over a side's one-shot fast path and its
+     * acquisition loop. A view is also the key its side's sleepers wait under: views of one
+     * lock and side are equal.
+     */
+    private abstract static class View implements Lock {
+        final RwLock l;
+        private final Side side;
+
+        View(RwLock l, Side side) {
+            this.l = l;
+            this.side = side;
+        }
+
+        /** One attempt, without spinning: true if it took the lock. */
+        abstract boolean fast();
+
+        /** The side's acquisition loop: ACQUIRED, TIMED_OUT or INTERRUPTED. */
+        abstract int slow(boolean interruptible, boolean timed, long deadline, String call);
 
         @Override
         public void lock() {
-            if (!l.tryReadFast()) {
-                l.acquireRead(this, false, false, 0L, "RwLock.readLock().lock");
+            if (!fast()) {
+                slow(false, false, 0L, side.lock);
             }
         }
 
         @Override
         public void lockInterruptibly() throws InterruptedException {
             if (Thread.interrupted()) {
-                throw new InterruptedException("RwLock.readLock().lockInterruptibly");
+                throw new InterruptedException(side.lockInterruptibly);
             }
-            if (!l.tryReadFast() && l.acquireRead(this, true, false, 0L,
-                    "RwLock.readLock().lockInterruptibly") == Mutex.INTERRUPTED) {
-                throw new InterruptedException("RwLock.readLock().lockInterruptibly");
+            if (!fast() && slow(true, false, 0L, side.lockInterruptibly) == Mutex.INTERRUPTED) {
+                throw new InterruptedException(side.lockInterruptibly);
             }
         }
 
         @Override
         public boolean tryLock() {
-            return l.tryReadNow();
+            return l.tryNow(side == WRITE);
         }
 
         @Override
         public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
             long deadline = Deadlines.after(time, unit);
             if (Thread.interrupted()) {
-                throw new InterruptedException("RwLock.readLock().tryLock");
+                throw new InterruptedException(side.tryLock);
             }
-            if (l.tryReadFast()) {
+            if (fast()) {
                 return true;
             }
-            int r = l.acquireRead(this, true, true, deadline, "RwLock.readLock().tryLock");
+            int r = slow(true, true, deadline, side.tryLock);
             if (r == Mutex.INTERRUPTED) {
-                throw new InterruptedException("RwLock.readLock().tryLock");
+                throw new InterruptedException(side.tryLock);
             }
             return r == Mutex.ACQUIRED;
+        }
+
+        @Override
+        public Condition newCondition() {
+            throw new UnsupportedOperationException(side.newCondition);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof View && ((View) o).side == side && ((View) o).l == l;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(l) * 31 + side.salt;
+        }
+
+        @Override
+        public String toString() {
+            return side.of + l;
+        }
+    }
+
+    /** The read lock; its sleepers wait under it (the lock itself is the writers' key). */
+    private static final class ReadView extends View {
+        ReadView(RwLock l) {
+            super(l, READ);
+        }
+
+        @Override
+        boolean fast() {
+            return l.tryReadFast();
+        }
+
+        @Override
+        int slow(boolean interruptible, boolean timed, long deadline, String call) {
+            return l.acquireRead(this, interruptible, timed, deadline, call);
         }
 
         @Override
         public void unlock() {
             l.unlockRead(this);
         }
-
-        @Override
-        public Condition newCondition() {
-            throw new UnsupportedOperationException("RwLock.readLock().newCondition");
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ReadView && ((ReadView) o).l == l;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(l) * 31 + 1;
-        }
-
-        @Override
-        public String toString() {
-            return "read lock of " + l;
-        }
     }
 
-    private static final class WriteView implements Lock {
-        private final RwLock l;
-
+    private static final class WriteView extends View {
         WriteView(RwLock l) {
-            this.l = l;
+            super(l, WRITE);
         }
 
         @Override
-        public void lock() {
-            if (!STATE.compareAndSet(l, 0, self() << SHIFT | WRITER)) {
-                l.acquireWrite(false, false, 0L, "RwLock.writeLock().lock");
-            }
+        boolean fast() {
+            return STATE.compareAndSet(l, 0, self() << SHIFT | WRITER);
         }
 
         @Override
-        public void lockInterruptibly() throws InterruptedException {
-            if (Thread.interrupted()) {
-                throw new InterruptedException("RwLock.writeLock().lockInterruptibly");
-            }
-            if (!STATE.compareAndSet(l, 0, self() << SHIFT | WRITER)
-                    && l.acquireWrite(true, false, 0L, "RwLock.writeLock().lockInterruptibly") == Mutex.INTERRUPTED) {
-                throw new InterruptedException("RwLock.writeLock().lockInterruptibly");
-            }
-        }
-
-        @Override
-        public boolean tryLock() {
-            return l.tryWrite();
-        }
-
-        @Override
-        public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-            long deadline = Deadlines.after(time, unit);
-            if (Thread.interrupted()) {
-                throw new InterruptedException("RwLock.writeLock().tryLock");
-            }
-            if (STATE.compareAndSet(l, 0, self() << SHIFT | WRITER)) {
-                return true;
-            }
-            int r = l.acquireWrite(true, true, deadline, "RwLock.writeLock().tryLock");
-            if (r == Mutex.INTERRUPTED) {
-                throw new InterruptedException("RwLock.writeLock().tryLock");
-            }
-            return r == Mutex.ACQUIRED;
+        int slow(boolean interruptible, boolean timed, long deadline, String call) {
+            return l.acquireWrite(interruptible, timed, deadline, call);
         }
 
         @Override
         public void unlock() {
             l.unlockWrite();
-        }
-
-        @Override
-        public Condition newCondition() {
-            throw new UnsupportedOperationException("RwLock.writeLock().newCondition");
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof WriteView && ((WriteView) o).l == l;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(l) * 31 + 2;
-        }
-
-        @Override
-        public String toString() {
-            return "write lock of " + l;
         }
     }
 

@@ -308,7 +308,6 @@ public final class Semaphore {
 
     /** The primary acquisition: Repeatedly: take, spin, set PARKED, sleep; see the overview. */
     private int acquire(int n, boolean interruptible, boolean timed, long deadline) {
-        Waiter w = null;
         int spins = 0;
         long since = 0;
         int bits = n > 1 ? PARKED | BIG : PARKED;
@@ -330,19 +329,16 @@ public final class Semaphore {
             }
             if ((s & bits) != bits) {
                 if ((s & PARKED) == 0 && spins < SPINS) {
-                    if (timed && System.nanoTime() - deadline >= 0) {
-                        return Mutex.TIMED_OUT; // a zero or past time does not spin
+                    if (!Mutex.spinBefore(deadline, timed, spins++)) {
+                        return Mutex.TIMED_OUT;
                     }
-                    Mutex.spin(spins++);
                     continue;
                 }
                 if (!STATE.compareAndSet(this, s, s | bits)) {
                     continue;
                 }
             }
-            if (w == null) {
-                w = GlobalLot.waiter();
-            }
+            Waiter w = GlobalLot.waiter();
             ParkResult r = GlobalLot.syncWait(w, this, () -> {
                 int v = state;
                 return (v & bits) == bits && permits(v) < n;
