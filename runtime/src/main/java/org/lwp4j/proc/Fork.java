@@ -98,7 +98,7 @@ public final class Fork {
         }
         Events.fork(p1, p2, flags);
         if ((flags & PPWAIT) != 0) {
-            ppwait(me, k, p1, s2);
+            ppwait(me, k, p1, p2);
         }
         return p2.pid;
     }
@@ -164,8 +164,13 @@ public final class Fork {
         s2.resources.release();
     }
 
-    /** vfork's parent: sleep until the child has exited (uninterruptible). */
-    private static void ppwait(KLwp me, Kernel k, KProc p1, PState s2) {
+    /**
+     * vfork's parent: sleep until the child has exited (uninterruptible): its exit released the
+     * parent and its last LWP has left, so that a WNOHANG wait right after finds the zombie
+     * (a zombie is reported to WNOHANG only once its LWPs are gone).
+     */
+    private static void ppwait(KLwp me, Kernel k, KProc p1, KProc p2) {
+        PState s2 = p2.ps;
         k.tree.lock();
         try {
             while (s2.ppwaitParent != null && !k.isClosed()) {
@@ -173,6 +178,14 @@ public final class Fork {
             }
         } finally {
             k.tree.unlock();
+        }
+        p2.lock.lock();
+        try {
+            while (p2.nlive() > 0 && !k.isClosed()) {
+                p2.cvWaitUntil(me, KProc.CH_LWP, p2.lock, k.cfg.clock().getAsLong() + CLOSE_POLL_NANOS);
+            }
+        } finally {
+            p2.lock.unlock();
         }
     }
 }
