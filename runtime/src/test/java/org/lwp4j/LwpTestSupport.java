@@ -42,6 +42,35 @@ final class LwpTestSupport {
         await(cond, () -> what);
     }
 
+    /** A deadline far enough away ({@link #WAIT_MILLIS}) that reaching it means a wake-up was lost. */
+    static long later() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+    }
+
+    /** Wait until LWP {@code lid} sleeps. */
+    static void awaitSleeping(int lid) {
+        await(() -> Lwp.ctl(lid).state() == Lwp.State.SLEEPING, () -> "lwp " + lid + " asleep, is " + Lwp.ctl(lid));
+    }
+
+    /**
+     * Wait for {@code release} uninterruptibly (a kill interrupts an LWP's thread, and the
+     * caller must stay here until released), then restore the interrupt status.
+     */
+    static void awaitUninterruptibly(CountDownLatch release) {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                release.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Times {@code call} while an exited LWP's platform thread {@code t} is kept alive: holds
      * t's monitor, which the JVM's thread teardown takes to notify joiners, opens {@code letExit}

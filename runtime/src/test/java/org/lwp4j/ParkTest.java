@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
 import static org.lwp4j.LwpTestSupport.awaitInLwpWait;
 import static org.lwp4j.LwpTestSupport.awaitLatch;
+import static org.lwp4j.LwpTestSupport.awaitSleeping;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.LwpTestSupport.later;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,15 +25,6 @@ import org.lwp4j.LwpTestSupport.ForeignParker;
 @ExtendWith(SupervisorExtension.class)
 class ParkTest {
     private static final String HINT = "park-test-hint";
-
-    /** A deadline far enough away that reaching it means a wake-up was lost. */
-    private static long later() {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    }
-
-    private static void awaitSleeping(int lid) {
-        await(() -> Lwp.ctl(lid).state() == Lwp.State.SLEEPING, () -> "lwp " + lid + " asleep, is " + Lwp.ctl(lid));
-    }
 
     private static void awaitState(int lid, Lwp.State st) {
         await(() -> Lwp.ctl(lid).state() == st, () -> "lwp " + lid + " " + st + ", is " + Lwp.ctl(lid));

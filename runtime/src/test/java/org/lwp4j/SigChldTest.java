@@ -120,10 +120,8 @@ class SigChldTest {
     void aReapedChildsSigchldLeavesTheOtherChildsReportPending(Supervisor.Attachment a) {
         List<SigInfo> got = catchSigchld();
         sigprocmask(SIG_BLOCK, sigmask(SIGCHLD));
-        int c1 = Proc.fork(() -> Proc.exit(1));
-        awaitExitedZombie(c1);
-        int c2 = Proc.fork(() -> Proc.exit(2));
-        awaitExitedZombie(c2);
+        int c1 = forkZombie(1);
+        int c2 = forkZombie(2);
         reapExited(c1, 1);
         assertTrue(sigismember(sigpending(), SIGCHLD), "c2's report is still queued");
         sigprocmask(SIG_UNBLOCK, sigmask(SIGCHLD));
@@ -136,10 +134,8 @@ class SigChldTest {
     void eachExitedChildQueuesItsOwnSigchldReport(Supervisor.Attachment a) {
         List<SigInfo> got = catchSigchld();
         sigprocmask(SIG_BLOCK, sigmask(SIGCHLD));
-        int c1 = Proc.fork(() -> Proc.exit(1));
-        awaitExitedZombie(c1);
-        int c2 = Proc.fork(() -> Proc.exit(2));
-        awaitExitedZombie(c2);
+        int c1 = forkZombie(1);
+        int c2 = forkZombie(2);
         sigprocmask(SIG_UNBLOCK, sigmask(SIGCHLD));
         assertEquals(List.of(new SigInfo(SIGCHLD, CLD_EXITED, c1, 0, 1, 0),
                 new SigInfo(SIGCHLD, CLD_EXITED, c2, 0, 2, 0)), got);
@@ -170,6 +166,13 @@ class SigChldTest {
                 "the adopted zombie's report: " + got);
         reapExited(c, 44);
         reapExited(g.get(), 33);
+    }
+
+    /** Fork a child that exits with {@code status} at once, and wait until it is an exited zombie. */
+    private int forkZombie(int status) {
+        int c = Proc.fork(() -> Proc.exit(status));
+        awaitExitedZombie(c);
+        return c;
     }
 
     /** Wait until pid is a zombie whose LWPs have all ended: its exit has posted SIGCHLD. */

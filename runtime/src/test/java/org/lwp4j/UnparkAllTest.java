@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
 import static org.lwp4j.LwpTestSupport.awaitLatch;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.LwpTestSupport.later;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -20,10 +21,6 @@ import org.lwp4j.LwpTestSupport.ForeignParker;
 @ExtendWith(SupervisorExtension.class)
 class UnparkAllTest {
     private static final String HINT = "unpark-all-hint";
-
-    private static long later() {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    }
 
     /** Start n LWPs that park once on hints[i % hints.length]; their results land in out. */
     private static int[] parkers(int n, AtomicReferenceArray<ParkResult> out, Object... hints) {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
 import static org.lwp4j.LwpTestSupport.awaitInLwpWait;
 import static org.lwp4j.LwpTestSupport.awaitLatch;
+import static org.lwp4j.LwpTestSupport.awaitSleeping;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.LwpTestSupport.later;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,14 +23,6 @@ import org.lwp4j.LwpTestSupport.ForeignParker;
 @ExtendWith(SupervisorExtension.class)
 class WakeupTest {
     private static final String HINT = "wakeup-hint";
-
-    private static long later() {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    }
-
-    private static void awaitSleeping(int lid) {
-        await(() -> Lwp.ctl(lid).state() == Lwp.State.SLEEPING, () -> "lwp " + lid + " asleep, is " + Lwp.ctl(lid));
-    }
 
     @Test
     void wakeupOfAParkedLwpMakesItsParkReturnInterrupted(Supervisor.Attachment a) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lwp4j.sync.SyncTestSupport.assertInterruptedWhileBlocked;
 import static org.lwp4j.sync.SyncTestSupport.awaitBlockedOn;
 import static org.lwp4j.sync.SyncTestSupport.expectErrno;
 import static org.lwp4j.sync.SyncTestSupport.run;
@@ -169,18 +170,7 @@ class MutexTest {
     void aTimedTryLockThatIsInterruptedThrows() throws Exception {
         Mutex m = new Mutex();
         m.lock();
-        AtomicBoolean threw = new AtomicBoolean();
-        Runner waiter = run("timed", () -> {
-            try {
-                m.tryLock(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                threw.set(true);
-            }
-        });
-        awaitBlockedOn(waiter.thread, m);
-        waiter.thread.interrupt();
-        waiter.join();
-        assertTrue(threw.get());
+        assertInterruptedWhileBlocked("timed", m, () -> m.tryLock(20, TimeUnit.SECONDS));
         m.unlock();
     }
 

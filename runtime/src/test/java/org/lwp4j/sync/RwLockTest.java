@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lwp4j.sync.SyncTestSupport.assertInterruptedWhileBlocked;
 import static org.lwp4j.sync.SyncTestSupport.awaitBlockedOn;
 import static org.lwp4j.sync.SyncTestSupport.expectErrno;
 import static org.lwp4j.sync.SyncTestSupport.run;
@@ -154,18 +155,7 @@ class RwLockTest {
             assertThrows(NullPointerException.class, () -> r.tryLock(1, null));
         });
         other.join();
-        AtomicBoolean threw = new AtomicBoolean();
-        Runner sleeper = run("interrupted writer", () -> {
-            try {
-                w.tryLock(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                threw.set(true);
-            }
-        });
-        awaitBlockedOn(sleeper.thread, l);
-        sleeper.thread.interrupt();
-        sleeper.join();
-        assertTrue(threw.get());
+        assertInterruptedWhileBlocked("interrupted writer", l, () -> w.tryLock(20, TimeUnit.SECONDS));
         w.unlock();
         assertTrue(r.tryLock(), "the timed-out and interrupted waiters left nothing behind");
         r.unlock();
