@@ -9,6 +9,7 @@ import static org.lwp4j.sync.SyncTestSupport.assertInterruptedWhileBlocked;
 import static org.lwp4j.sync.SyncTestSupport.awaitBlockedOn;
 import static org.lwp4j.sync.SyncTestSupport.expectErrno;
 import static org.lwp4j.sync.SyncTestSupport.run;
+import static org.lwp4j.sync.SyncTestSupport.runLocked;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,11 +36,7 @@ class RwLockTest {
         other.join();
         assertEquals(1, l.readers());
         AtomicBoolean wrote = new AtomicBoolean();
-        Runner writer = run("writer", () -> {
-            w.lock();
-            wrote.set(l.isWriteLocked() && l.readers() == 0);
-            w.unlock();
-        });
+        Runner writer = runLocked("writer", w, () -> wrote.set(l.isWriteLocked() && l.readers() == 0));
         awaitBlockedOn(writer.thread, l);
         r.unlock();
         writer.join();
@@ -83,11 +80,7 @@ class RwLockTest {
         r.lock();
         AtomicInteger order = new AtomicInteger();
         AtomicInteger writerAt = new AtomicInteger(), readerAt = new AtomicInteger();
-        Runner writer = run("writer", () -> {
-            w.lock();
-            writerAt.set(order.incrementAndGet());
-            w.unlock();
-        });
+        Runner writer = runLocked("writer", w, () -> writerAt.set(order.incrementAndGet()));
         awaitBlockedOn(writer.thread, l);
         Runner reader = run("late reader", () -> {
             assertFalse(r.tryLock(), "a writer waits: new readers stay out");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -62,6 +63,15 @@ final class SyncTestSupport {
 
     static Runner run(String name, Body body) {
         return new Runner(name, body);
+    }
+
+    /** A started thread that takes {@code lock}, runs {@code section} holding it, and unlocks. */
+    static Runner runLocked(String name, Lock lock, Body section) {
+        return run(name, () -> {
+            lock.lock();
+            section.run();
+            lock.unlock();
+        });
     }
 
     static void await(BooleanSupplier cond, Supplier<String> what) {
