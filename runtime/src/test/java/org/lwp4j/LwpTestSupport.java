@@ -49,6 +49,24 @@ final class LwpTestSupport {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
     }
 
+    /**
+     * Create an LWP that waits for {@code go} ({@code what} names it), then parks (bounded) on
+     * {@code hint}; the park's answer goes to {@code r}.
+     */
+    static int createParkerAfter(CountDownLatch go, String what, Object hint, AtomicReference<ParkResult> r) {
+        return Lwp.create(() -> {
+            awaitLatch(go, what);
+            r.set(Lwp.parkUntil(later(), hint));
+        });
+    }
+
+    /** Create an LWP that parks (bounded) on "child"; its lid goes to {@code child} too. */
+    static int createSleepingChild(AtomicInteger child) {
+        int c = Lwp.create(() -> Lwp.parkUntil(later(), "child"));
+        child.set(c);
+        return c;
+    }
+
     /** Wait until LWP {@code lid} sleeps. */
     static void awaitSleeping(int lid) {
         await(() -> Lwp.ctl(lid).state() == Lwp.State.SLEEPING, () -> "lwp " + lid + " asleep, is " + Lwp.ctl(lid));

@@ -42,9 +42,7 @@ class SigChldTest {
     }
 
     private static List<SigInfo> catchSigchld() {
-        List<SigInfo> got = new CopyOnWriteArrayList<>();
-        sigaction(SIGCHLD, Disposition.handler(got::add));
-        return got;
+        return SigTestSupport.catchSignal(SIGCHLD);
     }
 
     @Test
@@ -90,10 +88,7 @@ class SigChldTest {
     @Test
     void waitResultSiginfoOfAnExitAndOfNoneYet(Supervisor.Attachment a) {
         CountDownLatch go = new CountDownLatch(1);
-        int c = Proc.fork(() -> {
-            awaitLatch(go, "exit");
-            Proc.exit(300); // the low 8 bits: 44
-        });
+        int c = Proc.fork(ProcTestSupport.exitAfter(go, "exit", 300)); // the low 8 bits: 44
         WaitResult none = Proc.waitpid(c, Wait.WNOHANG);
         assertEquals(0, none.signo());
         assertEquals(0, none.siStatus());
@@ -154,12 +149,7 @@ class SigChldTest {
             }
         }));
         AtomicInteger g = new AtomicInteger();
-        int c = Proc.fork(() -> {
-            int gc = Proc.fork(() -> Proc.exit(33));
-            g.set(gc);
-            Proc.wait(IdType.P_PID, gc, Wait.WEXITED | Wait.WNOWAIT); // a zombie, not reaped
-            Proc.exit(44);
-        });
+        int c = ProcTestSupport.forkParentOfAZombie(g);
         awaitAtSafePoints(() -> got.size() >= 2, () -> "two SIGCHLDs: " + got + "\n" + sup.ps());
         assertTrue(got.contains(new SigInfo(SIGCHLD, CLD_EXITED, c, 0, 44, 0)), got.toString());
         assertTrue(got.contains(new SigInfo(SIGCHLD, CLD_EXITED, g.get(), 0, 33, 0)),

@@ -90,10 +90,7 @@ class SigWaitTest {
     @Test
     void anIgnoredByDefaultSigchldIsKeptForAWaiter(Supervisor.Attachment a) {
         CountDownLatch go = new CountDownLatch(1);
-        int c = Proc.fork(() -> {
-            awaitLatch(go, "exit");
-            Proc.exit(5);
-        });
+        int c = Proc.fork(ProcTestSupport.exitAfter(go, "exit", 5));
         AtomicReference<Object> out = new AtomicReference<>();
         int t = lwp(sigmask(SIGCHLD), out, () -> sigtimedwait(sigmask(SIGCHLD), LONG));
         awaitSleepsOn(t, "sigwait");

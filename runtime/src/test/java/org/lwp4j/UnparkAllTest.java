@@ -2,7 +2,6 @@ package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
-import static org.lwp4j.LwpTestSupport.awaitLatch;
 import static org.lwp4j.LwpTestSupport.expectErrno;
 import static org.lwp4j.LwpTestSupport.later;
 
@@ -79,10 +78,7 @@ class UnparkAllTest {
     void unparkAllLeavesAPendingUnparkForAnLwpNotParked(Supervisor.Attachment a) {
         CountDownLatch sent = new CountDownLatch(1);
         AtomicReference<ParkResult> r = new AtomicReference<>();
-        int t = Lwp.create(() -> {
-            awaitLatch(sent, "unparkAll");
-            r.set(Lwp.parkUntil(later(), HINT));
-        });
+        int t = LwpTestSupport.createParkerAfter(sent, "unparkAll", HINT, r);
         assertEquals(2, Lwp.unparkAll(new int[] {t, Lwp.self()}, HINT));
         sent.countDown();
         assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the caller's own id got a pending unpark");

@@ -61,10 +61,7 @@ class WaitTest {
     @Test
     void wnohangOnARunningChildAnswersNoneYetThenThePid(Supervisor.Attachment a) {
         CountDownLatch go = new CountDownLatch(1);
-        int pid = Proc.fork(() -> {
-            awaitLatch(go, "go");
-            Proc.exit(6);
-        });
+        int pid = Proc.fork(ProcTestSupport.exitAfter(go, "go", 6));
         WaitResult none = Proc.waitpid(pid, Wait.WNOHANG);
         assertTrue(none.isNone(), none.toString());
         assertEquals(0, none.pid());

@@ -94,8 +94,7 @@ class WakeupTest {
         AtomicInteger child = new AtomicInteger();
         AtomicReference<Errno> err = new AtomicReference<>();
         int t = Lwp.create(() -> {
-            int c = Lwp.create(() -> Lwp.parkUntil(later(), "child"));
-            child.set(c);
+            int c = LwpTestSupport.createSleepingChild(child);
             try {
                 Lwp.waitFor(c);
             } catch (LwpException e) {
