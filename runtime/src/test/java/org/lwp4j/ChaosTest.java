@@ -26,19 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChaosTest {
     private static final int STEPS = 40;
 
-    /** A hint whose hashCode throws once {@link #throwing} is set. */
-    static final class Hostile {
-        volatile boolean throwing;
-
-        @Override
-        public int hashCode() {
-            if (throwing) {
-                throw new IllegalStateException("hostile hashCode");
-            }
-            return 7;
-        }
-    }
-
     private static void parkUntilUnparked(Object hint) {
         ParkResult r;
         do {
@@ -124,7 +111,7 @@ class ChaosTest {
                 break;
             }
             case 2: { // a sleeper whose hint's hashCode throws while the table grows
-                Hostile h = new Hostile();
+                HostileHint h = new HostileHint(7);
                 int sleeper = Lwp.create(() -> parkUntilUnparked(h));
                 await(() -> Lwp.ctl(sleeper).state() == Lwp.State.SLEEPING, "hostile sleeper asleep");
                 h.throwing = true;

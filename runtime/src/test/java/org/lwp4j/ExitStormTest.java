@@ -7,6 +7,7 @@ import static org.lwp4j.LwpTestSupport.await;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,60 +54,64 @@ class ExitStormTest {
         } while (r != ParkResult.UNPARKED && r != ParkResult.ALREADY);
     }
 
-    private static void lwpStorm(int n, int rounds) {
-        try (Supervisor sup = Supervisor.builder().maxLwpPerProc(n + 16).start();
-             Supervisor.Attachment me = sup.attachNewProcess()) {
-            for (int round = 0; round < rounds; round++) {
-                try (Watchdog w = Watchdog.start("LWP storm of " + n + ", round " + round, ROUND_MILLIS)) {
-                    int[] lids = new int[n];
-                    for (int i = 0; i < n; i++) {
-                        lids[i] = Lwp.create(ExitStormTest::parkUntilUnparked);
-                    }
-                    int chunk = Lwp.UNPARK_MAX;
-                    for (int i = 0; i < n; i += chunk) {
-                        int[] part = Arrays.copyOfRange(lids, i, Math.min(n, i + chunk));
-                        Lwp.unparkAll(part, part.length, STORM);
-                    }
-                    Set<Integer> collected = new HashSet<>();
-                    for (int i = 0; i < n; i++) {
-                        collected.add(Lwp.waitFor(0));
-                    }
-                    assertEquals(n, collected.size(), "each LWP collected once");
-                    await(() -> sup.lwpCount() == 1 && sup.liveThreads().size() == 1 + sup.cachedThreads(),
-                            () -> "records and threads freed: " + sup.lwpCount() + " records, "
-                                    + sup.liveThreads().size() + " threads");
+    /**
+     * Run {@code rounds} rounds of {@code round} on a supervisor made by {@code b}, the test
+     * thread attached as a process of its own, each round under a {@link Watchdog}.
+     */
+    private static void storms(String what, Supervisor.Builder b, int rounds, Consumer<Supervisor> round) {
+        try (Supervisor sup = b.start(); Supervisor.Attachment me = sup.attachNewProcess()) {
+            for (int i = 0; i < rounds; i++) {
+                try (Watchdog w = Watchdog.start(what + ", round " + i, ROUND_MILLIS)) {
+                    round.accept(sup);
                 }
             }
         }
     }
 
-    private static void procStorm(int n, int rounds) {
-        try (Supervisor sup = Supervisor.builder().maxProc(n + 16).start();
-             Supervisor.Attachment me = sup.attachNewProcess()) {
-            for (int round = 0; round < rounds; round++) {
-                try (Watchdog w = Watchdog.start("process storm of " + n + ", round " + round, ROUND_MILLIS)) {
-                    int[] pids = new int[n];
-                    for (int i = 0; i < n; i++) {
-                        pids[i] = Proc.fork(() -> {
-                            for (;;) {
-                                Lwp.park(STORM); // until SIGKILL ends it at this safe point
-                            }
-                        });
-                        Proc.setpgid(pids[i], pids[0]);
-                    }
-                    Signals.killpg(pids[0], Sig.SIGKILL);
-                    Set<Integer> reaped = new HashSet<>();
-                    for (int i = 0; i < n; i++) {
-                        WaitResult r = Proc.waitpid(-pids[0], 0);
-                        assertTrue(r.signaled(), "killed: " + r);
-                        reaped.add(r.pid());
-                    }
-                    assertEquals(n, reaped.size(), "each child reaped once");
-                    await(() -> sup.processCount() == 2 && sup.liveThreads().size() == 1 + sup.cachedThreads(),
-                            () -> "tables and threads freed: " + sup.processCount() + " processes, "
-                                    + sup.liveThreads().size() + " threads");
-                }
+    private static void lwpStorm(int n, int rounds) {
+        storms("LWP storm of " + n, Supervisor.builder().maxLwpPerProc(n + 16), rounds, sup -> {
+            int[] lids = new int[n];
+            for (int i = 0; i < n; i++) {
+                lids[i] = Lwp.create(ExitStormTest::parkUntilUnparked);
             }
-        }
+            int chunk = Lwp.UNPARK_MAX;
+            for (int i = 0; i < n; i += chunk) {
+                int[] part = Arrays.copyOfRange(lids, i, Math.min(n, i + chunk));
+                Lwp.unparkAll(part, part.length, STORM);
+            }
+            Set<Integer> collected = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                collected.add(Lwp.waitFor(0));
+            }
+            assertEquals(n, collected.size(), "each LWP collected once");
+            await(() -> sup.lwpCount() == 1 && sup.liveThreads().size() == 1 + sup.cachedThreads(),
+                    () -> "records and threads freed: " + sup.lwpCount() + " records, "
+                            + sup.liveThreads().size() + " threads");
+        });
+    }
+
+    private static void procStorm(int n, int rounds) {
+        storms("process storm of " + n, Supervisor.builder().maxProc(n + 16), rounds, sup -> {
+            int[] pids = new int[n];
+            for (int i = 0; i < n; i++) {
+                pids[i] = Proc.fork(() -> {
+                    for (;;) {
+                        Lwp.park(STORM); // until SIGKILL ends it at this safe point
+                    }
+                });
+                Proc.setpgid(pids[i], pids[0]);
+            }
+            Signals.killpg(pids[0], Sig.SIGKILL);
+            Set<Integer> reaped = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                WaitResult r = Proc.waitpid(-pids[0], 0);
+                assertTrue(r.signaled(), "killed: " + r);
+                reaped.add(r.pid());
+            }
+            assertEquals(n, reaped.size(), "each child reaped once");
+            await(() -> sup.processCount() == 2 && sup.liveThreads().size() == 1 + sup.cachedThreads(),
+                    () -> "tables and threads freed: " + sup.processCount() + " processes, "
+                            + sup.liveThreads().size() + " threads");
+        });
     }
 }

@@ -65,11 +65,12 @@ class FaultReportTest {
         }
     }
 
-    @Test
-    void theOtherLwpsUnwindWithTheFaultAsCause(Supervisor.Attachment a) {
-        AtomicReference<LwpExit> unwound = new AtomicReference<>();
-        RuntimeException boom = new RuntimeException("body failed");
-        int c = Proc.fork(() -> {
+    /**
+     * Fork a child whose first LWP starts another that parks (recording in {@code unwound} the
+     * LwpExit it unwinds with), waits until that one sleeps, then runs {@code then}.
+     */
+    private static int forkWithASleepingLwp(AtomicReference<LwpExit> unwound, Runnable then) {
+        return Proc.fork(() -> {
             CountDownLatch asleep = new CountDownLatch(1);
             int other = Lwp.create(() -> {
                 try {
@@ -82,6 +83,15 @@ class FaultReportTest {
             });
             awaitLatch(asleep, "the other LWP started");
             LwpTestSupport.await(() -> Lwp.ctl(other).state() == Lwp.State.SLEEPING, "lwp " + other + " asleep");
+            then.run();
+        });
+    }
+
+    @Test
+    void theOtherLwpsUnwindWithTheFaultAsCause(Supervisor.Attachment a) {
+        AtomicReference<LwpExit> unwound = new AtomicReference<>();
+        RuntimeException boom = new RuntimeException("body failed");
+        int c = forkWithASleepingLwp(unwound, () -> {
             throw boom;
         });
         WaitResult r = Proc.waitpid(c, 0);
@@ -95,21 +105,7 @@ class FaultReportTest {
     @Test
     void anLwpExitWithoutAFaultHasNoCause(Supervisor.Attachment a) {
         AtomicReference<LwpExit> unwound = new AtomicReference<>();
-        int c = Proc.fork(() -> {
-            CountDownLatch asleep = new CountDownLatch(1);
-            int other = Lwp.create(() -> {
-                try {
-                    asleep.countDown();
-                    ProcTestSupport.parkForever();
-                } catch (LwpExit e) {
-                    unwound.set(e);
-                    throw e;
-                }
-            });
-            awaitLatch(asleep, "the other LWP started");
-            LwpTestSupport.await(() -> Lwp.ctl(other).state() == Lwp.State.SLEEPING, "lwp " + other + " asleep");
-            Proc.exit(3);
-        });
+        int c = forkWithASleepingLwp(unwound, () -> Proc.exit(3));
         ProcTestSupport.reapExited(c, 3);
         assertNotNull(unwound.get(), "the other LWP unwound");
         assertNull(unwound.get().getCause(), unwound.get().toString());

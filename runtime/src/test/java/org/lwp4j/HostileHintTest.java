@@ -19,24 +19,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class HostileHintTest {
-    /** A hint whose hashCode throws once {@link #throwing} is set. */
-    static final class Hostile {
-        volatile boolean throwing;
-
-        @Override
-        public int hashCode() {
-            if (throwing) {
-                throw new IllegalStateException("hostile hashCode");
-            }
-            return 42;
-        }
-
-        @Override
-        public String toString() {
-            return "hostile";
-        }
-    }
-
     private static long soon() {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
     }
@@ -44,7 +26,7 @@ class HostileHintTest {
     @Test
     void aSleeperWhoseHintHashCodeThrowsDoesNotWedgeTheTableWhenItGrows() {
         try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            Hostile h = new Hostile();
+            HostileHint h = new HostileHint(42);
             int sleeper = Lwp.create(() -> {
                 while (Lwp.park(h) != ParkResult.UNPARKED) {
                     // until unparked
@@ -71,7 +53,7 @@ class HostileHintTest {
     @Test
     void aParkWhoseHintHashCodeThrowsThrowsItAndLeavesTheLwpRunning() {
         try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            Hostile h = new Hostile();
+            HostileHint h = new HostileHint(42);
             h.throwing = true;
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
@@ -99,7 +81,7 @@ class HostileHintTest {
     @Test
     void aLotWaitOrWakeWhoseHintHashCodeThrowsThrowsItAndTheQueueStillWorks() {
         try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
-            Hostile h = new Hostile();
+            HostileHint h = new HostileHint(42);
             h.throwing = true;
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> ParkingLot.wait(h, () -> true, Lwp.FOREVER));

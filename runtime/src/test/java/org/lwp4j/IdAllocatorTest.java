@@ -26,6 +26,13 @@ class IdAllocatorTest {
         }
     }
 
+    /** Fork a child that exits at once, assert it got pid {@code want} ({@code why}), and reap it. */
+    private static void assertNextForkGets(int want, String why) {
+        int next = Proc.fork(() -> { });
+        assertEquals(want, next, why);
+        Proc.waitpid(next, 0);
+    }
+
     /**
      * Fork on a new LWP of the caller's process and answer the pid or the LwpException's errno
      * (negated); fails, instead of hanging, if the fork has not answered within 20 s.
@@ -101,9 +108,7 @@ class IdAllocatorTest {
                 expectErrno(Errno.EAGAIN, () -> Proc.fork(() -> { }), "refusal " + i);
             }
             refuse.set(false);
-            int next = Proc.fork(() -> { });
-            assertEquals(p + 1, next, "the six refused forks used up no pid");
-            Proc.waitpid(next, 0);
+            assertNextForkGets(p + 1, "the six refused forks used up no pid");
         }
     }
 
@@ -126,9 +131,7 @@ class IdAllocatorTest {
                 }
             }
             Proc.removeAtFork(hook);
-            int next = Proc.fork(() -> { });
-            assertEquals(p + 1, next, "the failed forks used up no pid");
-            Proc.waitpid(next, 0);
+            assertNextForkGets(p + 1, "the failed forks used up no pid");
         }
     }
 

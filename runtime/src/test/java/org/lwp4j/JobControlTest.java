@@ -31,6 +31,17 @@ class JobControlTest {
         return sup.kernel().findProc(pid);
     }
 
+    /** The kernel record of LWP {@code lid} of process {@code pid}. */
+    private KLwp lwpOf(int pid, int lid) {
+        return proc(pid).lwpList().stream().filter(l -> l.lid == lid).findFirst().orElseThrow();
+    }
+
+    /** SIGKILL child {@code pid} and reap it, killed by SIGKILL. */
+    private static void killAndReap(int pid) {
+        kill(pid, SIGKILL);
+        assertEquals(SIGKILL, Proc.waitpid(pid, 0).termSig());
+    }
+
     private static void parkForever() {
         for (;;) {
             Lwp.park("job");
@@ -290,8 +301,7 @@ class JobControlTest {
         kill(c, SIGCONT);
         await(lateRan::get, "the late LWP is created and runs after the continue");
         assertTrue(Proc.waitpid(c, WJOB).continued());
-        kill(c, SIGKILL);
-        assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        killAndReap(c);
     }
 
     private static int stoppedCount(KProc p) {
@@ -386,10 +396,9 @@ class JobControlTest {
         await(() -> tLid.get() != 0, "t created");
         kill(c, SIGTSTP);
         assertTrue(Proc.waitpid(c, WJOB).stopped());
-        KLwp t = proc(c).lwpList().stream().filter(l -> l.lid == tLid.get()).findFirst().orElseThrow();
+        KLwp t = lwpOf(c, tLid.get());
         assertEquals(KLwp.LSSTOP, t.stat());
-        kill(c, SIGKILL);
-        assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        killAndReap(c);
     }
 
     @Test
@@ -405,8 +414,7 @@ class JobControlTest {
         assertFalse(proc(c).stopping);
         kill(c, SIGSTOP);
         assertTrue(Proc.waitpid(c, WJOB).stopped());
-        kill(c, SIGKILL);
-        assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        killAndReap(c);
     }
 
     @Test
@@ -429,8 +437,7 @@ class JobControlTest {
         assertEquals(SIGTSTP, r.stopSig());
         kill(c, SIGCONT);
         assertTrue(Proc.waitpid(c, WJOB).continued());
-        kill(c, SIGKILL);
-        assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        killAndReap(c);
     }
 
     @Test
@@ -446,8 +453,7 @@ class JobControlTest {
         kill(c, SIGCONT); // resumes although caught
         assertTrue(Proc.waitpid(c, WJOB).continued());
         await(() -> caught.get() == 2, "handler ran after the continue");
-        kill(c, SIGKILL);
-        assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        killAndReap(c);
     }
 
     @Test
@@ -485,10 +491,9 @@ class JobControlTest {
         assertTrue(Proc.waitpid(c, WJOB).stopped());
         kill(c, SIGCONT);
         assertTrue(Proc.waitpid(c, WJOB).continued());
-        KLwp t = proc(c).lwpList().stream().filter(l -> l.lid == tLid.get()).findFirst().orElseThrow();
+        KLwp t = lwpOf(c, tLid.get());
         assertEquals(KLwp.LSSUSPENDED, t.stat());
-        kill(c, SIGKILL);
-        assertEquals(SIGKILL, Proc.waitpid(c, 0).termSig());
+        killAndReap(c);
     }
 
     @Test

@@ -10,7 +10,6 @@ import static org.lwp4j.LwpTestSupport.expectErrno;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -88,21 +87,14 @@ class LwpDetachTest {
     void detachingTheTargetOfAWaiterMakesTheWaiterAnswerEinval(Supervisor sup, Supervisor.Attachment me) {
         CountDownLatch hold = new CountDownLatch(1);
         int t = Lwp.create(() -> awaitLatch(hold, "t"));
-        AtomicReference<LwpException> answer = new AtomicReference<>();
-        AtomicInteger collected = new AtomicInteger();
-        int w = Lwp.create(() -> {
-            try {
-                collected.set(Lwp.waitFor(t));
-            } catch (LwpException e) {
-                answer.set(e);
-            }
-        });
+        LwpTestSupport.WaitOutcome waiter = new LwpTestSupport.WaitOutcome();
+        int w = Lwp.create(waiter.waitFor(t));
         LwpCtl wc = Lwp.ctl(w);
         awaitInLwpWait(wc);
         Lwp.detach(t);
         awaitExited(wc);
-        assertEquals(0, collected.get());
-        assertEquals(Errno.EINVAL, answer.get() == null ? null : answer.get().errno(), String.valueOf(answer.get()));
+        assertEquals(0, waiter.lid.get());
+        assertEquals(Errno.EINVAL, waiter.errno(), String.valueOf(waiter.error.get()));
         assertEquals(w, Lwp.waitFor(w));
         hold.countDown();
         await(() -> sup.lwpCount() == 1, () -> "the detached target was reaped, lwps=" + sup.lwpCount());

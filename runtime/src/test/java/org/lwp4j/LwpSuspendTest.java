@@ -40,6 +40,32 @@ class LwpSuspendTest {
         }
     }
 
+    /** An LWP that calls {@code suspend(target)}: its thread, whether suspend returned, or its error. */
+    private static final class Suspender {
+        final AtomicReference<Thread> thread = new AtomicReference<>();
+        final AtomicReference<LwpException> answer = new AtomicReference<>();
+        final AtomicBoolean returned = new AtomicBoolean();
+        final int lid;
+
+        Suspender(int target) {
+            lid = Lwp.create(() -> {
+                thread.set(Thread.currentThread());
+                try {
+                    Lwp.suspend(target);
+                    returned.set(true);
+                } catch (LwpException e) {
+                    answer.set(e);
+                }
+            });
+        }
+
+        /** The errno suspend answered, or null if it returned or has not answered yet. */
+        Errno errno() {
+            LwpException e = answer.get();
+            return e == null ? null : e.errno();
+        }
+    }
+
     @Test
     void anLwpCreatedSuspendedDoesNotRunUntilResumed(Supervisor.Attachment me) {
         AtomicBoolean ran = new AtomicBoolean();
@@ -148,30 +174,19 @@ class LwpSuspendTest {
         });
         // (it must be past the safe point on its way into the body)
         await(spinning::get, "the target spins");
-        AtomicReference<Thread> suspenderThread = new AtomicReference<>();
-        AtomicReference<LwpException> answer = new AtomicReference<>();
-        AtomicBoolean returned = new AtomicBoolean();
-        int s = Lwp.create(() -> {
-            suspenderThread.set(Thread.currentThread());
-            try {
-                Lwp.suspend(t);
-                returned.set(true);
-            } catch (LwpException e) {
-                answer.set(e);
-            }
-        });
-        LwpCtl sc = Lwp.ctl(s);
+        Suspender s = new Suspender(t);
+        LwpCtl sc = Lwp.ctl(s.lid);
         awaitInLwpWait(sc);
-        suspenderThread.get().interrupt();
+        s.thread.get().interrupt();
         awaitExited(sc);
-        assertFalse(returned.get(), "suspend returned though the target never stopped");
-        assertEquals(Errno.EINTR, answer.get() == null ? null : answer.get().errno(), String.valueOf(answer.get()));
+        assertFalse(s.returned.get(), "suspend returned though the target never stopped");
+        assertEquals(Errno.EINTR, s.errno(), String.valueOf(s.answer.get()));
 
         // The request was withdrawn: the target passes its next safe point without stopping.
         spin.set(false);
         await(passed::get, () -> "the target passed a safe point, is " + Lwp.ctl(t));
         assertEquals(t, Lwp.waitFor(t));
-        assertEquals(s, Lwp.waitFor(s));
+        assertEquals(s.lid, Lwp.waitFor(s.lid));
     }
 
     @Test
@@ -186,24 +201,15 @@ class LwpSuspendTest {
             // returns without reaching a safe point
         });
         await(spinning::get, "the target spins");
-        AtomicReference<LwpException> answer = new AtomicReference<>();
-        AtomicBoolean returned = new AtomicBoolean();
-        int s = Lwp.create(() -> {
-            try {
-                Lwp.suspend(t);
-                returned.set(true);
-            } catch (LwpException e) {
-                answer.set(e);
-            }
-        });
-        LwpCtl sc = Lwp.ctl(s);
+        Suspender s = new Suspender(t);
+        LwpCtl sc = Lwp.ctl(s.lid);
         awaitInLwpWait(sc);
         spin.set(false);
         awaitExited(sc);
-        assertFalse(returned.get());
-        assertEquals(Errno.ESRCH, answer.get() == null ? null : answer.get().errno(), String.valueOf(answer.get()));
+        assertFalse(s.returned.get());
+        assertEquals(Errno.ESRCH, s.errno(), String.valueOf(s.answer.get()));
         assertEquals(t, Lwp.waitFor(t));
-        assertEquals(s, Lwp.waitFor(s));
+        assertEquals(s.lid, Lwp.waitFor(s.lid));
     }
 
     @Test

@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.function.Executable;
 
 /** Bounded waits and errno assertions shared by the tests. */
@@ -42,6 +44,53 @@ final class LwpTestSupport {
         await(cond, () -> what);
     }
 
+    /** A deadline far enough away ({@link #WAIT_MILLIS}) that reaching it means a wake-up was lost. */
+    static long later() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+    }
+
+    /**
+     * Create an LWP that waits for {@code go} ({@code what} names it), then parks (bounded) on
+     * {@code hint}; the park's answer goes to {@code r}.
+     */
+    static int createParkerAfter(CountDownLatch go, String what, Object hint, AtomicReference<ParkResult> r) {
+        return Lwp.create(() -> {
+            awaitLatch(go, what);
+            r.set(Lwp.parkUntil(later(), hint));
+        });
+    }
+
+    /** Create an LWP that parks (bounded) on "child"; its lid goes to {@code child} too. */
+    static int createSleepingChild(AtomicInteger child) {
+        int c = Lwp.create(() -> Lwp.parkUntil(later(), "child"));
+        child.set(c);
+        return c;
+    }
+
+    /** Wait until LWP {@code lid} sleeps. */
+    static void awaitSleeping(int lid) {
+        await(() -> Lwp.ctl(lid).state() == Lwp.State.SLEEPING, () -> "lwp " + lid + " asleep, is " + Lwp.ctl(lid));
+    }
+
+    /**
+     * Wait for {@code release} uninterruptibly (a kill interrupts an LWP's thread, and the
+     * caller must stay here until released), then restore the interrupt status.
+     */
+    static void awaitUninterruptibly(CountDownLatch release) {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                release.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Times {@code call} while an exited LWP's platform thread {@code t} is kept alive: holds
      * t's monitor, which the JVM's thread teardown takes to notify joiners, opens {@code letExit}
@@ -50,7 +99,7 @@ final class LwpTestSupport {
      *
      * @return the nanoseconds {@code call} took
      */
-    static long timeWhileHeldInTeardown(Thread t, CountDownLatch letExit, Runnable call) {
+    private static long timeWhileHeldInTeardown(Thread t, CountDownLatch letExit, Runnable call) {
         long took;
         synchronized (t) {
             letExit.countDown();
@@ -63,6 +112,25 @@ final class LwpTestSupport {
         }
         await(() -> !t.isAlive(), "the thread ends once the test lets go of its monitor");
         return took;
+    }
+
+    /**
+     * Start an LWP or a process with {@code start}, which runs the body it is given (the body
+     * records its thread and waits until the test lets it end), then time {@code collect} of
+     * the id {@code start} answered while that thread is held in its teardown
+     * ({@link #timeWhileHeldInTeardown}). {@code what} names it in failure messages.
+     *
+     * @return the nanoseconds {@code collect} took
+     */
+    static long timeCollectWhileHeldInTeardown(String what, ToIntFunction<Runnable> start, IntConsumer collect) {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        CountDownLatch go = new CountDownLatch(1);
+        int id = start.applyAsInt(() -> {
+            thread.set(Thread.currentThread());
+            awaitLatch(go, "the test lets the " + what + " exit");
+        });
+        await(() -> thread.get() != null, "the " + what + " runs");
+        return timeWhileHeldInTeardown(thread.get(), go, () -> collect.accept(id));
     }
 
     /** Await a latch from inside an LWP body or a test thread, bounded. */
@@ -81,6 +149,11 @@ final class LwpTestSupport {
     static boolean sleepsOn(LwpCtl c, String channel) {
         Object w = c.waitChannel();
         return c.state() == Lwp.State.SLEEPING && w != null && channel.equals(w.toString());
+    }
+
+    /** Wait until LWP {@code lid} sleeps on wait channel {@code channel} ({@link #sleepsOn}). */
+    static void awaitSleepsOn(int lid, String channel) {
+        await(() -> sleepsOn(Lwp.ctl(lid), channel), () -> "lwp " + lid + " asleep on " + channel + ": " + Lwp.ctl(lid));
     }
 
     /** Wait until the LWP sleeps in {@code _lwp_wait} or {@code _lwp_suspend} (p_lwpcv). */
@@ -105,6 +178,33 @@ final class LwpTestSupport {
         go.countDown();
         awaitExited(c);
         return c;
+    }
+
+    /** What an LWP's {@code _lwp_wait} answered: the lid it collected, or its error. */
+    static final class WaitOutcome {
+        final AtomicInteger lid = new AtomicInteger();
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+
+        /** A body that waits for the LWP {@code target} names when it runs, and records the answer. */
+        Runnable waitFor(AtomicInteger target) {
+            return () -> {
+                try {
+                    lid.set(Lwp.waitFor(target.get()));
+                } catch (LwpException e) {
+                    error.set(e);
+                }
+            };
+        }
+
+        Runnable waitFor(int target) {
+            return waitFor(new AtomicInteger(target));
+        }
+
+        /** The errno the wait answered, or null. */
+        Errno errno() {
+            Throwable t = error.get();
+            return t instanceof LwpException ? ((LwpException) t).errno() : null;
+        }
     }
 
     /**

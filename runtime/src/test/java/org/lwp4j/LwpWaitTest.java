@@ -9,16 +9,16 @@ import static org.lwp4j.LwpTestSupport.awaitExited;
 import static org.lwp4j.LwpTestSupport.awaitInLwpWait;
 import static org.lwp4j.LwpTestSupport.awaitLatch;
 import static org.lwp4j.LwpTestSupport.expectErrno;
-import static org.lwp4j.LwpTestSupport.timeWhileHeldInTeardown;
+import static org.lwp4j.LwpTestSupport.timeCollectWhileHeldInTeardown;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.lwp4j.LwpTestSupport.WaitOutcome;
 import org.lwp4j.SupervisorExtension.Limits;
 import org.lwp4j.sleep.SleepTable;
 
@@ -28,29 +28,6 @@ import org.lwp4j.sleep.SleepTable;
 class LwpWaitTest {
 
     /** What an LWP's {@code waitFor} answered: the lid collected, or the exception. */
-    private static final class Outcome {
-        final AtomicInteger lid = new AtomicInteger();
-        final AtomicReference<Throwable> error = new AtomicReference<>();
-
-        Runnable waitFor(AtomicInteger target) {
-            return () -> {
-                try {
-                    lid.set(Lwp.waitFor(target.get()));
-                } catch (LwpException e) {
-                    error.set(e);
-                }
-            };
-        }
-
-        Runnable waitFor(int target) {
-            return waitFor(new AtomicInteger(target));
-        }
-
-        Errno errno() {
-            Throwable t = error.get();
-            return t instanceof LwpException ? ((LwpException) t).errno() : null;
-        }
-    }
 
     @Test
     void waitAnyCollectsEveryJoinableZombieOnceAndSkipsTheDetachedOnes(Supervisor sup, Supervisor.Attachment me) {
@@ -126,7 +103,7 @@ class LwpWaitTest {
         int m = Lwp.self();
         CountDownLatch hold = new CountDownLatch(1);
         Lwp.create(() -> awaitLatch(hold, "bystander"));
-        Outcome a = new Outcome();
+        WaitOutcome a = new WaitOutcome();
         int aLid = Lwp.create(a.waitFor(m));
         awaitInLwpWait(Lwp.ctl(aLid));
 
@@ -147,10 +124,10 @@ class LwpWaitTest {
         int m = Lwp.self();
         CountDownLatch hold = new CountDownLatch(1);
         Lwp.create(() -> awaitLatch(hold, "bystander"));
-        Outcome b = new Outcome();
+        WaitOutcome b = new WaitOutcome();
         int bLid = Lwp.create(b.waitFor(m));
         awaitInLwpWait(Lwp.ctl(bLid));
-        Outcome a = new Outcome();
+        WaitOutcome a = new WaitOutcome();
         int aLid = Lwp.create(a.waitFor(bLid));
         awaitInLwpWait(Lwp.ctl(aLid));
 
@@ -174,7 +151,7 @@ class LwpWaitTest {
         LwpCtl mine = Lwp.ctl();
         CountDownLatch hold = new CountDownLatch(1);
         int bLid = Lwp.create(() -> awaitLatch(hold, "B"));
-        Outcome a = new Outcome();
+        WaitOutcome a = new WaitOutcome();
         int aLid = Lwp.create(a.waitFor(bLid));
         awaitInLwpWait(Lwp.ctl(aLid));
         Thread releaser = new Thread(() -> {
@@ -210,8 +187,8 @@ class LwpWaitTest {
     @Test
     void waitWhileEveryOtherLwpWaitsAnswersEdeadlk(Supervisor sup, Supervisor.Attachment me) {
         int m = Lwp.self();
-        Outcome a = new Outcome();
-        Outcome b = new Outcome();
+        WaitOutcome a = new WaitOutcome();
+        WaitOutcome b = new WaitOutcome();
         int aLid = Lwp.create(a.waitFor(0));
         int bLid = Lwp.create(b.waitFor(0));
         awaitInLwpWait(Lwp.ctl(aLid));
@@ -265,7 +242,7 @@ class LwpWaitTest {
         Lwp.detach(suspended);
         expectErrno(Errno.ESRCH, () -> Lwp.waitFor(0)); // nothing left to wait for
 
-        Outcome w = new Outcome();
+        WaitOutcome w = new WaitOutcome();
         int waiter = Lwp.create(w.waitFor(0)); // it counts while it runs, not once it waits
         awaitInLwpWait(Lwp.ctl(waiter));
         expectErrno(Errno.EDEADLK, () -> Lwp.waitFor(waiter));
@@ -284,8 +261,8 @@ class LwpWaitTest {
             try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
                 CountDownLatch hold = new CountDownLatch(1);
                 int t = Lwp.create(() -> awaitLatch(hold, "target"));
-                Outcome w1 = new Outcome();
-                Outcome w2 = new Outcome();
+                WaitOutcome w1 = new WaitOutcome();
+                WaitOutcome w2 = new WaitOutcome();
                 int w1Lid = Lwp.create(w1.waitFor(t));
                 int w2Lid = Lwp.create(w2.waitFor(t));
                 LwpCtl c1 = Lwp.ctl(w1Lid);
@@ -297,7 +274,7 @@ class LwpWaitTest {
                 awaitExited(c2);
                 List<Integer> collected = List.of(w1.lid.get(), w2.lid.get());
                 List<Errno> errors = new ArrayList<>();
-                for (Outcome o : List.of(w1, w2)) {
+                for (WaitOutcome o : List.of(w1, w2)) {
                     if (o.error.get() != null) {
                         errors.add(o.errno());
                     }
@@ -316,7 +293,7 @@ class LwpWaitTest {
     void anInterruptedWaitAnswersEintrAndTheTargetStaysCollectable(Supervisor.Attachment me) {
         CountDownLatch hold = new CountDownLatch(1);
         int t = Lwp.create(() -> awaitLatch(hold, "target"));
-        Outcome w = new Outcome();
+        WaitOutcome w = new WaitOutcome();
         AtomicReference<Thread> wThread = new AtomicReference<>();
         Runnable waitBody = w.waitFor(t);
         int wLid = Lwp.create(() -> {
@@ -343,14 +320,7 @@ class LwpWaitTest {
     @Limits(lwpCache = 0) // a thread that ends, not one that goes back to the cache
     void waitForWaitsBoundedForTheZombiesThreadToEnd(Supervisor.Attachment me) {
         assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 0, "kernel waits do not spin here");
-        AtomicReference<Thread> thread = new AtomicReference<>();
-        CountDownLatch go = new CountDownLatch(1);
-        int lid = Lwp.create(() -> {
-            thread.set(Thread.currentThread());
-            awaitLatch(go, "the test lets the LWP exit");
-        });
-        await(() -> thread.get() != null, "the LWP runs");
-        long took = timeWhileHeldInTeardown(thread.get(), go, () -> assertEquals(lid, Lwp.waitFor(lid)));
+        long took = timeCollectWhileHeldInTeardown("LWP", Lwp::create, lid -> assertEquals(lid, Lwp.waitFor(lid)));
         assertTrue(took >= SleepTable.KWAIT_SPIN_NANOS, "waitFor returned after " + took
                 + " ns, before the " + SleepTable.KWAIT_SPIN_NANOS + " ns bound, with the thread alive");
     }

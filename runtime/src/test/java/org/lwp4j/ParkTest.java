@@ -3,8 +3,9 @@ package org.lwp4j;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
 import static org.lwp4j.LwpTestSupport.awaitInLwpWait;
-import static org.lwp4j.LwpTestSupport.awaitLatch;
+import static org.lwp4j.LwpTestSupport.awaitSleeping;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.LwpTestSupport.later;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,24 +25,21 @@ import org.lwp4j.LwpTestSupport.ForeignParker;
 class ParkTest {
     private static final String HINT = "park-test-hint";
 
-    /** A deadline far enough away that reaching it means a wake-up was lost. */
-    private static long later() {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    }
-
-    private static void awaitSleeping(int lid) {
-        await(() -> Lwp.ctl(lid).state() == Lwp.State.SLEEPING, () -> "lwp " + lid + " asleep, is " + Lwp.ctl(lid));
-    }
-
     private static void awaitState(int lid, Lwp.State st) {
         await(() -> Lwp.ctl(lid).state() == st, () -> "lwp " + lid + " " + st + ", is " + Lwp.ctl(lid));
+    }
+
+    /** Create an LWP that parks (bounded) on {@code hint}, its answer going to {@code r}; wait until it sleeps. */
+    private static int asleep(Object hint, AtomicReference<ParkResult> r) {
+        int t = Lwp.create(() -> r.set(Lwp.parkUntil(later(), hint)));
+        awaitSleeping(t);
+        return t;
     }
 
     @Test
     void unparkOfAParkedLwpReturnsUnparked(Supervisor.Attachment a) {
         AtomicReference<ParkResult> r = new AtomicReference<>();
-        int t = Lwp.create(() -> r.set(Lwp.parkUntil(later(), HINT)));
-        awaitSleeping(t);
+        int t = asleep(HINT, r);
         Lwp.unpark(t, HINT);
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(ParkResult.UNPARKED, r.get());
@@ -51,8 +49,7 @@ class ParkTest {
     void unparkWakesWhateverHintTheTargetParkedOn(Supervisor.Attachment a) {
         AtomicReference<ParkResult> r = new AtomicReference<>();
         Object parkedOn = new Object();
-        int t = Lwp.create(() -> r.set(Lwp.parkUntil(later(), parkedOn)));
-        awaitSleeping(t);
+        int t = asleep(parkedOn, r);
         Lwp.unpark(t, "some other hint");
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(ParkResult.UNPARKED, r.get());
@@ -74,10 +71,7 @@ class ParkTest {
     void unparkBeforeTheTargetParksLeavesItPending(Supervisor.Attachment a) {
         CountDownLatch unparked = new CountDownLatch(1);
         AtomicReference<ParkResult> r = new AtomicReference<>();
-        int t = Lwp.create(() -> {
-            awaitLatch(unparked, "the unpark");
-            r.set(Lwp.parkUntil(later(), HINT));
-        });
+        int t = LwpTestSupport.createParkerAfter(unparked, "the unpark", HINT, r);
         Lwp.unpark(t, HINT);
         unparked.countDown();
         assertEquals(t, Lwp.waitFor(t));
@@ -216,8 +210,7 @@ class ParkTest {
     @Test
     void aNullHintIsAllowed(Supervisor.Attachment a) {
         AtomicReference<ParkResult> r = new AtomicReference<>();
-        int t = Lwp.create(() -> r.set(Lwp.parkUntil(later(), null)));
-        awaitSleeping(t);
+        int t = asleep(null, r);
         assertNotNull(Lwp.ctl(t).waitChannel(), "a placeholder names the no-hint park");
         Lwp.unpark(t, null);
         assertEquals(t, Lwp.waitFor(t));
@@ -245,8 +238,7 @@ class ParkTest {
         AtomicInteger child = new AtomicInteger();
         AtomicReference<ParkResult> r = new AtomicReference<>();
         int t = Lwp.create(() -> {
-            int c = Lwp.create(() -> Lwp.parkUntil(later(), "child"));
-            child.set(c);
+            int c = LwpTestSupport.createSleepingChild(child);
             Lwp.waitFor(c);
             r.set(Lwp.parkUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(5), HINT));
         });

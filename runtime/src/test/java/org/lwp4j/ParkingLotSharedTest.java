@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.lwp4j.LwpTestSupport.await;
 import static org.lwp4j.LwpTestSupport.awaitLatch;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.LwpTestSupport.later;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +23,6 @@ import org.lwp4j.kern.GlobalLot;
  */
 @Timeout(60)
 class ParkingLotSharedTest {
-    private static long later() {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    }
-
     /** A plain thread waiting on a shared key; its answer lands in {@code result}. */
     private static Thread plainWaiter(Object key, boolean interruptible, AtomicReference<Object> result) {
         Thread t = new Thread(() -> {

@@ -2,7 +2,9 @@ package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
+import static org.lwp4j.LwpTestSupport.awaitSleeping;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.LwpTestSupport.later;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,14 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SupervisorExtension.class)
 class ParkingLotTest {
     private static final String HINT = "lot-hint";
-
-    private static long later() {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    }
-
-    private static void awaitSleeping(int lid) {
-        await(() -> Lwp.ctl(lid).state() == Lwp.State.SLEEPING, () -> "lwp " + lid + " asleep, is " + Lwp.ctl(lid));
-    }
 
     /**
      * Start waiters on {@code hint} one after another, each asleep before the next starts, so

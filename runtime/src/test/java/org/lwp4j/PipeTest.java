@@ -40,10 +40,6 @@ class PipeTest {
         assertEquals(b.length, Proc.write(h, b, 0, b.length));
     }
 
-    private static void awaitOn(int lid, String channel) {
-        await(() -> sleepsOn(Lwp.ctl(lid), channel), () -> "lwp " + lid + " asleep on " + channel + ": " + Lwp.ctl(lid));
-    }
-
     @Test
     void pipeAnswersAReadAndAWriteHandleAndBytesGoThroughInOrder(Supervisor.Attachment a) throws Exception {
         int[] fd = Proc.pipe();
@@ -82,7 +78,7 @@ class PipeTest {
         int[] fd = Proc.pipe();
         AtomicReference<String> got = new AtomicReference<>();
         int t = Lwp.create(() -> got.set(readString(fd[0], 64)));
-        awaitOn(t, "piperd");
+        awaitSleepsOn(t, "piperd");
         writeAll(fd[1], bytes("wake"));
         assertEquals(t, Lwp.waitFor(t));
         assertEquals("wake", got.get());
@@ -94,7 +90,7 @@ class PipeTest {
         byte[] big = new byte[16384 + 1000];
         AtomicInteger wrote = new AtomicInteger(-1);
         int t = Lwp.create(() -> wrote.set(Proc.write(fd[1], big, 0, big.length)));
-        awaitOn(t, "pipewr");
+        awaitSleepsOn(t, "pipewr");
         byte[] sink = new byte[big.length];
         int n = 0;
         while (n < big.length) {
@@ -116,7 +112,7 @@ class PipeTest {
         assertEquals("from the child", readString(fd[0], 100));
         AtomicInteger eof = new AtomicInteger(-1);
         int t = Lwp.create(() -> eof.set(Proc.read(fd[0], new byte[8], 0, 8)));
-        awaitOn(t, "piperd");
+        awaitSleepsOn(t, "piperd");
         go.countDown();
         reapExited(c, 0);
         assertEquals(t, Lwp.waitFor(t));
@@ -242,7 +238,7 @@ class PipeTest {
             }
             ranAtReturn.set(ran.get());
         });
-        awaitOn(t, "piperd");
+        awaitSleepsOn(t, "piperd");
         lwpKill(t, SIGUSR1);
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(Errno.EINTR, out.get());
@@ -262,10 +258,10 @@ class PipeTest {
                 out.set(e.errno());
             }
         });
-        awaitOn(t, "piperd");
+        awaitSleepsOn(t, "piperd");
         lwpKill(t, SIGUSR1);
         await(() -> ran.get() == 1, "the handler ran");
-        awaitOn(t, "piperd"); // asleep again: restarted
+        awaitSleepsOn(t, "piperd"); // asleep again: restarted
         writeAll(fd[1], bytes("later"));
         assertEquals(t, Lwp.waitFor(t));
         assertEquals("later", out.get());
@@ -350,7 +346,7 @@ class PipeTest {
                 out.set(e.errno());
             }
         });
-        awaitOn(t, "pipewr");
+        awaitSleepsOn(t, "pipewr");
         lwpKill(t, SIGUSR1);
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(Errno.EINTR, out.get(), "nothing written yet: EINTR");
@@ -369,7 +365,7 @@ class PipeTest {
                 out.set(e.errno());
             }
         });
-        awaitOn(u, "pipewr");
+        awaitSleepsOn(u, "pipewr");
         lwpKill(u, SIGUSR1);
         assertEquals(u, Lwp.waitFor(u));
         assertEquals(100, out.get(), "a long write interrupted after 100 bytes answers 100");
@@ -399,7 +395,7 @@ class PipeTest {
                 out.set(e.getMessage());
             }
         });
-        awaitOn(t, "piperd");
+        awaitSleepsOn(t, "piperd");
         lwpKill(t, SIGUSR1);
         assertEquals(t, Lwp.waitFor(t));
         assertEquals("handler failed", out.get());

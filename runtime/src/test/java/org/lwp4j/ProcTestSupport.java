@@ -7,6 +7,7 @@ import static org.lwp4j.LwpTestSupport.awaitLatch;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Child bodies and wait helpers for the process tests; the bounded waits are {@link LwpTestSupport}'s. */
 final class ProcTestSupport {
@@ -38,9 +39,30 @@ final class ProcTestSupport {
         return r;
     }
 
+    /** A child body that waits for {@code gate} ({@code what} names it) and then exits with {@code status}. */
+    static Runnable exitAfter(CountDownLatch gate, String what, int status) {
+        return () -> {
+            awaitLatch(gate, what);
+            Proc.exit(status);
+        };
+    }
+
     /** A child body that waits for {@code gate} and then returns. */
     static Runnable waitFor(CountDownLatch gate) {
         return () -> awaitLatch(gate, "gate");
+    }
+
+    /**
+     * Fork a child that forks a grandchild exiting with 33, waits (WNOWAIT) until it is a
+     * zombie, which it leaves unreaped, and exits with 44. The grandchild's pid goes to {@code g}.
+     */
+    static int forkParentOfAZombie(AtomicInteger g) {
+        return Proc.fork(() -> {
+            int gc = Proc.fork(() -> Proc.exit(33));
+            g.set(gc);
+            Proc.wait(IdType.P_PID, gc, Wait.WEXITED | Wait.WNOWAIT); // a zombie, not reaped
+            Proc.exit(44);
+        });
     }
 
     /** A child body that parks until killed (for exits that kill other LWPs or processes). */

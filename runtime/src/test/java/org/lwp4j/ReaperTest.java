@@ -230,12 +230,7 @@ class ReaperTest {
         int me = Proc.getpid();
         Proc.reapAcquire(me);
         AtomicInteger g = new AtomicInteger();
-        int child = Proc.fork(() -> {
-            int gc = Proc.fork(() -> Proc.exit(33));
-            g.set(gc);
-            Proc.wait(IdType.P_PID, gc, Wait.WEXITED | Wait.WNOWAIT); // a zombie, not reaped
-            Proc.exit(44);
-        });
+        int child = ProcTestSupport.forkParentOfAZombie(g);
         reapExited(child, 44);
         reapExited(g.get(), 33);
         expectErrno(Errno.ECHILD, () -> Proc.waitpid(-1, Wait.WNOHANG));

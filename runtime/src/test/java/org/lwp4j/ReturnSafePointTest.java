@@ -24,22 +24,6 @@ class ReturnSafePointTest {
     @Started
     private Supervisor sup;
 
-    /** Waits for {@code release}, uninterruptibly (the kill interrupts the thread). */
-    private static void awaitUninterruptibly(CountDownLatch release) {
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                release.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * The parent's wait has claimed a killed child whose LWP still unwinds, and sleeps
      * uninterruptibly until it leaves (kern_wait's reap). A SIGUSR1 sent meanwhile does not
@@ -59,7 +43,7 @@ class ReturnSafePointTest {
                 }
             } finally {
                 unwinding.set(true);
-                awaitUninterruptibly(release);
+                LwpTestSupport.awaitUninterruptibly(release);
             }
         });
         await(inside::get, "the child runs its body"); // killed before, it would never unwind

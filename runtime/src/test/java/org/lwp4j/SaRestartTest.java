@@ -28,8 +28,11 @@ class SaRestartTest {
     @Started
     private Supervisor sup;
 
-    private static void awaitOn(int lid, String channel) {
-        await(() -> sleepsOn(Lwp.ctl(lid), channel), () -> "lwp " + lid + " asleep on " + channel + ": " + Lwp.ctl(lid));
+    /** Install a SIGUSR1 handler (with SA_RESTART if {@code restart}) that counts its runs in the answer. */
+    private static AtomicInteger countSigusr1(boolean restart) {
+        AtomicInteger ran = new AtomicInteger();
+        sigaction(SIGUSR1, Disposition.handler(i -> ran.incrementAndGet()).withFlags(restart ? SA_RESTART : 0));
+        return ran;
     }
 
     /** Runs {@code sleeper} on a new LWP, signals it once asleep on {@code channel}; answers what it returned or its errno. */
@@ -42,7 +45,7 @@ class SaRestartTest {
                 out.set(e.errno());
             }
         });
-        awaitOn(t, channel);
+        awaitSleepsOn(t, channel);
         lwpKill(t, SIGUSR1);
         after.run();
         assertEquals(t, Lwp.waitFor(t));
@@ -52,8 +55,7 @@ class SaRestartTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aProcessWaitAnswersEintrUnlessTheHandlerHasSaRestart(boolean restart, Supervisor.Attachment a) {
-        AtomicInteger ran = new AtomicInteger();
-        sigaction(SIGUSR1, Disposition.handler(i -> ran.incrementAndGet()).withFlags(restart ? SA_RESTART : 0));
+        AtomicInteger ran = countSigusr1(restart);
         CountDownLatch go = new CountDownLatch(1);
         int c = Proc.fork(waitFor(go));
         Object out = interrupt("wait", () -> Proc.waitpid(c, 0).pid(), () -> {
@@ -72,8 +74,7 @@ class SaRestartTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void anLwpWaitAnswersEintrUnlessTheHandlerHasSaRestart(boolean restart, Supervisor.Attachment a) {
-        AtomicInteger ran = new AtomicInteger();
-        sigaction(SIGUSR1, Disposition.handler(i -> ran.incrementAndGet()).withFlags(restart ? SA_RESTART : 0));
+        AtomicInteger ran = countSigusr1(restart);
         CountDownLatch go = new CountDownLatch(1);
         int target = Lwp.create(() -> awaitLatch(go, "target"));
         Object out = interrupt("lwpwait", () -> Lwp.waitFor(target), () -> {

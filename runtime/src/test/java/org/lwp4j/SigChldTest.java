@@ -42,9 +42,7 @@ class SigChldTest {
     }
 
     private static List<SigInfo> catchSigchld() {
-        List<SigInfo> got = new CopyOnWriteArrayList<>();
-        sigaction(SIGCHLD, Disposition.handler(got::add));
-        return got;
+        return SigTestSupport.catchSignal(SIGCHLD);
     }
 
     @Test
@@ -90,10 +88,7 @@ class SigChldTest {
     @Test
     void waitResultSiginfoOfAnExitAndOfNoneYet(Supervisor.Attachment a) {
         CountDownLatch go = new CountDownLatch(1);
-        int c = Proc.fork(() -> {
-            awaitLatch(go, "exit");
-            Proc.exit(300); // the low 8 bits: 44
-        });
+        int c = Proc.fork(ProcTestSupport.exitAfter(go, "exit", 300)); // the low 8 bits: 44
         WaitResult none = Proc.waitpid(c, Wait.WNOHANG);
         assertEquals(0, none.signo());
         assertEquals(0, none.siStatus());
@@ -120,10 +115,8 @@ class SigChldTest {
     void aReapedChildsSigchldLeavesTheOtherChildsReportPending(Supervisor.Attachment a) {
         List<SigInfo> got = catchSigchld();
         sigprocmask(SIG_BLOCK, sigmask(SIGCHLD));
-        int c1 = Proc.fork(() -> Proc.exit(1));
-        awaitExitedZombie(c1);
-        int c2 = Proc.fork(() -> Proc.exit(2));
-        awaitExitedZombie(c2);
+        int c1 = forkZombie(1);
+        int c2 = forkZombie(2);
         reapExited(c1, 1);
         assertTrue(sigismember(sigpending(), SIGCHLD), "c2's report is still queued");
         sigprocmask(SIG_UNBLOCK, sigmask(SIGCHLD));
@@ -136,10 +129,8 @@ class SigChldTest {
     void eachExitedChildQueuesItsOwnSigchldReport(Supervisor.Attachment a) {
         List<SigInfo> got = catchSigchld();
         sigprocmask(SIG_BLOCK, sigmask(SIGCHLD));
-        int c1 = Proc.fork(() -> Proc.exit(1));
-        awaitExitedZombie(c1);
-        int c2 = Proc.fork(() -> Proc.exit(2));
-        awaitExitedZombie(c2);
+        int c1 = forkZombie(1);
+        int c2 = forkZombie(2);
         sigprocmask(SIG_UNBLOCK, sigmask(SIGCHLD));
         assertEquals(List.of(new SigInfo(SIGCHLD, CLD_EXITED, c1, 0, 1, 0),
                 new SigInfo(SIGCHLD, CLD_EXITED, c2, 0, 2, 0)), got);
@@ -158,18 +149,20 @@ class SigChldTest {
             }
         }));
         AtomicInteger g = new AtomicInteger();
-        int c = Proc.fork(() -> {
-            int gc = Proc.fork(() -> Proc.exit(33));
-            g.set(gc);
-            Proc.wait(IdType.P_PID, gc, Wait.WEXITED | Wait.WNOWAIT); // a zombie, not reaped
-            Proc.exit(44);
-        });
+        int c = ProcTestSupport.forkParentOfAZombie(g);
         awaitAtSafePoints(() -> got.size() >= 2, () -> "two SIGCHLDs: " + got + "\n" + sup.ps());
         assertTrue(got.contains(new SigInfo(SIGCHLD, CLD_EXITED, c, 0, 44, 0)), got.toString());
         assertTrue(got.contains(new SigInfo(SIGCHLD, CLD_EXITED, g.get(), 0, 33, 0)),
                 "the adopted zombie's report: " + got);
         reapExited(c, 44);
         reapExited(g.get(), 33);
+    }
+
+    /** Fork a child that exits with {@code status} at once, and wait until it is an exited zombie. */
+    private int forkZombie(int status) {
+        int c = Proc.fork(() -> Proc.exit(status));
+        awaitExitedZombie(c);
+        return c;
     }
 
     /** Wait until pid is a zombie whose LWPs have all ended: its exit has posted SIGCHLD. */

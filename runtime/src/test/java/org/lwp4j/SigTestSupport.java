@@ -4,6 +4,7 @@ import static org.lwp4j.LwpTestSupport.await;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.lwp4j.kern.KLwp;
@@ -12,6 +13,13 @@ import org.lwp4j.kern.KProc;
 /** Processes to signal, and views of their state, for the signal tests. */
 final class SigTestSupport {
     private SigTestSupport() {
+    }
+
+    /** Install a handler for {@code sig} that adds each delivery's info to the list answered. */
+    static List<SigInfo> catchSignal(int sig) {
+        List<SigInfo> got = new CopyOnWriteArrayList<>();
+        Signals.sigaction(sig, Disposition.handler(got::add));
+        return got;
     }
 
     /**

@@ -26,10 +26,6 @@ class SigWaitTest {
     @Started
     private Supervisor sup;
 
-    private static void awaitOn(int lid, String channel) {
-        await(() -> sleepsOn(Lwp.ctl(lid), channel), () -> "lwp " + lid + " asleep on " + channel + ": " + Lwp.ctl(lid));
-    }
-
     /** An LWP that masks {@code mask} and then runs {@code call}; its answer (or errno) lands in out. */
     private static int lwp(long mask, AtomicReference<Object> out, Supplier<Object> call) {
         return Lwp.create(() -> {
@@ -59,7 +55,7 @@ class SigWaitTest {
     void sigwaitinfoSleepsUntilASignalOfTheSetIsSentAndAnswersItsSiginfo(Supervisor.Attachment a) {
         AtomicReference<Object> out = new AtomicReference<>();
         int t = lwp(sigmask(SIGUSR2), out, () -> sigwaitinfo(sigmask(SIGUSR2)));
-        awaitOn(t, "sigwait");
+        awaitSleepsOn(t, "sigwait");
         int c = Proc.fork(() -> kill(a.pid(), SIGUSR2)); // the attached thread does not mask it
         reapExited(c, 0);
         assertEquals(t, Lwp.waitFor(t));
@@ -94,13 +90,10 @@ class SigWaitTest {
     @Test
     void anIgnoredByDefaultSigchldIsKeptForAWaiter(Supervisor.Attachment a) {
         CountDownLatch go = new CountDownLatch(1);
-        int c = Proc.fork(() -> {
-            awaitLatch(go, "exit");
-            Proc.exit(5);
-        });
+        int c = Proc.fork(ProcTestSupport.exitAfter(go, "exit", 5));
         AtomicReference<Object> out = new AtomicReference<>();
         int t = lwp(sigmask(SIGCHLD), out, () -> sigtimedwait(sigmask(SIGCHLD), LONG));
-        awaitOn(t, "sigwait");
+        awaitSleepsOn(t, "sigwait");
         go.countDown();
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(new SigInfo(SIGCHLD, CLD_EXITED, c, 0, 5, 0), out.get());
@@ -113,7 +106,7 @@ class SigWaitTest {
         sigaction(SIGUSR2, Disposition.handler(i -> ran.incrementAndGet()));
         AtomicReference<Object> info = new AtomicReference<>();
         int t = lwp(sigmask(SIGUSR1), info, () -> sigwaitinfo(sigmask(SIGUSR1)));
-        awaitOn(t, "sigwait");
+        awaitSleepsOn(t, "sigwait");
         lwpKill(t, SIGUSR2);
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(Errno.EINTR, info.get());
@@ -121,10 +114,10 @@ class SigWaitTest {
 
         AtomicReference<Object> plain = new AtomicReference<>();
         int u = lwp(sigmask(SIGUSR1), plain, () -> sigwait(sigmask(SIGUSR1)));
-        awaitOn(u, "sigwait");
+        awaitSleepsOn(u, "sigwait");
         lwpKill(u, SIGUSR2);
         await(() -> ran.get() == 2, "the handler ran on u");
-        awaitOn(u, "sigwait"); // and it waits again
+        awaitSleepsOn(u, "sigwait"); // and it waits again
         lwpKill(u, SIGUSR1);
         assertEquals(u, Lwp.waitFor(u));
         assertEquals(SIGUSR1, plain.get());
@@ -159,7 +152,7 @@ class SigWaitTest {
                 maskAfter.set(sigprocmask(SIG_BLOCK, 0));
             }
         });
-        awaitOn(t, "sigsusp");
+        awaitSleepsOn(t, "sigsusp");
         lwpKill(t, SIGUSR1);
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(Errno.EINTR, out.get());
@@ -231,7 +224,7 @@ class SigWaitTest {
                 out.set(sigprocmask(SIG_BLOCK, 0));
             }
         });
-        awaitOn(t, "sigwait");
+        awaitSleepsOn(t, "sigwait");
         lwpKill(t, SIGUSR1);
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(sigmask(SIGUSR2), out.get(), "the waiter's own mask is back, not the narrowed one");

@@ -2,7 +2,7 @@ package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
-import static org.lwp4j.LwpTestSupport.sleepsOn;
+import static org.lwp4j.LwpTestSupport.awaitSleepsOn;
 import static org.lwp4j.Sig.*;
 import static org.lwp4j.Signals.*;
 
@@ -30,10 +30,6 @@ class SignalTest {
     @Started
     private Supervisor sup;
 
-    private static void awaitParked(int lid, String hint) {
-        await(() -> sleepsOn(Lwp.ctl(lid), hint), () -> "lwp " + lid + " parked on " + hint + ": " + Lwp.ctl(lid));
-    }
-
     @Test
     void handlerRunsOnTheTargetLwpBeforeItsParkReturnsInterrupted(Supervisor.Attachment a) {
         AtomicInteger handlerLid = new AtomicInteger();
@@ -51,7 +47,7 @@ class SignalTest {
             handlerLidAtReturn.set(handlerLid.get());
             result.set(r);
         });
-        awaitParked(t, "sig");
+        awaitSleepsOn(t, "sig");
         lwpKill(t, SIGUSR1);
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(ParkResult.INTERRUPTED, result.get());
@@ -66,7 +62,7 @@ class SignalTest {
         AtomicReference<ParkResult> result = new AtomicReference<>();
         int t = Lwp.create(() -> result.set(Lwp.park("p")));
         sigprocmask(SIG_BLOCK, sigmask(SIGUSR1)); // after create: t does not inherit it
-        awaitParked(t, "p");
+        awaitSleepsOn(t, "p");
         kill(a.pid(), SIGUSR1);
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(ParkResult.INTERRUPTED, result.get());
@@ -106,7 +102,7 @@ class SignalTest {
                     extraDone.incrementAndGet();
                 }
             });
-            awaitParked(t, "forever");
+            awaitSleepsOn(t, "forever");
         });
         try (var a = sup.attachNewProcess()) {
             kill(v.pid(), sig);
@@ -138,7 +134,7 @@ class SignalTest {
         sigaction(SIGUSR1, Disposition.IGNORE);
         AtomicReference<ParkResult> result = new AtomicReference<>();
         int t = Lwp.create(() -> result.set(Lwp.park("ign")));
-        awaitParked(t, "ign");
+        awaitSleepsOn(t, "ign");
         for (int sig : new int[] {SIGCHLD, SIGURG, SIGWINCH, SIGINFO, SIGIO, SIGCONT, SIGUSR1}) {
             lwpKill(t, sig);
             kill(a.pid(), sig);
@@ -166,7 +162,7 @@ class SignalTest {
                     + Long.toHexString(old) + " " + sigpending());
         });
         LwpTestSupport.awaitLatch(masked, "t masked SIGUSR1");
-        awaitParked(t, "m");
+        awaitSleepsOn(t, "m");
         lwpKill(t, SIGUSR1);
         Lwp.unpark(t, "m");
         assertEquals(t, Lwp.waitFor(t));
@@ -336,7 +332,7 @@ class SignalTest {
             await(() -> usr2On.get() != 0, "SIGUSR2 taken by another LWP");
         }).withMask(sigmask(SIGUSR2)));
         int t = Lwp.create(() -> Lwp.park("h"));
-        awaitParked(t, "h");
+        awaitSleepsOn(t, "h");
         lwpKill(t, SIGUSR1);
         assertEquals(t, Lwp.waitFor(t));
         assertEquals(a.lid(), usr2On.get());

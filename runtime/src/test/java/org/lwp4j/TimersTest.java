@@ -10,14 +10,12 @@ import static org.lwp4j.ItimerVal.ITIMER_VIRTUAL;
 import static org.lwp4j.Signals.*;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.lwp4j.SupervisorExtension.Started;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
-import org.lwp4j.Disposition;
 
 /** alarm, setitimer(ITIMER_REAL) and getitimer: SIGALRM from one timer thread per supervisor. */
 @Timeout(60)
@@ -28,9 +26,7 @@ class TimersTest {
     private Supervisor sup;
 
     private static List<SigInfo> catchAlrm() {
-        List<SigInfo> got = new CopyOnWriteArrayList<>();
-        sigaction(SIGALRM, Disposition.handler(got::add));
-        return got;
+        return SigTestSupport.catchSignal(SIGALRM);
     }
 
     @Test

@@ -2,8 +2,8 @@ package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
-import static org.lwp4j.LwpTestSupport.awaitLatch;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.LwpTestSupport.later;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -20,10 +20,6 @@ import org.lwp4j.LwpTestSupport.ForeignParker;
 @ExtendWith(SupervisorExtension.class)
 class UnparkAllTest {
     private static final String HINT = "unpark-all-hint";
-
-    private static long later() {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    }
 
     /** Start n LWPs that park once on hints[i % hints.length]; their results land in out. */
     private static int[] parkers(int n, AtomicReferenceArray<ParkResult> out, Object... hints) {
@@ -82,10 +78,7 @@ class UnparkAllTest {
     void unparkAllLeavesAPendingUnparkForAnLwpNotParked(Supervisor.Attachment a) {
         CountDownLatch sent = new CountDownLatch(1);
         AtomicReference<ParkResult> r = new AtomicReference<>();
-        int t = Lwp.create(() -> {
-            awaitLatch(sent, "unparkAll");
-            r.set(Lwp.parkUntil(later(), HINT));
-        });
+        int t = LwpTestSupport.createParkerAfter(sent, "unparkAll", HINT, r);
         assertEquals(2, Lwp.unparkAll(new int[] {t, Lwp.self()}, HINT));
         sent.countDown();
         assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the caller's own id got a pending unpark");

@@ -40,18 +40,7 @@ class WaitNoHangTest {
 
         /** Uninterruptibly: the kill interrupts the child's thread, and it must stay here. */
         void await() {
-            boolean interrupted = false;
-            for (;;) {
-                try {
-                    release.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            LwpTestSupport.awaitUninterruptibly(release);
         }
     }
 
@@ -79,9 +68,7 @@ class WaitNoHangTest {
         Rescue rescue = new Rescue();
         check(() -> {
             try {
-                for (;;) {
-                    Lwp.park("child");
-                }
+                ProcTestSupport.parkForever();
             } finally {
                 unwinding.set(true);
                 rescue.await();
@@ -95,9 +82,7 @@ class WaitNoHangTest {
         Rescue rescue = new Rescue();
         check(() -> {
             try {
-                for (;;) {
-                    Lwp.park("child");
-                }
+                ProcTestSupport.parkForever();
             } catch (LwpExit swallowed) {
                 unwinding.set(true);
                 rescue.await(); // then returns as if nothing had happened

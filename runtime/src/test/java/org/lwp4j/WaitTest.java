@@ -61,10 +61,7 @@ class WaitTest {
     @Test
     void wnohangOnARunningChildAnswersNoneYetThenThePid(Supervisor.Attachment a) {
         CountDownLatch go = new CountDownLatch(1);
-        int pid = Proc.fork(() -> {
-            awaitLatch(go, "go");
-            Proc.exit(6);
-        });
+        int pid = Proc.fork(ProcTestSupport.exitAfter(go, "go", 6));
         WaitResult none = Proc.waitpid(pid, Wait.WNOHANG);
         assertTrue(none.isNone(), none.toString());
         assertEquals(0, none.pid());
@@ -346,16 +343,10 @@ class WaitTest {
     @Limits(lwpCache = 0) // a thread that ends, not one that goes back to the cache
     void reapingWaitsBoundedForTheLastLwpsThreadToEnd(Supervisor.Attachment a) {
         assumeTrue(SleepTable.KWAIT_SPIN_NANOS > 0, "kernel waits do not spin here");
-        AtomicReference<Thread> thread = new AtomicReference<>();
-        CountDownLatch go = new CountDownLatch(1);
-        int pid = Proc.fork(() -> {
-            thread.set(Thread.currentThread());
-            awaitLatch(go, "the test lets the child exit");
+        long reaped = timeCollectWhileHeldInTeardown("child", body -> Proc.fork(() -> {
+            body.run();
             Proc.exit(3);
-        });
-        await(() -> thread.get() != null, "the child runs");
-        long reaped = timeWhileHeldInTeardown(thread.get(), go,
-                () -> assertEquals(3, Proc.waitpid(pid, 0).exitStatus()));
+        }), pid -> assertEquals(3, Proc.waitpid(pid, 0).exitStatus()));
         assertTrue(reaped >= SleepTable.KWAIT_SPIN_NANOS, "waitpid returned after " + reaped
                 + " ns, before the " + SleepTable.KWAIT_SPIN_NANOS + " ns bound, with the thread alive");
     }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.lwp4j.LwpTestSupport.await;
 import static org.lwp4j.LwpTestSupport.awaitInLwpWait;
 import static org.lwp4j.LwpTestSupport.awaitLatch;
+import static org.lwp4j.LwpTestSupport.awaitSleeping;
 import static org.lwp4j.LwpTestSupport.expectErrno;
+import static org.lwp4j.LwpTestSupport.later;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,14 +23,6 @@ import org.lwp4j.LwpTestSupport.ForeignParker;
 @ExtendWith(SupervisorExtension.class)
 class WakeupTest {
     private static final String HINT = "wakeup-hint";
-
-    private static long later() {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    }
-
-    private static void awaitSleeping(int lid) {
-        await(() -> Lwp.ctl(lid).state() == Lwp.State.SLEEPING, () -> "lwp " + lid + " asleep, is " + Lwp.ctl(lid));
-    }
 
     @Test
     void wakeupOfAParkedLwpMakesItsParkReturnInterrupted(Supervisor.Attachment a) {
@@ -100,8 +94,7 @@ class WakeupTest {
         AtomicInteger child = new AtomicInteger();
         AtomicReference<Errno> err = new AtomicReference<>();
         int t = Lwp.create(() -> {
-            int c = Lwp.create(() -> Lwp.parkUntil(later(), "child"));
-            child.set(c);
+            int c = LwpTestSupport.createSleepingChild(child);
             try {
                 Lwp.waitFor(c);
             } catch (LwpException e) {

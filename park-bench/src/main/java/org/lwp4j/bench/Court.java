@@ -174,14 +174,56 @@ final class Court {
         abstract boolean rally(Control control, Wakeups w) throws InterruptedException;
     }
 
-    /** Base of the two lwp4j sides: a timed park loop with the lazily renewed deadline. */
-    abstract static class LwpSide extends Side {
-        final int partner;
+    /**
+     * The ball protocol, written once for every side that passes {@code turn}: make sure this
+     * player holds the ball, give it to the partner ({@link #pass}), wait until it is back.
+     * A side names how it wakes the partner and how it sleeps once ({@link #sleep}); the wait
+     * loop re-reads the ball after every sleep and gives up once the measurement has stopped.
+     */
+    abstract static class BallSide extends Side {
+        BallSide(Court court, int me) {
+            super(court, me);
+        }
+
+        /** The ball is the partner's now: wake it (and, for a hand-off, sleep once). */
+        abstract void pass(Wakeups w);
+
+        /** Sleep once, bounded by the escape hatch, and count an early or failed wake-up. */
+        abstract void sleep(Wakeups w);
+
+        @Override
+        final boolean rally(Control control, Wakeups w) {
+            Court k = court;
+            if (k.turn != me && !await(control, w)) {
+                return false;
+            }
+            k.turn = other;
+            pass(w);
+            return await(control, w);
+        }
+
+        /** Wait for the ball; false if the measurement stopped first. */
+        boolean await(Control control, Wakeups w) {
+            Court k = court;
+            while (k.turn != me) {
+                if (control.stopMeasurement) {
+                    return false;
+                }
+                sleep(w);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Base of the sides that park with an absolute deadline (the two lwp4j sides and
+     * {@link Policy}): the lazily renewed deadline and the accounting of a park's outcome.
+     */
+    abstract static class DeadlineSide extends BallSide {
         long deadline;
 
-        LwpSide(Court court, int me, int partner) {
+        DeadlineSide(Court court, int me) {
             super(court, me);
-            this.partner = partner;
             this.deadline = System.nanoTime() + ESCAPE_NANOS;
         }
 
@@ -196,17 +238,20 @@ final class Court {
                 w.spurious++;
             }
         }
+    }
 
-        /** Wait for the ball; false if the measurement stopped first. */
-        final boolean await(Control control, Wakeups w) {
-            Court k = court;
-            while (k.turn != me) {
-                if (control.stopMeasurement) {
-                    return false;
-                }
-                note(Lwp.parkUntil(deadline, k), w);
-            }
-            return true;
+    /** Base of the two lwp4j sides: {@code Lwp.parkUntil(deadline, court)} is the sleep. */
+    abstract static class LwpSide extends DeadlineSide {
+        final int partner;
+
+        LwpSide(Court court, int me, int partner) {
+            super(court, me);
+            this.partner = partner;
+        }
+
+        @Override
+        final void sleep(Wakeups w) {
+            note(Lwp.parkUntil(deadline, court), w);
         }
     }
 
@@ -217,14 +262,9 @@ final class Court {
         }
 
         @Override
-        boolean rally(Control control, Wakeups w) {
+        void pass(Wakeups w) {
             Court k = court;
-            if (k.turn != me && !await(control, w)) {
-                return false;
-            }
-            k.turn = other;
             note(Lwp.park(deadline, partner, k, k), w);
-            return await(control, w);
         }
     }
 
@@ -235,19 +275,13 @@ final class Court {
         }
 
         @Override
-        boolean rally(Control control, Wakeups w) {
-            Court k = court;
-            if (k.turn != me && !await(control, w)) {
-                return false;
-            }
-            k.turn = other;
-            Lwp.unpark(partner, k);
-            return await(control, w);
+        void pass(Wakeups w) {
+            Lwp.unpark(partner, court);
         }
     }
 
     /** Baseline: {@code LockSupport.unpark(partner)}, then {@code LockSupport.parkNanos}. */
-    static final class Raw extends Side {
+    static class Raw extends BallSide {
         final Thread partner;
 
         Raw(Court court, int me, Thread partner) {
@@ -255,29 +289,18 @@ final class Court {
             this.partner = partner;
         }
 
-        private boolean await(Control control, Wakeups w) {
-            Court k = court;
-            while (k.turn != me) {
-                if (control.stopMeasurement) {
-                    return false;
-                }
-                LockSupport.parkNanos(k, ESCAPE_NANOS);
-                if (k.turn != me) {
-                    w.spurious++;
-                }
-            }
-            return true;
+        @Override
+        final void pass(Wakeups w) {
+            LockSupport.unpark(partner);
         }
 
         @Override
-        boolean rally(Control control, Wakeups w) {
+        final void sleep(Wakeups w) {
             Court k = court;
-            if (k.turn != me && !await(control, w)) {
-                return false;
+            LockSupport.parkNanos(k, ESCAPE_NANOS);
+            if (k.turn != me) {
+                w.spurious++;
             }
-            k.turn = other;
-            LockSupport.unpark(partner);
-            return await(control, w);
         }
     }
 
@@ -286,96 +309,47 @@ final class Court {
      * form of {@link LwpHandoff}: wake the partner's sleeper, then park on this one, with the
      * same lazily renewed deadline. What it lacks against lwpHandoff is the rest of lwp4j.
      */
-    static final class Policy extends Side {
+    static final class Policy extends DeadlineSide {
         final PolicyPark.Sleeper mine, partner;
-        long deadline;
 
         Policy(Court court, int me, PolicyPark.Sleeper mine, PolicyPark.Sleeper partner) {
             super(court, me);
             this.mine = mine;
             this.partner = partner;
-            this.deadline = System.nanoTime() + ESCAPE_NANOS;
-        }
-
-        /** As {@link LwpSide#note}. */
-        private void note(ParkResult r, Wakeups w) {
-            if (r == ParkResult.TIMED_OUT) {
-                w.timeouts++;
-                deadline = System.nanoTime() + ESCAPE_NANOS;
-            } else if (r == ParkResult.INTERRUPTED) {
-                w.interrupts++;
-            } else if (court.turn != me) {
-                w.spurious++;
-            }
-        }
-
-        private boolean await(Control control, Wakeups w) {
-            Court k = court;
-            while (k.turn != me) {
-                if (control.stopMeasurement) {
-                    return false;
-                }
-                note(mine.park(k, deadline), w);
-            }
-            return true;
         }
 
         @Override
-        boolean rally(Control control, Wakeups w) {
-            Court k = court;
-            if (k.turn != me && !await(control, w)) {
-                return false;
-            }
-            k.turn = other;
+        void pass(Wakeups w) {
             partner.unpark();
-            note(mine.park(k, deadline), w);
-            return await(control, w);
+            sleep(w);
+        }
+
+        @Override
+        void sleep(Wakeups w) {
+            note(mine.park(court, deadline), w);
         }
     }
 
     /**
      * Peer: the plain spin-then-park of issue 13, what a user writes without a park word. Wait
      * for the ball with {@code Thread.onSpinWait} for up to {@link #PLAIN_SPIN_NANOS} (the clock
-     * read after every pause), then in {@code LockSupport.parkNanos}; pass it with
-     * {@code LockSupport.unpark(partner)} every time, parked or not (a stale permit is counted
-     * as a spurious wake-up). It spins whatever the load.
+     * read after every pause), then as {@link Raw} in {@code LockSupport.parkNanos}; pass it
+     * with {@code LockSupport.unpark(partner)} every time, parked or not (a stale permit is
+     * counted as a spurious wake-up). It spins whatever the load.
      */
-    static final class SpinThenPark extends Side {
-        final Thread partner;
-
+    static final class SpinThenPark extends Raw {
         SpinThenPark(Court court, int me, Thread partner) {
-            super(court, me);
-            this.partner = partner;
-        }
-
-        private boolean await(Control control, Wakeups w) {
-            Court k = court;
-            long start = System.nanoTime();
-            while (k.turn != me) {
-                if (System.nanoTime() - start < PLAIN_SPIN_NANOS) {
-                    Thread.onSpinWait();
-                    continue;
-                }
-                if (control.stopMeasurement) {
-                    return false;
-                }
-                LockSupport.parkNanos(k, ESCAPE_NANOS);
-                if (k.turn != me) {
-                    w.spurious++;
-                }
-            }
-            return true;
+            super(court, me, partner);
         }
 
         @Override
-        boolean rally(Control control, Wakeups w) {
+        boolean await(Control control, Wakeups w) {
             Court k = court;
-            if (k.turn != me && !await(control, w)) {
-                return false;
+            long start = System.nanoTime();
+            while (k.turn != me && System.nanoTime() - start < PLAIN_SPIN_NANOS) {
+                Thread.onSpinWait();
             }
-            k.turn = other;
-            LockSupport.unpark(partner);
-            return await(control, w);
+            return super.await(control, w);
         }
     }
 
@@ -394,7 +368,7 @@ final class Court {
      * it the park word's CASes and the policy. A word left set by an abandoned rally is read
      * as a spurious wake-up.
      */
-    static final class OwnWord extends Side {
+    static final class OwnWord extends BallSide {
         final Word mine, partnerWord;
         final Thread partner;
 
@@ -405,7 +379,20 @@ final class Court {
             this.partner = partner;
         }
 
-        private boolean await(Control control, Wakeups w) {
+        @Override
+        void pass(Wakeups w) {
+            partnerWord.up = 1;
+            LockSupport.unpark(partner);
+        }
+
+        /** One bounded park while the word is clear (the partner sets it, then unparks). */
+        @Override
+        void sleep(Wakeups w) {
+            LockSupport.parkNanos(court, ESCAPE_NANOS);
+        }
+
+        @Override
+        boolean await(Control control, Wakeups w) {
             Court k = court;
             Word word = mine;
             while (k.turn != me) {
@@ -418,7 +405,7 @@ final class Court {
                     if (control.stopMeasurement) {
                         return false;
                     }
-                    LockSupport.parkNanos(k, ESCAPE_NANOS);
+                    sleep(w);
                 }
                 word.up = 0;
                 if (k.turn != me) {
@@ -426,18 +413,6 @@ final class Court {
                 }
             }
             return true;
-        }
-
-        @Override
-        boolean rally(Control control, Wakeups w) {
-            Court k = court;
-            if (k.turn != me && !await(control, w)) {
-                return false;
-            }
-            k.turn = other;
-            partnerWord.up = 1;
-            LockSupport.unpark(partner);
-            return await(control, w);
         }
     }
 

@@ -9,18 +9,12 @@ import org.lwp4j.ParkResult;
 import org.lwp4j.Supervisor;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * An exit storm (issue 10): N parked LWPs of one process are woken at once ({@code unparkAll}
@@ -37,12 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>java -jar park-bench/target/benchmarks.jar ExitStormBench</pre>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class ExitStormBench {
+public class ExitStormBench extends MicrosBench {
     static final long SLEEP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(120);
     static final Object HINT = "storm";
 

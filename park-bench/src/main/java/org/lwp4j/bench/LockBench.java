@@ -68,42 +68,56 @@ public class LockBench {
         abstract void incrementTimed(LockBench b, Waits w);
     }
 
-    static final class MutexLocker extends Locker {
-        final Mutex m = new Mutex();
+    /**
+     * A lock with a lock() and unlock() pair: the measured sections are written once, here;
+     * each implementation names its two calls.
+     */
+    abstract static class PairLocker extends Locker {
+        abstract void lock();
+
+        abstract void unlock();
 
         @Override
-        void increment(LockBench b) {
-            m.lock();
+        final void increment(LockBench b) {
+            lock();
             b.counter++;
-            m.unlock();
+            unlock();
         }
 
         @Override
-        void incrementTimed(LockBench b, Waits w) {
+        final void incrementTimed(LockBench b, Waits w) {
             long t = System.nanoTime();
-            m.lock();
+            lock();
             w.record(System.nanoTime() - t);
             b.counter++;
+            unlock();
+        }
+    }
+
+    static final class MutexLocker extends PairLocker {
+        final Mutex m = new Mutex();
+
+        @Override
+        void lock() {
+            m.lock();
+        }
+
+        @Override
+        void unlock() {
             m.unlock();
         }
     }
 
-    static final class ReentrantLocker extends Locker {
+    static final class ReentrantLocker extends PairLocker {
         final ReentrantLock l = new ReentrantLock();
 
         @Override
-        void increment(LockBench b) {
+        void lock() {
             l.lock();
-            b.counter++;
-            l.unlock();
         }
 
         @Override
-        void incrementTimed(LockBench b, Waits w) {
-            long t = System.nanoTime();
-            l.lock();
-            w.record(System.nanoTime() - t);
-            b.counter++;
+        void unlock() {
             l.unlock();
         }
     }
@@ -128,62 +142,46 @@ public class LockBench {
         }
     }
 
-    static final class StampedLocker extends Locker {
+    /** The write lock; its stamp is kept by the holder (written and read under the lock). */
+    static final class StampedLocker extends PairLocker {
         final StampedLock l = new StampedLock();
+        long stamp;
 
         @Override
-        void increment(LockBench b) {
-            long s = l.writeLock();
-            b.counter++;
-            l.unlockWrite(s);
+        void lock() {
+            stamp = l.writeLock();
         }
 
         @Override
-        void incrementTimed(LockBench b, Waits w) {
-            long t = System.nanoTime();
-            long s = l.writeLock();
-            w.record(System.nanoTime() - t);
-            b.counter++;
-            l.unlockWrite(s);
+        void unlock() {
+            l.unlockWrite(stamp);
         }
     }
 
-    static final class SemaphoreLocker extends Locker {
+    static final class SemaphoreLocker extends PairLocker {
         final Semaphore s = new Semaphore(1);
 
         @Override
-        void increment(LockBench b) {
+        void lock() {
             s.acquireUninterruptibly();
-            b.counter++;
-            s.release();
         }
 
         @Override
-        void incrementTimed(LockBench b, Waits w) {
-            long t = System.nanoTime();
-            s.acquireUninterruptibly();
-            w.record(System.nanoTime() - t);
-            b.counter++;
+        void unlock() {
             s.release();
         }
     }
 
-    static final class JucSemaphoreLocker extends Locker {
+    static final class JucSemaphoreLocker extends PairLocker {
         final java.util.concurrent.Semaphore s = new java.util.concurrent.Semaphore(1);
 
         @Override
-        void increment(LockBench b) {
+        void lock() {
             s.acquireUninterruptibly();
-            b.counter++;
-            s.release();
         }
 
         @Override
-        void incrementTimed(LockBench b, Waits w) {
-            long t = System.nanoTime();
-            s.acquireUninterruptibly();
-            w.record(System.nanoTime() - t);
-            b.counter++;
+        void unlock() {
             s.release();
         }
     }

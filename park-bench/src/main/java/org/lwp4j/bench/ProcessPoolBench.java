@@ -6,17 +6,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.lwp4j.exec.ProcessPool;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link ProcessPool}: the cost per task (a fork, the task, the exit and the reap) of a batch
@@ -28,12 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar park-bench/target/benchmarks.jar ProcessPoolBench
  * </pre>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class ProcessPoolBench {
+public class ProcessPoolBench extends MicrosBench {
     /** Tasks per benchmark call; the score is divided by it (operationsPerInvocation). */
     static final int BATCH = 16;
 

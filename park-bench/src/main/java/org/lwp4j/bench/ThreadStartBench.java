@@ -13,17 +13,11 @@ import org.lwp4j.Lwp;
 import org.lwp4j.Proc;
 import org.lwp4j.WaitResult;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Start a thread of execution that does nothing, let it end, and collect it.
@@ -63,12 +57,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar park-bench/target/benchmarks.jar ThreadStartBench -jvm /usr/lib/jvm/temurin-25-jdk-amd64/bin/java
  * </pre>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class ThreadStartBench {
+public class ThreadStartBench extends MicrosBench {
     private static final Runnable NOTHING = () -> { };
     /** The longest wait for a baseline's task or thread to end. */
     static final long WAIT_SECONDS = 30;

@@ -1,20 +1,13 @@
 package org.lwp4j.bench;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.lwp4j.Lwp;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The waker's cost of waking 1024 parked sleepers in one go.
@@ -36,12 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>java -jar park-bench/target/benchmarks.jar UnparkAllBench</pre>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class UnparkAllBench {
+public class UnparkAllBench extends MicrosBench {
     static final int N = Lwp.UNPARK_MAX;
     static final Object HINT = new Object() {
         @Override

@@ -10,18 +10,12 @@ import org.lwp4j.Supervisor;
 import org.lwp4j.WaitResult;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Reaping N exited children with wait-any ({@code Proc.waitAny()}, i.e. {@code waitpid(-1, 0)}),
@@ -42,12 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>java -jar park-bench/target/benchmarks.jar WaitAnyBench</pre>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class WaitAnyBench {
+public class WaitAnyBench extends MicrosBench {
     static final long ZOMBIE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(120);
     private static final Runnable NOTHING = () -> { };
 

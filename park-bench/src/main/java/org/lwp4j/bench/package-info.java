@@ -19,8 +19,10 @@
  * <p>Shared states: {@link org.lwp4j.bench.SupervisorState} (one supervisor per trial),
  * {@link org.lwp4j.bench.Attached} (the benchmark thread as an LWP of init, or as a process of
  * its own),
- * {@link org.lwp4j.bench.Wakeups} (early wake-up counters). Helpers: {@code Court} (the
- * ping-pong protocol and its escape hatch), {@code PolicyPark} (lwp4j's park policy on bare
+ * {@link org.lwp4j.bench.Wakeups} (early wake-up counters). Run settings:
+ * {@link org.lwp4j.bench.MicrosBench} (avgt in microseconds, 3 + 5 iterations of 1 s, one fork),
+ * which the benchmark classes with those settings extend. Helpers: {@code Court} (the
+ * ping-pong protocol, written once in {@code Court.BallSide}, and its escape hatch), {@code PolicyPark} (lwp4j's park policy on bare
  * LockSupport), {@code Sleepers} (crowds of parked threads).
  *
  * <p>Concurrency rules: a {@code Court}'s ball ({@code turn}) is written only by the player

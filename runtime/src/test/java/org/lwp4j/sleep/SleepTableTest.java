@@ -76,7 +76,7 @@ class SleepTableTest {
         }
     }
 
-    private static void await(BooleanSupplier cond, String what) {
+    static void await(BooleanSupplier cond, String what) {
         long end = System.nanoTime() + WAIT;
         while (!cond.getAsBoolean()) {
             assertTrue(System.nanoTime() - end < 0, "not reached: " + what);
@@ -84,12 +84,12 @@ class SleepTableTest {
         }
     }
 
-    /** Linked in the table and blocked (or about to block) in LockSupport. */
-    private static void awaitBlocked(TestWaiter w) {
+    /** Linked in the table and blocked (or about to block) in LockSupport (SyncWaitTest too). */
+    static void awaitBlocked(TestWaiter w) {
         await(() -> w.bucketAcquire() != null && (w.pw & Waiter.BLOCKED) != 0, "waiter linked and blocked");
     }
 
-    private static long later() {
+    static long later() {
         return System.nanoTime() + WAIT;
     }
 

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lwp4j.sleep.SleepTableTest.awaitBlocked;
+import static org.lwp4j.sleep.SleepTableTest.later;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.lwp4j.ParkResult;
@@ -27,23 +28,6 @@ import org.lwp4j.sleep.SleepTableTest.TestWaiter;
 @Timeout(60)
 class SyncWaitTest {
     private static final Object KEY = new Object();
-    private static final long WAIT = TimeUnit.SECONDS.toNanos(20);
-
-    private static void await(BooleanSupplier cond, String what) {
-        long end = System.nanoTime() + WAIT;
-        while (!cond.getAsBoolean()) {
-            assertTrue(System.nanoTime() - end < 0, "not reached: " + what);
-            Thread.yield();
-        }
-    }
-
-    private static void awaitBlocked(TestWaiter w) {
-        await(() -> w.bucketAcquire() != null && (w.pw & Waiter.BLOCKED) != 0, "waiter linked and blocked");
-    }
-
-    private static long later() {
-        return System.nanoTime() + WAIT;
-    }
 
     private static Sleeper syncSleeper(SleepTable t, Object hint, boolean byInterrupt) {
         return new Sleeper(w -> {

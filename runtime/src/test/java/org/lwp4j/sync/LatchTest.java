@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lwp4j.sync.SyncTestSupport.assertInterruptedWhileBlocked;
 import static org.lwp4j.sync.SyncTestSupport.awaitBlockedOn;
 import static org.lwp4j.sync.SyncTestSupport.run;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,18 +63,7 @@ class LatchTest {
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, l::await);
         assertFalse(Thread.interrupted());
-        AtomicBoolean threw = new AtomicBoolean();
-        Runner waiter = run("interrupted", () -> {
-            try {
-                l.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                threw.set(true);
-            }
-        });
-        awaitBlockedOn(waiter.thread, l);
-        waiter.thread.interrupt();
-        waiter.join();
-        assertTrue(threw.get());
+        assertInterruptedWhileBlocked("interrupted", l, () -> l.await(20, TimeUnit.SECONDS));
         Runner timed = run("timed", () -> assertTrue(l.await(20, TimeUnit.SECONDS)));
         awaitBlockedOn(timed.thread, l);
         l.countDown();

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lwp4j.sync.SyncTestSupport.assertInterruptedWhileBlocked;
 import static org.lwp4j.sync.SyncTestSupport.awaitBlockedOn;
 import static org.lwp4j.sync.SyncTestSupport.expectErrno;
 import static org.lwp4j.sync.SyncTestSupport.run;
+import static org.lwp4j.sync.SyncTestSupport.runLocked;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,11 +92,7 @@ class MutexTest {
         Mutex m = new Mutex();
         m.lock();
         AtomicBoolean got = new AtomicBoolean();
-        Runner waiter = run("waiter", () -> {
-            m.lock();
-            got.set(true);
-            m.unlock();
-        });
+        Runner waiter = runLocked("waiter", m, () -> got.set(true));
         awaitBlockedOn(waiter.thread, m);
         assertFalse(got.get());
         m.unlock();
@@ -108,11 +106,7 @@ class MutexTest {
         Mutex m = new Mutex();
         m.lock();
         AtomicBoolean got = new AtomicBoolean();
-        Runner waiter = run("old waiter", () -> {
-            m.lock();
-            got.set(true);
-            m.unlock();
-        });
+        Runner waiter = runLocked("old waiter", m, () -> got.set(true));
         awaitBlockedOn(waiter.thread, m);
         Thread.sleep(5); // age the sleeper past the fairness bound (not synchronisation)
         m.unlock();
@@ -152,11 +146,7 @@ class MutexTest {
         Mutex m = new Mutex();
         m.lock();
         AtomicBoolean kept = new AtomicBoolean();
-        Runner waiter = run("uninterruptible", () -> {
-            m.lock();
-            kept.set(Thread.currentThread().isInterrupted());
-            m.unlock();
-        });
+        Runner waiter = runLocked("uninterruptible", m, () -> kept.set(Thread.currentThread().isInterrupted()));
         awaitBlockedOn(waiter.thread, m);
         waiter.thread.interrupt();
         awaitBlockedOn(waiter.thread, m); // still (or again) waiting
@@ -169,18 +159,7 @@ class MutexTest {
     void aTimedTryLockThatIsInterruptedThrows() throws Exception {
         Mutex m = new Mutex();
         m.lock();
-        AtomicBoolean threw = new AtomicBoolean();
-        Runner waiter = run("timed", () -> {
-            try {
-                m.tryLock(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                threw.set(true);
-            }
-        });
-        awaitBlockedOn(waiter.thread, m);
-        waiter.thread.interrupt();
-        waiter.join();
-        assertTrue(threw.get());
+        assertInterruptedWhileBlocked("timed", m, () -> m.tryLock(20, TimeUnit.SECONDS));
         m.unlock();
     }
 
@@ -229,10 +208,7 @@ class MutexTest {
         }
         assertEquals(80, timedOut.get());
         m.unlock();
-        Runner after = run("after", () -> {
-            m.lock();
-            m.unlock();
-        });
+        Runner after = runLocked("after", m, () -> { });
         after.join();
         assertEquals(0, org.lwp4j.kern.GlobalLot.table().linkedWaiters());
     }
@@ -254,11 +230,9 @@ class MutexTest {
             });
         }
         AtomicBoolean got = new AtomicBoolean();
-        Runner late = run("late", () -> {
-            m.lock();
+        Runner late = runLocked("late", m, () -> {
             got.set(true);
             stop.set(true);
-            m.unlock();
         });
         late.join();
         for (Runner r : hammers) {

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lwp4j.sync.SyncTestSupport.assertInterruptedWhileBlocked;
 import static org.lwp4j.sync.SyncTestSupport.awaitBlockedOn;
 import static org.lwp4j.sync.SyncTestSupport.expectErrno;
 import static org.lwp4j.sync.SyncTestSupport.run;
+import static org.lwp4j.sync.SyncTestSupport.runLocked;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,11 +36,7 @@ class RwLockTest {
         other.join();
         assertEquals(1, l.readers());
         AtomicBoolean wrote = new AtomicBoolean();
-        Runner writer = run("writer", () -> {
-            w.lock();
-            wrote.set(l.isWriteLocked() && l.readers() == 0);
-            w.unlock();
-        });
+        Runner writer = runLocked("writer", w, () -> wrote.set(l.isWriteLocked() && l.readers() == 0));
         awaitBlockedOn(writer.thread, l);
         r.unlock();
         writer.join();
@@ -82,11 +80,7 @@ class RwLockTest {
         r.lock();
         AtomicInteger order = new AtomicInteger();
         AtomicInteger writerAt = new AtomicInteger(), readerAt = new AtomicInteger();
-        Runner writer = run("writer", () -> {
-            w.lock();
-            writerAt.set(order.incrementAndGet());
-            w.unlock();
-        });
+        Runner writer = runLocked("writer", w, () -> writerAt.set(order.incrementAndGet()));
         awaitBlockedOn(writer.thread, l);
         Runner reader = run("late reader", () -> {
             assertFalse(r.tryLock(), "a writer waits: new readers stay out");
@@ -154,18 +148,7 @@ class RwLockTest {
             assertThrows(NullPointerException.class, () -> r.tryLock(1, null));
         });
         other.join();
-        AtomicBoolean threw = new AtomicBoolean();
-        Runner sleeper = run("interrupted writer", () -> {
-            try {
-                w.tryLock(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                threw.set(true);
-            }
-        });
-        awaitBlockedOn(sleeper.thread, l);
-        sleeper.thread.interrupt();
-        sleeper.join();
-        assertTrue(threw.get());
+        assertInterruptedWhileBlocked("interrupted writer", l, () -> w.tryLock(20, TimeUnit.SECONDS));
         w.unlock();
         assertTrue(r.tryLock(), "the timed-out and interrupted waiters left nothing behind");
         r.unlock();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lwp4j.sync.SyncTestSupport.assertInterruptedWhileBlocked;
 import static org.lwp4j.sync.SyncTestSupport.awaitBlockedOn;
 import static org.lwp4j.sync.SyncTestSupport.expectErrno;
 import static org.lwp4j.sync.SyncTestSupport.run;
@@ -106,18 +107,7 @@ class SemaphoreTest {
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, s::acquire);
         assertFalse(Thread.interrupted());
-        AtomicBoolean threw = new AtomicBoolean();
-        Runner waiter = run("interrupted", () -> {
-            try {
-                s.acquire();
-            } catch (InterruptedException e) {
-                threw.set(true);
-            }
-        });
-        awaitBlockedOn(waiter.thread, s);
-        waiter.thread.interrupt();
-        waiter.join();
-        assertTrue(threw.get());
+        assertInterruptedWhileBlocked("interrupted", s, s::acquire);
         AtomicBoolean kept = new AtomicBoolean();
         Runner unint = run("uninterruptible", () -> {
             s.acquireUninterruptibly();

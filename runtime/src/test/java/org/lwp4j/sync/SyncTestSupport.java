@@ -3,10 +3,13 @@ package org.lwp4j.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -25,6 +28,11 @@ final class SyncTestSupport {
 
     interface Body {
         void run() throws Throwable;
+    }
+
+    /** A wait that an interrupt ends with InterruptedException. */
+    interface InterruptibleWait {
+        void run() throws InterruptedException;
     }
 
     /** A started thread whose failure, if any, {@link #join} rethrows. */
@@ -57,6 +65,15 @@ final class SyncTestSupport {
         return new Runner(name, body);
     }
 
+    /** A started thread that takes {@code lock}, runs {@code section} holding it, and unlocks. */
+    static Runner runLocked(String name, Lock lock, Body section) {
+        return run(name, () -> {
+            lock.lock();
+            section.run();
+            lock.unlock();
+        });
+    }
+
     static void await(BooleanSupplier cond, Supplier<String> what) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
         while (!cond.getAsBoolean()) {
@@ -78,6 +95,26 @@ final class SyncTestSupport {
 
     static void awaitBlockedOn(Thread t, Object blocker) {
         awaitBlockedOn(t, b -> b == blocker, String.valueOf(blocker));
+    }
+
+    /**
+     * Start {@code wait} on a thread named {@code name}, wait until it is blocked on
+     * {@code blocker}, interrupt it, and assert that the wait threw InterruptedException.
+     */
+    static void assertInterruptedWhileBlocked(String name, Object blocker, InterruptibleWait wait)
+            throws InterruptedException {
+        AtomicBoolean threw = new AtomicBoolean();
+        Runner waiter = run(name, () -> {
+            try {
+                wait.run();
+            } catch (InterruptedException e) {
+                threw.set(true);
+            }
+        });
+        awaitBlockedOn(waiter.thread, blocker);
+        waiter.thread.interrupt();
+        waiter.join();
+        assertTrue(threw.get());
     }
 
     static LwpException expectErrno(Errno errno, Executable call) {

@@ -4,14 +4,18 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.lwp4j.Disposition;
 import org.lwp4j.IdType;
 import org.lwp4j.Lwp;
 import org.lwp4j.LwpCtl;
 import org.lwp4j.LwpException;
+import org.lwp4j.LwpExit;
 import org.lwp4j.ParkResult;
 import org.lwp4j.ParkingLot;
 import org.lwp4j.Proc;
@@ -108,6 +112,29 @@ public final class Actors {
         a.close();
     }
 
+    /**
+     * Run {@code body} as a one-call LWP of init (a Mode.Termination actor), given its lid:
+     * {@link #enter()} before, {@link #leave} after, however the body ends.
+     */
+    public static void asOneCallLwp(IntConsumer body) {
+        Supervisor.Attachment a = enter();
+        try {
+            body.accept(a.lid());
+        } finally {
+            leave(a);
+        }
+    }
+
+    /**
+     * As an LWP of init, wait for the lid that another actor publishes (through a volatile
+     * field of the state, read by {@code lid}; 0 until published), and answer it.
+     */
+    public static int peer(IntSupplier lid) {
+        self();
+        await(() -> lid.getAsInt() != 0);
+        return lid.getAsInt();
+    }
+
     // ------------------------------------------------------------------ the parent process
 
     /**
@@ -162,6 +189,67 @@ public final class Actors {
     /** Run {@code call} as an LWP of the parent process. */
     public static <T> T inParent(Supplier<T> call) {
         return in(parent(), call);
+    }
+
+    /** Run {@code call}, which answers nothing, as a new LWP of process {@code pid}, then leave it. */
+    public static void runIn(int pid, Runnable call) {
+        in(pid, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** Run {@code call}, which answers nothing, as an LWP of the parent process. */
+    public static void runInParent(Runnable call) {
+        runIn(parent(), call);
+    }
+
+    /** As the parent: send {@code sig} to process {@code pid}; "OK" or the errno's name. */
+    public static String kill(int pid, int sig) {
+        return inParent(() -> errnoOf(() -> Signals.kill(pid, sig)));
+    }
+
+    /** As the parent: SIGKILL child {@code pid} (if it is still there) and reap it, bounded. */
+    public static WaitResult killAndReap(int pid) {
+        kill(pid, Sig.SIGKILL);
+        return reapBounded(pid);
+    }
+
+    /**
+     * Fork a child of the parent whose sleeper LWP masks {@code sig} (inherited from the forking
+     * LWP), and install in the child a handler for {@code sig} that counts into {@code handled}.
+     */
+    public static int forkMasked(int sig, AtomicInteger handled) {
+        int child = inParent(() -> {
+            Signals.sigprocmask(Sig.SIG_BLOCK, Signals.sigmask(sig));
+            return Proc.fork(Actors::parkForever);
+        });
+        in(child, () -> Signals.sigaction(sig, Disposition.handler(i -> handled.incrementAndGet())));
+        return child;
+    }
+
+    /**
+     * Enter process {@code pid} as a new LWP and call {@code exit(status)} there. Answers LATE
+     * if the process could not be entered (ESRCH: it is exiting already), EXIT if the exit ended
+     * the LWP (as it must), RETURNED if the exit returned, else the throwable.
+     */
+    public static String exitIn(int pid, int status) {
+        Supervisor.Attachment a;
+        try {
+            a = SUPERVISOR.attach(pid);
+        } catch (LwpException e) {
+            return "LATE";
+        }
+        try {
+            Proc.exit(status);
+            return "RETURNED";
+        } catch (LwpExit e) {
+            return "EXIT";
+        } catch (Throwable t) {
+            return t.toString();
+        } finally {
+            a.close(); // no-op when the exit already ended this LWP
+        }
     }
 
     /** Park until the process ends (a child body, the keeper). */
@@ -280,6 +368,18 @@ public final class Actors {
                 }
             }
         }
+    }
+
+    /**
+     * Yield until {@code cond} holds or the lost-wake-up time (5 s) has passed; answers whether
+     * it holds. For an actor that must rescue a partner stuck by a lost wake-up.
+     */
+    public static boolean yieldUntil(BooleanSupplier cond) {
+        long giveUp = System.nanoTime() + LOST_NANOS;
+        while (!cond.getAsBoolean() && System.nanoTime() - giveUp < 0) {
+            Thread.yield();
+        }
+        return cond.getAsBoolean();
     }
 
     /**

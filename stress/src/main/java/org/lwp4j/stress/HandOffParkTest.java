@@ -43,7 +43,7 @@ public class HandOffParkTest {
     @Actor
     public void handOffParkB(LL_Result r) {
         b = Actors.self();
-        Actors.await(() -> a != 0);
-        r.r2 = Lwp.park(Actors.lostAfter(), a, HINT_B, HINT_A);
+        int partner = Actors.peer(() -> a);
+        r.r2 = Lwp.park(Actors.lostAfter(), partner, HINT_B, HINT_A);
     }
 }

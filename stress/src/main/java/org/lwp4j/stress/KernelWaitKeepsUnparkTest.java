@@ -45,9 +45,8 @@ public class KernelWaitKeepsUnparkTest {
 
     @Actor
     public void unparker() {
-        Actors.self();
-        Actors.await(() -> child != 0);
+        int c = Actors.peer(() -> child);
         Lwp.unpark(target, this);
-        Lwp.unpark(child, CHILD_HINT);
+        Lwp.unpark(c, CHILD_HINT);
     }
 }

@@ -5,7 +5,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import org.lwp4j.Lwp;
 import org.lwp4j.ParkingLot;
-import org.lwp4j.Supervisor;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -64,14 +63,11 @@ public class LotWakeVsWaitTest {
 
         @Actor
         public void waiter() {
-            Supervisor.Attachment a = Actors.enter();
-            try {
+            Actors.asOneCallLwp(lid -> {
                 while (!changed) {
                     ParkingLot.wait(this, () -> !changed, Lwp.FOREVER);
                 }
-            } finally {
-                Actors.leave(a);
-            }
+            });
         }
 
         @Signal

@@ -3,7 +3,6 @@ package org.lwp4j.stress;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import java.util.concurrent.TimeUnit;
 import org.lwp4j.Lwp;
 import org.lwp4j.LwpException;
 import org.openjdk.jcstress.annotations.Actor;
@@ -34,8 +33,6 @@ import org.openjdk.jcstress.infra.results.L_Result;
 @Outcome(expect = FORBIDDEN, desc = "any other answer")
 @State
 public class LwpWaitVsExitTest {
-    private static final long LOST_NANOS = TimeUnit.SECONDS.toNanos(5);
-
     volatile int waiter;
     volatile int child;
     volatile boolean release;
@@ -59,14 +56,9 @@ public class LwpWaitVsExitTest {
 
     @Actor
     public void exiter() {
-        Actors.self();
-        Actors.await(() -> child != 0);
+        Actors.peer(() -> child);
         release = true;
-        long giveUp = System.nanoTime() + LOST_NANOS;
-        while (!finished && System.nanoTime() - giveUp < 0) {
-            Thread.yield();
-        }
-        if (!finished) {
+        if (!Actors.yieldUntil(() -> finished)) {
             Lwp.wakeup(waiter);
         }
     }

@@ -41,9 +41,7 @@ public class PermitsDoNotAccumulateTest {
 
     @Actor
     public void other() {
-        Actors.self();
-        Actors.await(() -> target != 0);
-        Lwp.unpark(target, this);
+        Lwp.unpark(Actors.peer(() -> target), this);
         otherSent = true;
     }
 }

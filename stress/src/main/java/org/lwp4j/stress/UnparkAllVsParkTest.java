@@ -43,9 +43,8 @@ public class UnparkAllVsParkTest {
 
     @Actor
     public void unparkAll(LLL_Result r) {
-        int me = Actors.self();
-        Actors.await(() -> parker != 0);
-        r.r3 = Lwp.unparkAll(new int[] {parker, NOBODY, me}, this);
+        int p = Actors.peer(() -> parker);
+        r.r3 = Lwp.unparkAll(new int[] {p, NOBODY, Actors.self()}, this);
         r.r2 = Lwp.parkUntil(Actors.lostAfter(), this);
     }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.lwp4j.Lwp;
 import org.lwp4j.LwpCtl;
 import org.lwp4j.ParkResult;
-import org.lwp4j.Supervisor;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -67,13 +66,12 @@ public class UnparkNeverLostTest {
 
         @Actor
         public void unpark() {
-            Actors.self();
-            Actors.await(() -> parker != 0);
+            int p = Actors.peer(() -> parker);
             if (phase == 2) {
-                LwpCtl c = Lwp.ctl(parker);
+                LwpCtl c = Lwp.ctl(p);
                 Actors.await(() -> c.state() == Lwp.State.SLEEPING);
             }
-            Lwp.unpark(parker, this);
+            Lwp.unpark(p, this);
             unparked = true;
         }
 
@@ -97,20 +95,15 @@ public class UnparkNeverLostTest {
 
         @Actor
         public void park() {
-            Supervisor.Attachment a = Actors.enter();
-            try {
-                parker = a.lid();
+            Actors.asOneCallLwp(lid -> {
+                parker = lid;
                 Lwp.park(this);
-            } finally {
-                Actors.leave(a);
-            }
+            });
         }
 
         @Signal
         public void unpark() {
-            Actors.self();
-            Actors.await(() -> parker != 0);
-            Lwp.unpark(parker, this);
+            Lwp.unpark(Actors.peer(() -> parker), this);
         }
     }
 }

@@ -58,14 +58,13 @@ public class UnparkTimeoutInterruptTest {
 
     @Actor
     public void unparkAndInterrupt() {
-        Actors.self();
-        Actors.await(() -> parker != 0);
+        int p = Actors.peer(() -> parker);
         if (unparkFirst) {
-            Lwp.unpark(parker, this);
+            Lwp.unpark(p, this);
             parkerThread.interrupt();
         } else {
             parkerThread.interrupt();
-            Lwp.unpark(parker, this);
+            Lwp.unpark(p, this);
         }
         sent = true;
     }

@@ -50,14 +50,13 @@ public class UnparkVsWakeupTest {
 
     @Actor
     public void wakers(LLL_Result r) {
-        Actors.self();
-        Actors.await(() -> parker != 0);
+        int p = Actors.peer(() -> parker);
         if (unparkFirst) {
-            Lwp.unpark(parker, this);
-            r.r2 = Actors.errnoOf(() -> Lwp.wakeup(parker));
+            Lwp.unpark(p, this);
+            r.r2 = Actors.errnoOf(() -> Lwp.wakeup(p));
         } else {
-            r.r2 = Actors.errnoOf(() -> Lwp.wakeup(parker));
-            Lwp.unpark(parker, this);
+            r.r2 = Actors.errnoOf(() -> Lwp.wakeup(p));
+            Lwp.unpark(p, this);
         }
         sent = true;
     }

@@ -38,8 +38,7 @@ public class WakeupVsParkTest {
 
     @Actor
     public void wakeup(LL_Result r) {
-        Actors.self();
-        Actors.await(() -> parker != 0);
-        r.r2 = Actors.errnoOf(() -> Lwp.wakeup(parker));
+        int p = Actors.peer(() -> parker);
+        r.r2 = Actors.errnoOf(() -> Lwp.wakeup(p));
     }
 }

@@ -3,10 +3,6 @@ package org.lwp4j.stress.proc;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import org.lwp4j.LwpException;
-import org.lwp4j.LwpExit;
-import org.lwp4j.Proc;
-import org.lwp4j.Supervisor;
 import org.lwp4j.WaitResult;
 import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
@@ -53,33 +49,14 @@ public class ExitOneMasterTest {
             Actors.countExits(proc);
         }
 
-        private String exitAs(int status) {
-            Supervisor.Attachment a;
-            try {
-                a = Actors.SUPERVISOR.attach(proc);
-            } catch (LwpException e) {
-                return "LATE"; // ESRCH: the process is exiting already
-            }
-            try {
-                Proc.exit(status);
-                return "RETURNED";
-            } catch (LwpExit e) {
-                return "EXIT";
-            } catch (Throwable t) {
-                return t.toString();
-            } finally {
-                a.close(); // no-op when the exit already ended this LWP
-            }
-        }
-
         @Actor
         public void exit1() {
-            a1 = exitAs(1);
+            a1 = Actors.exitIn(proc, 1);
         }
 
         @Actor
         public void exit2() {
-            a2 = exitAs(2);
+            a2 = Actors.exitIn(proc, 2);
         }
 
         @Arbiter

@@ -51,10 +51,7 @@ public class OnExitVsExitTest {
 
     @Actor
     public void killer() {
-        Actors.inParent(() -> {
-            Signals.kill(proc, Sig.SIGKILL);
-            return null;
-        });
+        Actors.runInParent(() -> Signals.kill(proc, Sig.SIGKILL));
     }
 
     private String describe(WaitResult r) {

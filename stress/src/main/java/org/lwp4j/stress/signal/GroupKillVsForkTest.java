@@ -55,10 +55,7 @@ public class GroupKillVsForkTest {
                 Proc.setpgid(0, 0);
                 Actors.parkForever();
             }));
-            Actors.inParent(() -> {
-                Actors.await(() -> Proc.getpgid(f) == f);
-                return null;
-            });
+            Actors.runInParent(() -> Actors.await(() -> Proc.getpgid(f) == f));
         }
 
         @Actor
@@ -94,10 +91,7 @@ public class GroupKillVsForkTest {
 
         @Actor
         public void killGroup() {
-            Actors.inParent(() -> {
-                Signals.killpg(f, Sig.SIGKILL);
-                return null;
-            });
+            Actors.runInParent(() -> Signals.killpg(f, Sig.SIGKILL));
         }
 
         @Arbiter

@@ -3,12 +3,7 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import org.lwp4j.LwpException;
-import org.lwp4j.LwpExit;
-import org.lwp4j.Proc;
 import org.lwp4j.Sig;
-import org.lwp4j.Signals;
-import org.lwp4j.Supervisor;
 import org.lwp4j.stress.Actors;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -56,28 +51,12 @@ public class KillVsExitTest {
 
         @Actor
         public void kill() {
-            killed = Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGTERM)));
+            killed = Actors.kill(child, Sig.SIGTERM);
         }
 
         @Actor
         public void exit() {
-            Supervisor.Attachment a;
-            try {
-                a = Actors.SUPERVISOR.attach(child);
-            } catch (LwpException e) {
-                exited = "LATE";
-                return;
-            }
-            try {
-                Proc.exit(3);
-                exited = "RETURNED";
-            } catch (LwpExit e) {
-                exited = "EXIT";
-            } catch (Throwable t) {
-                exited = t.toString();
-            } finally {
-                a.close();
-            }
+            exited = Actors.exitIn(child, 3);
         }
 
         @Arbiter

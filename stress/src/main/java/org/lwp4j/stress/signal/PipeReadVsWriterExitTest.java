@@ -6,7 +6,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 import org.lwp4j.Disposition;
 import org.lwp4j.ProcFlags;
 import org.lwp4j.Sig;
-import java.util.concurrent.TimeUnit;
 import org.lwp4j.Lwp;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
@@ -62,10 +61,7 @@ public class PipeReadVsWriterExitTest {
             rd = made[0];
             wr = made[1];
             w = made[2];
-            Actors.in(w, () -> {
-                closeQuietly(rd);
-                return null;
-            });
+            Actors.runIn(w, () -> closeQuietly(rd));
         }
 
         static void closeQuietly(int h) {
@@ -104,11 +100,7 @@ public class PipeReadVsWriterExitTest {
             } finally {
                 a.close();
             }
-            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (result == null && System.nanoTime() - giveUp < 0) {
-                Thread.yield();
-            }
-            if (result == null && readerLid != 0) {
+            if (!Actors.yieldUntil(() -> result != null) && readerLid != 0) {
                 Actors.in(p, () -> Actors.errnoOf(() -> Signals.lwpKill(readerLid, Sig.SIGUSR1)));
             }
         }
@@ -116,8 +108,7 @@ public class PipeReadVsWriterExitTest {
         @Arbiter
         public void arbiter(LL_Result r) {
             Actors.in(p, () -> Proc.waitpid(w, 0));
-            Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(p, Sig.SIGKILL)));
-            Actors.reapBounded(p);
+            Actors.killAndReap(p);
             String[] parts = String.valueOf(result).split(", ");
             r.r1 = parts[0];
             r.r2 = parts.length > 1 ? parts[1] : "?";

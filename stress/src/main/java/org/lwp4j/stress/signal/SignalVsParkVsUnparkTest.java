@@ -64,7 +64,7 @@ public class SignalVsParkVsUnparkTest {
 
         @Actor
         public void park() {
-            Actors.inParent(() -> {
+            Actors.runInParent(() -> {
                 Lwp.setPrivate((Consumer<SigInfo>) info -> handled.incrementAndGet());
                 parker = Lwp.self();
                 parked = Lwp.parkUntil(Actors.lostAfter(), this);
@@ -73,13 +73,12 @@ public class SignalVsParkVsUnparkTest {
                 leftOver = Actors.takePendingMark();
                 handledAtEnd = handled.get();
                 Lwp.setPrivate(null);
-                return null;
             });
         }
 
         @Actor
         public void wake() {
-            Actors.inParent(() -> {
+            Actors.runInParent(() -> {
                 Actors.await(() -> parker != 0);
                 if (signalFirst) {
                     Signals.lwpKill(parker, Sig.SIGUSR1);
@@ -89,7 +88,6 @@ public class SignalVsParkVsUnparkTest {
                     Signals.lwpKill(parker, Sig.SIGUSR1);
                 }
                 woken = true;
-                return null;
             });
         }
 

@@ -3,9 +3,7 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import org.lwp4j.Disposition;
 import org.lwp4j.Sig;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
@@ -45,18 +43,9 @@ public class SigsuspendVsPostTest {
     @Outcome(expect = FORBIDDEN, desc = "another answer, or the handler ran twice or never")
     @State
     public static class Race {
-        final int child;
         final AtomicInteger handled = new AtomicInteger();
+        final int child = Actors.forkMasked(Sig.SIGUSR1, handled);
         volatile String suspended;
-
-        public Race() {
-            child = Actors.inParent(() -> {
-                Signals.sigprocmask(Sig.SIG_BLOCK, Signals.sigmask(Sig.SIGUSR1));
-                return org.lwp4j.Proc.fork(Actors::parkForever);
-            });
-            Actors.in(child, () -> Signals.sigaction(Sig.SIGUSR1,
-                    Disposition.handler(i -> handled.incrementAndGet())));
-        }
 
         @Actor
         public void suspender() {
@@ -82,20 +71,15 @@ public class SigsuspendVsPostTest {
 
         @Actor
         public void poster() {
-            Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGUSR1)));
-            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (suspended == null && System.nanoTime() - giveUp < 0) {
-                Thread.yield();
-            }
-            if (suspended == null) {
-                Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGKILL)));
+            Actors.kill(child, Sig.SIGUSR1);
+            if (!Actors.yieldUntil(() -> suspended != null)) {
+                Actors.kill(child, Sig.SIGKILL);
             }
         }
 
         @Arbiter
         public void arbiter(LL_Result r) {
-            Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGKILL)));
-            Actors.reapBounded(child);
+            Actors.killAndReap(child);
             r.r1 = suspended;
             r.r2 = handled.get();
         }

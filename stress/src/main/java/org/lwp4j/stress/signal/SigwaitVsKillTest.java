@@ -3,7 +3,6 @@ package org.lwp4j.stress.signal;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import org.lwp4j.Disposition;
 import org.lwp4j.Sig;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,18 +42,9 @@ public class SigwaitVsKillTest {
     @Outcome(expect = FORBIDDEN, desc = "taken and handled, or an actor failed")
     @State
     public static class Race {
-        final int child;
         final AtomicInteger handled = new AtomicInteger();
+        final int child = Actors.forkMasked(Sig.SIGUSR1, handled);
         volatile String waited = "?";
-
-        public Race() {
-            child = Actors.inParent(() -> {
-                Signals.sigprocmask(Sig.SIG_BLOCK, Signals.sigmask(Sig.SIGUSR1));
-                return org.lwp4j.Proc.fork(Actors::parkForever);
-            });
-            Actors.in(child, () -> Signals.sigaction(Sig.SIGUSR1,
-                    Disposition.handler(i -> handled.incrementAndGet())));
-        }
 
         @Actor
         public void waiter() {
@@ -74,13 +64,12 @@ public class SigwaitVsKillTest {
 
         @Actor
         public void killer() {
-            Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGUSR1)));
+            Actors.kill(child, Sig.SIGUSR1);
         }
 
         @Arbiter
         public void arbiter(LL_Result r) {
-            Actors.inParent(() -> Actors.errnoOf(() -> Signals.kill(child, Sig.SIGKILL)));
-            Actors.reapBounded(child);
+            Actors.killAndReap(child);
             r.r1 = waited;
             r.r2 = handled.get();
         }

@@ -53,18 +53,12 @@ public class StopContOrderTest {
 
         @Actor
         public void stop() {
-            Actors.inParent(() -> {
-                Signals.kill(child, Sig.SIGSTOP);
-                return null;
-            });
+            Actors.runInParent(() -> Signals.kill(child, Sig.SIGSTOP));
         }
 
         @Actor
         public void cont() {
-            Actors.inParent(() -> {
-                Signals.kill(child, Sig.SIGCONT);
-                return null;
-            });
+            Actors.runInParent(() -> Signals.kill(child, Sig.SIGCONT));
         }
 
         @Arbiter

@@ -23,22 +23,45 @@ public class ConditionNoLostSignalTest {
     private ConditionNoLostSignalTest() {
     }
 
-    static boolean awaitFlag(Mutex m, Condition c, boolean[] flag) {
-        m.lock();
-        try {
-            long left = Lost.UNIT.toNanos(Lost.after());
-            while (!flag[0]) {
-                if (left <= 0) {
-                    return false;
+    /**
+     * The shared state of both variants: a flag under a mutex and its condition. The waiter
+     * awaits the flag with a timed await that a correct run always beats; the signaller raises
+     * it and signals (or signals all) under the mutex.
+     */
+    static final class Flag {
+        final Mutex m = new Mutex();
+        final Condition c = m.newCondition();
+        boolean up;
+
+        /** Whether the waiter saw the flag within the lost-wake-up time. */
+        boolean await() {
+            m.lock();
+            try {
+                long left = Lost.UNIT.toNanos(Lost.after());
+                while (!up) {
+                    if (left <= 0) {
+                        return false;
+                    }
+                    left = c.awaitNanos(left);
                 }
-                left = c.awaitNanos(left);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                m.unlock();
             }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            m.unlock();
+        }
+
+        void raise(boolean all) {
+            Locked.run(m, () -> {
+                up = true;
+                if (all) {
+                    c.signalAll();
+                } else {
+                    c.signal();
+                }
+            });
         }
     }
 
@@ -50,21 +73,16 @@ public class ConditionNoLostSignalTest {
     @Outcome(expect = FORBIDDEN, desc = "anything else")
     @State
     public static class Signal {
-        final Mutex m = new Mutex();
-        final Condition c = m.newCondition();
-        final boolean[] flag = {false};
+        final Flag f = new Flag();
 
         @Actor
         public void waiter(Z_Result r) {
-            r.r1 = awaitFlag(m, c, flag);
+            r.r1 = f.await();
         }
 
         @Actor
         public void signaller() {
-            m.lock();
-            flag[0] = true;
-            c.signal();
-            m.unlock();
+            f.raise(false);
         }
     }
 
@@ -76,21 +94,16 @@ public class ConditionNoLostSignalTest {
     @Outcome(expect = FORBIDDEN, desc = "anything else")
     @State
     public static class SignalAll {
-        final Mutex m = new Mutex();
-        final Condition c = m.newCondition();
-        final boolean[] flag = {false};
+        final Flag f = new Flag();
 
         @Actor
         public void waiter(Z_Result r) {
-            r.r1 = awaitFlag(m, c, flag);
+            r.r1 = f.await();
         }
 
         @Actor
         public void signaller() {
-            m.lock();
-            flag[0] = true;
-            c.signalAll();
-            m.unlock();
+            f.raise(true);
         }
     }
 }

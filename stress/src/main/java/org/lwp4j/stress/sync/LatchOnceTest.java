@@ -46,13 +46,9 @@ public class LatchOnceTest {
 
         @Actor
         public void waiter() {
-            try {
-                if (l.await(Lost.after(), Lost.UNIT)) {
-                    opened = 1;
-                    seen = x + y;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (Lost.within(l::await)) {
+                opened = 1;
+                seen = x + y;
             }
         }
 

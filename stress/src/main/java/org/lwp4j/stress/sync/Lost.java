@@ -7,6 +7,8 @@ final class Lost {
     /** Seconds: far beyond any scheduling delay of a loaded machine. */
     static final long SECONDS = 5;
 
+    static final TimeUnit UNIT = TimeUnit.SECONDS;
+
     private Lost() {
     }
 
@@ -14,5 +16,22 @@ final class Lost {
         return SECONDS;
     }
 
-    static final TimeUnit UNIT = TimeUnit.SECONDS;
+    /** A timed wait of a synchronizer: {@code tryLock}, {@code tryAcquire}, {@code await}. */
+    @FunctionalInterface
+    interface TimedWait {
+        boolean await(long time, TimeUnit unit) throws InterruptedException;
+    }
+
+    /**
+     * Run {@code wait} bounded by the lost-wake-up time. Answers its answer: false if it timed
+     * out (the wake-up was lost); false too if it was interrupted, with the status restored.
+     */
+    static boolean within(TimedWait wait) {
+        try {
+            return wait.await(after(), UNIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 }

@@ -36,16 +36,12 @@ public class MutexExclusionTest {
 
         @Actor
         public void a() {
-            m.lock();
-            x++;
-            m.unlock();
+            Locked.run(m, () -> x++);
         }
 
         @Actor
         public void b() {
-            m.lock();
-            x++;
-            m.unlock();
+            Locked.run(m, () -> x++);
         }
 
         @Arbiter
@@ -78,9 +74,7 @@ public class MutexExclusionTest {
 
         @Actor
         public void b() {
-            m.lock();
-            x++;
-            m.unlock();
+            Locked.run(m, () -> x++);
         }
 
         @Arbiter

@@ -24,12 +24,7 @@ public class MutexNoLostWakeTest {
     }
 
     static boolean takeHoldRelease(Mutex m) {
-        try {
-            if (!m.tryLock(Lost.after(), Lost.UNIT)) {
-                return false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!Lost.within(m::tryLock)) {
             return false;
         }
         for (int i = 0; i < 50; i++) {

@@ -41,10 +41,10 @@ public class RwLockExclusionTest {
 
         @Actor
         public void writer() {
-            w.lock();
-            x = 1;
-            y = 1;
-            w.unlock();
+            Locked.run(w, () -> {
+                x = 1;
+                y = 1;
+            });
         }
 
         @Actor
@@ -70,16 +70,12 @@ public class RwLockExclusionTest {
 
         @Actor
         public void w1() {
-            w.lock();
-            x++;
-            w.unlock();
+            Locked.run(w, () -> x++);
         }
 
         @Actor
         public void w2() {
-            w.lock();
-            x++;
-            w.unlock();
+            Locked.run(w, () -> x++);
         }
 
         @Arbiter

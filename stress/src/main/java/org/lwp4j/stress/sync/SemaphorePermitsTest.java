@@ -25,12 +25,7 @@ public class SemaphorePermitsTest {
     }
 
     static int takeIncrementGive(Semaphore s, int[] x) {
-        try {
-            if (!s.tryAcquire(Lost.after(), Lost.UNIT)) {
-                return 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!Lost.within(s::tryAcquire)) {
             return 0;
         }
         x[0]++;
@@ -79,11 +74,7 @@ public class SemaphorePermitsTest {
 
         @Actor
         public void acquirer() {
-            try {
-                got = s.tryAcquire(2, Lost.after(), Lost.UNIT) ? 1 : 0;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            got = Lost.within((time, unit) -> s.tryAcquire(2, time, unit)) ? 1 : 0;
         }
 
         @Actor
@@ -111,11 +102,7 @@ public class SemaphorePermitsTest {
 
         @Actor
         public void acquirer() {
-            try {
-                got = s.tryAcquire(Lost.after(), Lost.UNIT) ? 1 : 0;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            got = Lost.within(s::tryAcquire) ? 1 : 0;
         }
 
         @Actor
