@@ -7,7 +7,6 @@ import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.LwpCalls;
 import org.lwp4j.kern.SleepCalls;
-import org.lwp4j.sleep.Waiter;
 
 /**
  * The NetBSD {@code _lwp_*} calls, made by the calling LWP on its own process.
@@ -364,7 +363,7 @@ public final class Lwp {
             case KLwp.LSDEAD:
                 return State.DEAD;
             default:
-                return (l.parkWord() & Waiter.SLEEPING) != 0 ? State.SLEEPING : State.RUNNING;
+                return l.isSleeping() ? State.SLEEPING : State.RUNNING;
         }
     }
 

@@ -54,6 +54,8 @@ public final class KLwp extends Waiter {
 
     volatile int stat = LSIDL;
     volatile int ast;
+    /** SleepCalls.park's one-entry cache of the last hand-off target (owner only; may be dead). */
+    KLwp handoffTarget;
 
     // Guarded by proc.lock.
     boolean detached;

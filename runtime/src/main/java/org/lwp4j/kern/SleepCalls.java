@@ -18,6 +18,10 @@ public final class SleepCalls {
      * INTERRUPTED because a safe-point request came acts on it before the call returns (the way
      * out is a safe point too). Targets are found with KProc.find, lock-free: a targeted unpark
      * works on the target's own park word (Waiter), O(1) whatever the number of sleepers.
+     * A hand-off park remembers its last target (KLwp.handoffTarget) and skips the lookup while
+     * that record, with the lid asked for, is live: lids are unique among the live LWPs of a
+     * process and a record never comes back to life, so the live record with that lid is the
+     * one find would answer.
      */
     /** _lwp_unpark_all's limit (NetBSD's LWP_UNPARK_MAX). */
     public static final int UNPARK_MAX = 1024;
@@ -29,11 +33,15 @@ public final class SleepCalls {
         KLwp me = SafePoints.curlwp("_lwp_park");
         KProc p = me.proc;
         if (unparkLid != 0) {
-            KLwp t = p.find(unparkLid);
-            if (t == null) {
-                throw new LwpException(Errno.ESRCH, "_lwp_park(unpark=" + unparkLid + ")");
+            KLwp t = me.handoffTarget;
+            if (t == null || t.lid != unparkLid || !t.isLive()) {
+                t = p.find(unparkLid);
+                if (t == null) {
+                    throw new LwpException(Errno.ESRCH, "_lwp_park(unpark=" + unparkLid + ")");
+                }
+                me.handoffTarget = t;
             }
-            t.unpark();
+            t.unparkSleeper();
         }
         ParkResult r = Events.PARK.isEnabled()
                 ? parkRecorded(me, p, hint, timed, deadline)

@@ -11,7 +11,6 @@ import org.lwp4j.kern.Kernel;
 import org.lwp4j.kern.SafePoints;
 import org.lwp4j.kern.SigIntr;
 import org.lwp4j.Wait;
-import org.lwp4j.sleep.Waiter;
 
 /**
  * The signal layer of a kernel: posting, delivery at safe points, job control, signals at fork.
@@ -195,7 +194,7 @@ public final class SignalLayer {
                 continue;
             }
             if (t.stat() == KLwp.LSRUN) {
-                if ((t.parkWord() & (Waiter.SLEEPING | Waiter.NOINTR)) == Waiter.SLEEPING) {
+                if (t.sleepsInterruptibly()) {
                     return t;
                 }
                 if (running == null) {
@@ -224,7 +223,7 @@ public final class SignalLayer {
     private static void interrupt(KLwp t, boolean mark) {
         Thread th = t.thread();
         if (t.attachedThread || th == null || th == Thread.currentThread()
-                || (t.parkWord() & Waiter.SLEEPING) != 0) {
+                || t.isSleeping()) {
             return;
         }
         if (mark) {

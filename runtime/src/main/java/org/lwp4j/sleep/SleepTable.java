@@ -4,7 +4,6 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
@@ -58,8 +57,9 @@ public final class SleepTable {
      * User code. A hint's hashCode runs once per sleep or wake, before any lock is taken, and
      * the waiter keeps the result (Waiter.hash): a resize, which holds every bucket lock, never
      * calls it, and a hashCode that throws leaves the waiter as it was (not SLEEPING, not
-     * linked). A hint's equals and a lot's validate run under one bucket lock, released by a
-     * finally whatever they throw (issue 10).
+     * linked). An LWP park that finds a pending permit takes it before hashing and answers
+     * ALREADY without calling hashCode at all. A hint's equals and a lot's validate run under
+     * one bucket lock, released by a finally whatever they throw (issue 10).
      *
      * Deadlines. Absolute, compared by difference (deadline - now), as System.nanoTime()
      * wants. FOREVER (Long.MAX_VALUE) is untimed; its mirror images Long.MIN_VALUE and
@@ -113,7 +113,7 @@ public final class SleepTable {
 
     private volatile Bucket[] table;
     private final Object resizeLock = new Object();
-    private final AtomicInteger blocked = new AtomicInteger();
+    private final BlockedCount blocked = new BlockedCount();
     private final LongSupplier clock;
     private final LongSupplier spinClock;
     /** Number of live LWPs, set by the kernel; drives sizing and the spin decision. */
@@ -303,10 +303,13 @@ public final class SleepTable {
         if (timed && hasPassed(deadline, clock.getAsLong())) {
             return ParkResult.TIMED_OUT;
         }
+        if (takePending(w)) {
+            return ParkResult.ALREADY; // a pending permit: one CAS, no hint hashing, no wchan
+        }
         int h = hash(keyHash, hint); // user code: before anything changes
         w.prepare(key, keyHash, hint, Waiter.KIND_PARK, h);
         w.setWchanRelease(channelOf(hint));
-        if (!beginSleep(w, false)) {
+        if (!beginSleep(w, false)) { // a permit that came since takePending
             w.setWchanRelease(null);
             return ParkResult.ALREADY;
         }
@@ -448,15 +451,31 @@ public final class SleepTable {
         }
     }
 
-    /** Set SLEEPING unless a pending mark is there (then consume it and answer false). */
+    /** Consume the pending marks if there are any; answers whether there were. */
+    private static boolean takePending(Waiter w) {
+        for (;;) {
+            int s = w.pw;
+            if ((s & Waiter.PENDING) == 0) {
+                return false;
+            }
+            if (w.casPw(s, s & ~(Waiter.PENDING | Waiter.SLEEP_BITS))) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Set SLEEPING unless a pending mark is there (then consume it and answer false); either
+     * way the bits a woken sleep left (see finish) go.
+     */
     private static boolean beginSleep(Waiter w, boolean nointr) {
         for (;;) {
             int s = w.pw;
             if ((s & Waiter.PENDING) != 0) {
-                if (w.casPw(s, s & ~Waiter.PENDING)) {
+                if (w.casPw(s, s & ~(Waiter.PENDING | Waiter.SLEEP_BITS))) {
                     return false;
                 }
-            } else if (w.casPw(s, s | Waiter.SLEEPING | (nointr ? Waiter.NOINTR : 0))) {
+            } else if (w.casPw(s, (s & ~Waiter.SLEEP_BITS) | Waiter.SLEEPING | (nointr ? Waiter.NOINTR : 0))) {
                 return true;
             }
         }
@@ -527,7 +546,7 @@ public final class SleepTable {
     private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline, boolean byInterrupt) {
         boolean kernel = w.kind == Waiter.KIND_KERNEL;
         boolean linked = w.kind != Waiter.KIND_PARK;
-        w.parkCount = w.parkCount + 1;
+        w.countPark();
         (kernel ? w.kwaitSpin : w.parkSpin).countSleep();
         Thread me = Thread.currentThread();
         boolean intr = interruptible && byInterrupt;
@@ -568,7 +587,7 @@ public final class SleepTable {
         }
         Object blocker = w.wchan;
         boolean deferredInterrupt = false;
-        blocked.incrementAndGet();
+        blocked.increment();
         try {
             for (;;) {
                 if ((!interruptible || !byInterrupt) && Thread.interrupted()) {
@@ -591,7 +610,7 @@ public final class SleepTable {
                 }
             }
         } finally {
-            blocked.decrementAndGet();
+            blocked.decrement();
             if (deferredInterrupt) {
                 me.interrupt();
             }
@@ -605,7 +624,11 @@ public final class SleepTable {
 
     /**
      * End the sleep with exactly one outcome: the waker's if a WOKEN bit is in, else
-     * {@code mine}. Clears the sleep bits (not pending marks that arrived meanwhile) and unlinks.
+     * {@code mine}, and unlink. Mine is decided by the CAS that clears the sleep bits (not
+     * pending marks that arrived meanwhile). The waker's is decided already, and its bits are
+     * left in the word: SLEEPING with WOKEN means "not asleep" to every reader (Waiter), and the
+     * next sleep's first CAS clears them (beginSleep, takePending, cvSleep, syncWait). Not
+     * writing the word here saves the woken side a CAS on the line its waker has just written.
      */
     private static ParkResult finish(Waiter w, ParkResult mine, Thread me) {
         ParkResult r;
@@ -613,12 +636,14 @@ public final class SleepTable {
             int s = w.pw;
             if ((s & Waiter.WOKEN_UNPARK) != 0) {
                 r = ParkResult.UNPARKED;
-            } else if ((s & Waiter.WOKEN_INTR) != 0) {
+                break;
+            }
+            if ((s & Waiter.WOKEN_INTR) != 0) {
                 r = ParkResult.INTERRUPTED;
-            } else {
-                r = mine;
+                break;
             }
             if (w.casPw(s, s & ~Waiter.SLEEP_BITS)) {
+                r = mine;
                 break;
             }
         }

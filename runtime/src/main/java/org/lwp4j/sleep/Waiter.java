@@ -12,7 +12,10 @@ public abstract class Waiter {
      * The park word packs the whole sleep state machine into one int. Only the owner sets
      * SLEEPING and clears bits; others only OR bits in with CAS. A sleep ends with exactly one
      * outcome, decided by the one CAS that either sets a WOKEN_* bit (a waker) or clears SLEEPING
-     * (the sleeper giving up on time-out, interrupt or safe-point request).
+     * (the sleeper giving up on time-out, interrupt or safe-point request). A sleep a waker
+     * ended keeps its bits until the owner's next sleep clears them with its first CAS
+     * (SleepTable.finish): so "asleep" is SLEEPING without WOKEN, never SLEEPING alone, for
+     * every reader (isSleeping, sleepsInterruptibly and the tests below).
      *
      *   SLEEPING     in park or wait: spinning or blocked, owner only sets it
      *   BLOCKED      the owner is (about to be) inside LockSupport.park: a waker must unpark it
@@ -46,7 +49,10 @@ public abstract class Waiter {
     /** The spin policy of kernel waits, which spin by yielding; owner only. */
     final SpinBudget kwaitSpin = new SpinBudget(SleepTable.KWAIT_SPIN_NANOS);
 
-    /** Number of sleeps begun (NetBSD's counter, adapted); written by the owner only. */
+    /**
+     * Number of sleeps begun (NetBSD's counter, adapted); written by the owner only, with a
+     * release store (countPark): readers want a recent count, not a fence in every sleep.
+     */
     volatile int parkCount;
     /**
      * The hint slept on, published (release) before SLEEPING and cleared after the waiter has
@@ -92,6 +98,11 @@ public abstract class Waiter {
         this.hint = hint;
         this.kind = kind;
         this.hash = hash;
+    }
+
+    /** One more sleep begun (owner only). */
+    final void countPark() {
+        PARK_COUNT.setRelease(this, parkCount + 1);
     }
 
     /** The platform thread this waiter runs on. */
@@ -147,6 +158,11 @@ public abstract class Waiter {
         return (pw & (SLEEPING | WOKEN)) == SLEEPING;
     }
 
+    /** True while asleep interruptibly (a wakeup or a kick would end the sleep) and not yet woken. */
+    public final boolean sleepsInterruptibly() {
+        return (pw & (SLEEPING | WOKEN | NOINTR)) == SLEEPING;
+    }
+
     final boolean casPw(int expect, int update) {
         return PW.compareAndSet(this, expect, update);
     }
@@ -184,6 +200,21 @@ public abstract class Waiter {
                 return false;
             }
         }
+    }
+
+    /**
+     * {@link #unpark()} for a caller that expects the target to be asleep in a park and not
+     * yet blocked, as a hand-off does: it tries the CAS that ends such a sleep first, with the
+     * word guessed (SLEEPING alone: a park that spins), and reads the word only if the guess was
+     * wrong. Reading before the CAS would fetch the target's line shared and then again for
+     * ownership, two transfers of a line the target is spinning on; the guessed CAS takes it
+     * once. Same outcome as unpark in every case; where the guess is wrong (the target is not
+     * asleep, or blocked) it costs one failed CAS more.
+     *
+     * @return true if a sleeper was woken
+     */
+    public final boolean unparkSleeper() {
+        return casPw(SLEEPING, SLEEPING | WOKEN_UNPARK) || unpark();
     }
 
     /** Answers of {@link #wakeup()}. */
@@ -263,6 +294,7 @@ public abstract class Waiter {
     private static final VarHandle PW;
     private static final VarHandle BUCKET;
     private static final VarHandle WCHAN;
+    private static final VarHandle PARK_COUNT;
 
     static {
         try {
@@ -270,6 +302,7 @@ public abstract class Waiter {
             PW = l.findVarHandle(Waiter.class, "pw", int.class);
             BUCKET = l.findVarHandle(Waiter.class, "bucket", Bucket.class);
             WCHAN = l.findVarHandle(Waiter.class, "wchan", Object.class);
+            PARK_COUNT = l.findVarHandle(Waiter.class, "parkCount", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
