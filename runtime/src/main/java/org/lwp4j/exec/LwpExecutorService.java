@@ -63,6 +63,11 @@ public final class LwpExecutorService extends AbstractExecutorService {
         }
         this.pid = Proc.getpid();
         this.size = nThreads;
+        if (pid != 1) { // init never exits
+            // A worker killed before its body started never runs its finally: the exit of the
+            // process (all its LWPs gone) ends whatever the workers' own ends did not.
+            Proc.onExit(pid).whenComplete((r, e) -> processEnded());
+        }
         for (int i = 0; i < nThreads; i++) {
             lock.lock();
             try {
@@ -159,6 +164,20 @@ public final class LwpExecutorService extends AbstractExecutorService {
         lock.lock();
         try {
             return state >= STOP;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The process has exited and its LWPs are gone: every worker has ended, started or not. */
+    private void processEnded() {
+        lock.lock();
+        try {
+            if (live > 0) {
+                threads.clear();
+                live = 1;
+                workerEndedLocked(null);
+            }
         } finally {
             lock.unlock();
         }

@@ -134,6 +134,27 @@ class LwpExecutorServiceTest {
     }
 
     @Test
+    void aPoolWhoseProcessIsKilledBeforeItsWorkersRunStillTerminates() throws Exception {
+        try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
+            for (int round = 0; round < 10; round++) {
+                java.util.concurrent.atomic.AtomicReference<LwpExecutorService> pool =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                int child = Proc.fork(() -> {
+                    pool.set(new LwpExecutorService(16));
+                    Signals.kill(Proc.getpid(), Sig.SIGKILL); // most workers have not run yet
+                });
+                WaitResult r = Proc.waitpid(child, 0);
+                assertTrue(r.signaled(), r.toString());
+                LwpExecutorService ex = pool.get();
+                assertTrue(ex.awaitTermination(30, TimeUnit.SECONDS),
+                        "round " + round + ": the pool terminated with its process, "
+                                + ex.liveWorkers() + " workers still counted");
+                assertEquals(0, ex.liveWorkers());
+            }
+        }
+    }
+
+    @Test
     void badArgumentsAreRefused() throws Exception {
         try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
             assertThrows(IllegalArgumentException.class, () -> new LwpExecutorService(0));
