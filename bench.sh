@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job: build, run lwp4j's JMH benchmarks (quick profile, about 15 minutes for all of
-# them on 2 cores), and end with a summary: each lwp4j figure beside its baseline, the ratio
+# The main job: build, run lwp4j's JMH benchmarks (quick profile, about 20 to 30 minutes for all
+# of them on 2 cores), and end with a summary: each lwp4j figure beside its baseline, the ratio
 # with its error, the goal, met or not (org.lwp4j.bench.Summary, from JMH's JSON results).
 #
 #   bash bench.sh                 # all benchmarks, quick profile
