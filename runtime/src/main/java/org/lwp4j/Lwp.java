@@ -62,6 +62,10 @@ public final class Lwp {
 
     /**
      * {@code _lwp_create}: start a new LWP in the caller's process running {@code body}.
+     * The new LWP passes a safe point before its body: if its process exits or it is killed
+     * first, it ends there and {@code body} never runs, its {@code finally} blocks neither.
+     * Code that counts its LWPs down in the body's {@code finally} must also watch the process's
+     * exit ({@link Proc#onExit(int)}), as {@link org.lwp4j.exec.LwpExecutorService} does.
      *
      * @param body  what the LWP runs; when it returns, the LWP exits
      * @param flags {@link #DETACHED}, {@link #SUSPENDED}, or both

@@ -151,7 +151,7 @@ public final class KProc {
     public String auditLwps() {
         lock.lock();
         try {
-            int waitable = 0, joinable = 0, listed = 0;
+            int waitable = 0, joinable = 0, zombiesInTable = 0, listed = 0;
             for (KLwp l : lwps.values()) {
                 int st = l.stat;
                 if (!l.detached && (st == KLwp.LSRUN || st == KLwp.LSIDL || st == KLwp.LSZOMB)) {
@@ -160,6 +160,9 @@ public final class KProc {
                 if (!l.detached && st != KLwp.LSDEAD) {
                     joinable++;
                 }
+                if (!l.detached && st == KLwp.LSZOMB) {
+                    zombiesInTable++;
+                }
             }
             for (KLwp z = zombies; z != null; z = z.znext) {
                 if (z.stat != KLwp.LSZOMB || z.detached || lwps.get(z.lid) != z) {
@@ -167,11 +170,9 @@ public final class KProc {
                 }
                 listed++;
             }
-            long inTable = lwps.values().stream()
-                    .filter(l -> !l.detached && l.stat == KLwp.LSZOMB).count();
-            if (waitable != nwaitable || joinable != njoinable || listed != inTable) {
+            if (waitable != nwaitable || joinable != njoinable || listed != zombiesInTable) {
                 return "pid " + pid + ": nwaitable " + nwaitable + " (table " + waitable + "), njoinable "
-                        + njoinable + " (table " + joinable + "), zombie list " + listed + " (table " + inTable + ")";
+                        + njoinable + " (table " + joinable + "), zombie list " + listed + " (table " + zombiesInTable + ")";
             }
             return null;
         } finally {
