@@ -108,7 +108,10 @@ public final class Proc {
      * @return the report (pid, status word, code, uid, rusage, children's rusage, the fault), or
      *         {@link WaitResult#none()} under WNOHANG when some child matches but has nothing yet
      * @throws LwpException EINVAL for unknown option bits or none of WEXITED, WSTOPPED,
-     *                      WCONTINUED; ECHILD if no child matches (WNOHANG included); EINTR if
+     *                      WCONTINUED; ECHILD if no child matches (WNOHANG included), and for an
+     *                      LWP of init once the child has exited (init reaps its children at
+     *                      once: wait from a process of its own, see
+     *                      {@link Supervisor#attachNewProcess()}); EINTR if
      *                      woken ({@link Lwp#wakeup}) or interrupted while waiting; EDEADLK from
      *                      an at-fork hook
      */

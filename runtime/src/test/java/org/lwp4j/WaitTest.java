@@ -393,6 +393,29 @@ class WaitTest {
         expectErrno(Errno.ECHILD, () -> Proc.waitpid(pid, 0));
     }
 
+    /**
+     * An LWP of init already asleep in waitpid when init reaps the child at once is woken and
+     * answers ECHILD: the automatic reap used to wake nobody, so an untimed waitpid slept for
+     * good (seen once on a loaded machine).
+     */
+    @Test
+    void initWaitingForAChildItReapsAtOnceIsWokenWithEchild(@Attach(init = true) Supervisor.Attachment a) {
+        CountDownLatch go = new CountDownLatch(1);
+        int pid = Proc.fork(waitFor(go));
+        int me = Lwp.self();
+        int helper = Lwp.create(() -> {
+            awaitSleepsOn(me, "wait");
+            go.countDown();
+        });
+        long t0 = System.nanoTime();
+        LwpException e = assertThrows(LwpException.class, () -> {
+            WaitResult r = Proc.waitpid(pid, 0, java.time.Duration.ofSeconds(20));
+            fail("waitpid answered " + r + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms: the reap woke nobody");
+        });
+        assertEquals(Errno.ECHILD, e.errno(), e.toString());
+        Lwp.waitFor(helper);
+    }
+
     /** Use about {@code millis} of the calling thread's CPU time (wall time if not measurable). */
     static void burnCpu(long millis) {
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();

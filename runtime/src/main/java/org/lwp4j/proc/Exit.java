@@ -240,7 +240,9 @@ public final class Exit {
 
     /**
      * Reap zombie z of parent at once, without waiting for its last LWP (init's automatic reap):
-     * the CPU time of an LWP that has not left yet is not counted (tree lock held).
+     * the CPU time of an LWP that has not left yet is not counted (tree lock held). The parent's
+     * waiters are woken to look again: an LWP of init asleep in a wait for z now answers ECHILD
+     * (or reaps another child); without the wake it would sleep for good.
      */
     static void reapNow(ProcLayer L, KProc parent, KProc z) {
         PState ps = parent.ps;
@@ -254,6 +256,7 @@ public final class Exit {
             z.lock.unlock();
         }
         release(L, z, zs);
+        parent.broadcast(KProc.CH_CHILD);
     }
 
     /** The last of a reaped process: out of its group and the process table (tree lock held). */
