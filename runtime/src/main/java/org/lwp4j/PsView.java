@@ -89,7 +89,6 @@ final class PsView {
         if (l.stat() == KLwp.LSZOMB || l.stat() == KLwp.LSDEAD || !t.isAlive()) {
             return l.cpuNanos();
         }
-        long n = MX.getThreadCpuTime(t.getId());
-        return n < 0 ? -1 : n;
+        return l.runningCpuNanos(t);
     }
 }

@@ -49,6 +49,45 @@ class LwpCacheTest {
         });
     }
 
+    /**
+     * A cached thread's JVM CPU count runs on from LWP to LWP; each LWP is given only its own
+     * share. Before, an LWP on a thread that had run a long one reported the long one's time
+     * (in its wait rusage and in ps), and every exit on it paid the /proc user-time read.
+     */
+    @Test
+    void anLwpOnACachedThreadCountsOnlyItsOwnCpuTime(Supervisor sup, Supervisor.Attachment me) {
+        assumeCpuTime();
+        AtomicReference<Thread> burner = new AtomicReference<>();
+        int pid = Proc.fork(() -> {
+            burner.set(Thread.currentThread());
+            WaitTest.burnCpu(80);
+        });
+        WaitResult long1 = Proc.waitpid(pid, 0);
+        assertTrue(long1.rusage().cpuNanos() >= 70_000_000L, "the burner's own time: " + long1);
+        AtomicReference<Thread> next = new AtomicReference<>();
+        CountDownLatch seen = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        int pid2 = Proc.fork(() -> {
+            next.set(Thread.currentThread());
+            seen.countDown();
+            awaitLatch(go, "released");
+        });
+        awaitLatch(seen, "second child running");
+        assertSame(burner.get(), next.get(), "the second child runs on the burner's cached thread");
+        long live = sup.ps().rows().stream().filter(r -> r.pid() == pid2).mapToLong(Ps.Row::cpuNanos).max().orElse(-2);
+        assertTrue(live >= 0 && live < 40_000_000L, "ps shows the second LWP's own CPU time, not the burner's: " + live);
+        go.countDown();
+        WaitResult short1 = Proc.waitpid(pid2, 0);
+        assertTrue(short1.rusage().cpuNanos() < 40_000_000L, "the short child's rusage is its own: " + short1);
+        assertTrue(short1.rusage().userNanos() <= short1.rusage().cpuNanos(), short1.toString());
+    }
+
+    private static void assumeCpuTime() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.lang.management.ManagementFactory.getThreadMXBean().isCurrentThreadCpuTimeSupported(),
+                "no thread CPU time on this JVM");
+    }
+
     @Test
     void aCreateAfterAWaitRunsOnTheThreadTheLastLwpLeft(Supervisor sup, Supervisor.Attachment me) {
         Thread first = lwpThread(() -> { });

@@ -302,7 +302,8 @@ class WaitTest {
     /**
      * Two LWPs of a process end together, many times (one of them may see the other still
      * live and not exit the process): the usage the reaper reports covers what each measured
-     * of itself at the end of its body.
+     * of itself over its body (from its start: the thread may be a cached one, whose JVM count
+     * began with an earlier LWP).
      */
     @Test
     void rusageWaitsForCpuTimeHandedInAfterTheExit(Supervisor.Attachment a) {
@@ -312,15 +313,17 @@ class WaitTest {
             AtomicInteger ready = new AtomicInteger();
             int pid = Proc.fork(() -> {
                 Lwp.create(() -> {
+                    long start = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                     burnCpu(1);
-                    own[1] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                    own[1] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - start;
                     ready.incrementAndGet();
                     while (ready.get() < 2) {
                         Thread.onSpinWait();
                     }
                 }, Lwp.DETACHED);
+                long start = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 burnCpu(1);
-                own[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                own[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - start;
                 ready.incrementAndGet();
                 while (ready.get() < 2) {
                     Thread.onSpinWait();

@@ -45,17 +45,55 @@ final class CpuTime {
      * measured on the CI machine; start + exit of a thread is about 120 us), and most LWPs that
      * come and go are short. So under {@link #USER_TIME_UNREAD_BELOW} of CPU time the user time
      * is taken as the 0 the read would give; above it, it is read. CpuTimeTest checks the premise.
+     *
+     * A thread of the LWP cache runs one LWP after another, and the JVM counts its time from
+     * its start: each LWP gets what the thread used since the last LWP's exit (LwpThread
+     * cpuSeen/userSeen), so it neither inherits its predecessors' time nor, short as it is,
+     * pays the /proc read because they were long. The user time read for a long LWP is clamped
+     * to its CPU time: short predecessors' unread user time is not passed on. An attached
+     * thread is counted from its start, as before.
      */
     static void capture(KLwp l) {
         try {
             if (MX.isCurrentThreadCpuTimeSupported()) {
                 // -1 when CPU time measurement is switched off: count nothing
                 long cpu = Math.max(0, MX.getCurrentThreadCpuTime());
-                l.cpuNanos = cpu;
-                l.userNanos = cpu < USER_TIME_UNREAD_BELOW ? 0 : Math.max(0, MX.getCurrentThreadUserTime());
+                Thread me = Thread.currentThread();
+                LwpThread t = me instanceof LwpThread ? (LwpThread) me : null;
+                long own = t == null ? cpu : Math.max(0, cpu - t.cpuSeen);
+                l.cpuNanos = own;
+                if (own < USER_TIME_UNREAD_BELOW) {
+                    l.userNanos = 0;
+                } else {
+                    long user = Math.max(0, MX.getCurrentThreadUserTime());
+                    l.userNanos = t == null ? user : Math.min(own, Math.max(0, user - t.userSeen));
+                    if (t != null) {
+                        t.userSeen = user;
+                    }
+                }
+                if (t != null) {
+                    t.cpuSeen = cpu;
+                }
             }
         } catch (UnsupportedOperationException e) {
             // leave 0
         }
+    }
+
+    /**
+     * CPU time of live LWP l so far, read from its thread t (any thread): what t used since it
+     * took l up, for a thread of the LWP cache (see {@link #capture}).
+     *
+     * @return nanoseconds, or -1 if the JVM cannot tell
+     */
+    static long live(Thread t) {
+        if (!MX.isThreadCpuTimeSupported()) {
+            return -1;
+        }
+        long n = MX.getThreadCpuTime(t.getId());
+        if (n < 0) {
+            return -1;
+        }
+        return t instanceof LwpThread ? Math.max(0, n - ((LwpThread) t).cpuSeen) : n;
     }
 }

@@ -180,6 +180,16 @@ public final class KLwp extends Waiter {
         return cpuNanos;
     }
 
+    /**
+     * CPU time of this LWP while it runs, read from its thread t (any thread): for a thread of
+     * the LWP cache, only what it used since it took this LWP up.
+     *
+     * @return nanoseconds, or -1 if the JVM cannot tell
+     */
+    public long runningCpuNanos(Thread t) {
+        return CpuTime.live(t);
+    }
+
     /** User CPU time captured when the LWP ended (0 while it runs). */
     public long userNanos() {
         return userNanos;

@@ -52,6 +52,13 @@ final class LwpThread extends Thread {
     boolean recycle;
     /** The cache's state of this thread (LwpCache.FRESH ...), guarded by the cache's monitor. */
     int cacheState;
+    /**
+     * The thread's CPU and user time (JVM counts, from its start) already given to the LWPs it
+     * ran: written by this thread at each LWP's exit (CpuTime.capture), read by ps; the next
+     * LWP's own time is counted from here.
+     */
+    volatile long cpuSeen;
+    long userSeen;
     /** The next LWP, handed over by LwpCache.handOff. */
     volatile KLwp next;
     private volatile int gate;
