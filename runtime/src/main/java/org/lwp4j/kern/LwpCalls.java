@@ -66,9 +66,25 @@ public final class LwpCalls {
         }
     }
 
+    /**
+     * The names of _lwp_create calls with valid flags, for their errors: made once, so that a
+     * create allocates no string (a create with other flags builds its name to refuse it).
+     */
+    private static final String[] CREATE_CALLS = new String[(LWP_DETACHED | LWP_SUSPENDED) + 1];
+
+    static {
+        for (int f = 0; f < CREATE_CALLS.length; f++) {
+            CREATE_CALLS[f] = createCall(f);
+        }
+    }
+
+    private static String createCall(int flags) {
+        return "_lwp_create(flags=0x" + Integer.toHexString(flags) + ")";
+    }
+
     public static int create(Runnable body, int flags) {
         Objects.requireNonNull(body, "body");
-        String call = "_lwp_create(flags=0x" + Integer.toHexString(flags) + ")";
+        String call = flags >= 0 && flags < CREATE_CALLS.length ? CREATE_CALLS[flags] : createCall(flags);
         KLwp me = SafePoints.curlwp(call);
         if ((flags & ~(LWP_DETACHED | LWP_SUSPENDED)) != 0) {
             throw new LwpException(Errno.EINVAL, call);
@@ -295,8 +311,8 @@ public final class LwpCalls {
      * </ol>
      */
     private static KLwp collectZombie(int lid, boolean timed, long deadline) {
-        String call = "_lwp_wait(" + lid + ")";
-        KLwp me = SafePoints.curlwp(call);
+        // the call's name is made only for an error: a wait that collects allocates no string
+        KLwp me = SafePoints.curlwp("_lwp_wait");
         KProc p = me.proc;
         KLwp marked = null; // the target this call claimed (waiter), to release on the way out
         p.lock.lock();
@@ -308,13 +324,13 @@ public final class LwpCalls {
                 if (lid != 0) {
                     KLwp t = p.lwps.get(lid);
                     if (t == null || t.stat == KLwp.LSDEAD || t.stat == KLwp.LSIDL) {
-                        throw unlessExiting(me, new LwpException(Errno.ESRCH, call));
+                        throw unlessExiting(me, new LwpException(Errno.ESRCH, waitCall(lid)));
                     }
                     if (t.detached) { // before the cycle check, as NetBSD's lwp_wait: a detached self is EINVAL
-                        throw unlessExiting(me, new LwpException(Errno.EINVAL, call));
+                        throw unlessExiting(me, new LwpException(Errno.EINVAL, waitCall(lid)));
                     }
                     if (t == me || waitsForMe(p, t, me)) {
-                        throw unlessExiting(me, new LwpException(Errno.EDEADLK, call));
+                        throw unlessExiting(me, new LwpException(Errno.EDEADLK, waitCall(lid)));
                     }
                     if (t.waiter == 0) {
                         t.waiter = me.lid;
@@ -332,11 +348,11 @@ public final class LwpCalls {
                     }
                     nfound = p.njoinable - (me.joinable() ? 1 : 0);
                     if (nfound == 0) {
-                        throw unlessExiting(me, new LwpException(Errno.ESRCH, call));
+                        throw unlessExiting(me, new LwpException(Errno.ESRCH, waitCall(lid)));
                     }
                 }
                 if (p.pstat != KProc.SACTIVE || deadlocked(p)) {
-                    throw unlessExiting(me, new LwpException(Errno.EDEADLK, call));
+                    throw unlessExiting(me, new LwpException(Errno.EDEADLK, waitCall(lid)));
                 }
                 ParkResult r = timed ? p.cvWaitInterruptiblyUntil(me, KProc.CH_LWP, p.lock, deadline)
                         : p.cvWaitInterruptibly(me, KProc.CH_LWP, p.lock);
@@ -344,9 +360,9 @@ public final class LwpCalls {
                     return null; // "not yet": the claim is released below
                 }
                 if (r == ParkResult.INTERRUPTED) {
-                    SigIntr.beforeSafePoint(me, call); // EINTR after a handler, unless SA_RESTART
+                    SigIntr.beforeSafePoint(me, waitCall(lid)); // EINTR after a handler, unless SA_RESTART
                     SafePoints.userretHoldingOwnLock(me);
-                    SigIntr.afterSafePoint(me, call);
+                    SigIntr.afterSafePoint(me, waitCall(lid));
                 }
             }
         } finally {
@@ -360,6 +376,10 @@ public final class LwpCalls {
             // woken after the unlock so that they do not wake only to block on p.lock.
             p.broadcast(KProc.CH_LWP);
         }
+    }
+
+    private static String waitCall(int lid) {
+        return "_lwp_wait(" + lid + ")";
     }
 
     /** Does t wait, directly or through a chain of waiters, for me? (under p.lock) */
