@@ -55,9 +55,29 @@ public final class Fork {
     private Fork() {
     }
 
+    /** A call's name and the flags it was made for (see {@link #callName}). */
+    private record CallName(int flags, String name) {
+    }
+
+    /** The name of the last flags forked with: a program forks with the same flags again and again. */
+    private static volatile CallName lastCall = new CallName(0, "fork(flags=0x0)");
+
+    /**
+     * The name of a fork call with these flags, for its errors. The last one is kept, so that a
+     * fork with the same flags as the one before it allocates no string.
+     */
+    private static String callName(int flags) {
+        CallName c = lastCall;
+        if (c.flags() != flags) {
+            c = new CallName(flags, "fork(flags=0x" + Integer.toHexString(flags) + ")");
+            lastCall = c;
+        }
+        return c.name();
+    }
+
     public static int fork(Runnable body, int flags) {
         Objects.requireNonNull(body, "body");
-        String call = "fork(flags=0x" + Integer.toHexString(flags) + ")";
+        String call = callName(flags);
         KLwp me = SafePoints.curlwp(call);
         if ((flags & ~ALL) != 0 || (flags & (FDG | CFDG)) == (FDG | CFDG)) {
             throw new LwpException(Errno.EINVAL, call);

@@ -100,13 +100,17 @@ public final class KernWait {
 
     private static WaitResult sleepingWait(IdType idtype, int id, int options, long timeoutNanos) {
         Objects.requireNonNull(idtype, "idtype");
-        String call = "wait(" + idtype + ", " + id + ", " + optionNames(options) + ")";
-        KLwp me = SafePoints.curlwp(call);
+        // the name of the call is made only for an error: a wait that reaps allocates no string
+        final IdType callType = idtype;
+        final int callId = id;
+        KLwp me = SafePoints.curlwp("wait");
         if ((options & ~ALL) != 0 || (options & EVENTS) == 0) {
-            throw new LwpException(Errno.EINVAL, call);
+            throw new LwpException(Errno.EINVAL, callName(callType, callId, options));
         }
         Kernel k = me.kernel;
-        ProcLayer.notInHook(k, call);
+        if (k.tree.isHeldByCurrentThread()) {
+            ProcLayer.notInHook(k, callName(callType, callId, options));
+        }
         ProcLayer L = ProcLayer.of(me);
         boolean timed = timeoutNanos != Long.MAX_VALUE;
         long deadline = org.lwp4j.kern.Timeouts.deadline(k, timeoutNanos);
@@ -156,7 +160,7 @@ public final class KernWait {
                     }
                 }
                 if (nfound == 0) {
-                    throw new LwpException(Errno.ECHILD, call);
+                    throw new LwpException(Errno.ECHILD, callName(callType, callId, options));
                 }
                 if ((options & WNOHANG) != 0) {
                     return WaitResult.none();
@@ -167,15 +171,19 @@ public final class KernWait {
                     return WaitResult.none();
                 }
                 if (r == ParkResult.INTERRUPTED) {
-                    SigIntr.beforeSafePoint(me, call); // EINTR after a handler, unless SA_RESTART
+                    SigIntr.beforeSafePoint(me, callName(callType, callId, options)); // EINTR after a handler, unless SA_RESTART
                     safePointUnlocked(me, k);
-                    SigIntr.afterSafePoint(me, call);
+                    SigIntr.afterSafePoint(me, callName(callType, callId, options));
                 }
             }
         } finally {
             k.tree.unlock();
         }
         return reaped(L, me, q, z, (options & WNOWAIT) == 0);
+    }
+
+    private static String callName(IdType idtype, int id, int options) {
+        return "wait(" + idtype + ", " + id + ", " + optionNames(options) + ")";
     }
 
     /**
