@@ -59,6 +59,7 @@ final class Court {
     static final String EXCHANGER = "exchanger";
     static final String TRANSFER_QUEUE = "transferQueue";
     static final String OWN_WORD = "ownWord";
+    static final String OWN_WORD_CAS = "ownWordCas";
 
     /** The plain spin-then-park's spin, in nanoseconds (issue 13: 50 us, as lwp4j's longest). */
     static final long PLAIN_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -143,7 +144,9 @@ final class Court {
             case EXCHANGER:
                 return new Exchange(this, me);
             case OWN_WORD:
-                return new OwnWord(this, me, words[me], words[other], threads[other]);
+                return new OwnWord(this, me, words[me], words[other], threads[other], false);
+            case OWN_WORD_CAS:
+                return new OwnWord(this, me, words[me], words[other], threads[other], true);
             case TRANSFER_QUEUE:
                 return new Queue(this, me, transferTo[other], transferTo[me], true);
             default:
@@ -355,7 +358,18 @@ final class Court {
 
     /** A player's own wake-up word ({@link OwnWord}), allocated by that player. */
     static final class Word {
+        private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Word> UP =
+                java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Word.class, "up");
         volatile int up;
+
+        /** Set the word: a volatile store, or (ownWordCas) a CAS, the locked instruction lwp4j's wake uses. */
+        void set(int v, boolean cas) {
+            if (cas) {
+                UP.compareAndSet(this, 1 - v, v);
+            } else {
+                up = v;
+            }
+        }
     }
 
     /**
@@ -371,17 +385,20 @@ final class Court {
     static final class OwnWord extends BallSide {
         final Word mine, partnerWord;
         final Thread partner;
+        /** ownWordCas: set and clear the words with a CAS instead of a volatile store. */
+        final boolean cas;
 
-        OwnWord(Court court, int me, Word mine, Word partnerWord, Thread partner) {
+        OwnWord(Court court, int me, Word mine, Word partnerWord, Thread partner, boolean cas) {
             super(court, me);
             this.mine = mine;
             this.partnerWord = partnerWord;
             this.partner = partner;
+            this.cas = cas;
         }
 
         @Override
         void pass(Wakeups w) {
-            partnerWord.up = 1;
+            partnerWord.set(1, cas);
             LockSupport.unpark(partner);
         }
 
@@ -407,7 +424,7 @@ final class Court {
                     }
                     sleep(w);
                 }
-                word.up = 0;
+                word.set(0, cas);
                 if (k.turn != me) {
                     w.spurious++;
                 }

@@ -53,6 +53,9 @@ import org.openjdk.jmh.infra.Control;
  * ball) instead of on the ball, the second cache line an lwp4j park word adds. So, with one
  * pair: ownWord - spinThenPark is that line, policyCopy - ownWord the park word's CASes and the
  * policy, lwpHandoff - policyCopy the rest of lwp4j (the calls around the sleep table).
+ * {@code ownWordCas} is ownWord with the word set and cleared by CAS instead of volatile stores:
+ * ownWordCas - ownWord is what the locked instructions of a park-word wake cost (a CAS waits
+ * for the passer's store of the ball to leave its store buffer, a plain store does not).
  * The two JMH threads of the group are the two players ({@code @GroupThreads(1)} each); both are
  * LWPs of init of one supervisor, as an LWP can only unpark LWPs of its own process. The score
  * of {@code ping} and of {@code pong} is each one round trip.
@@ -72,7 +75,7 @@ import org.openjdk.jmh.infra.Control;
  * java -jar park-bench/target/benchmarks.jar PingPongBench -prof gc
  * java -jar park-bench/target/benchmarks.jar PingPongBench -p pairs=1 -p impl=lwpHandoff,lockSupport
  * java -jar park-bench/target/benchmarks.jar PingPongBench -p impl=lwpHandoff,policyCopy,spinThenPark,exchanger,transferQueue
- * java -jar park-bench/target/benchmarks.jar PingPongBench -p pairs=1 -p impl=spinThenPark,ownWord,policyCopy,lwpHandoff
+ * java -jar park-bench/target/benchmarks.jar PingPongBench -p pairs=1 -p impl=spinThenPark,ownWord,ownWordCas,policyCopy,lwpHandoff
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -88,7 +91,7 @@ public class PingPongBench {
     public static class Table {
         @Param({Court.LWP_HANDOFF, Court.LWP_UNPARK, Court.POLICY_COPY, Court.SPIN_THEN_PARK,
                 Court.EXCHANGER, Court.TRANSFER_QUEUE, Court.LOCK_SUPPORT, Court.SYNCHRONOUS_QUEUE,
-                Court.OWN_WORD})
+                Court.OWN_WORD, Court.OWN_WORD_CAS})
         public String impl;
 
         @Param({"1", "4"})
