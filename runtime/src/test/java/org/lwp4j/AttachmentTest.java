@@ -31,6 +31,31 @@ class AttachmentTest {
         }
     }
 
+    /**
+     * The first attachment of a supervisor whose dead-LWP reaper has already gone idle (no LWP
+     * had exited, none was attached: an untimed park) wakes it, so that it watches the thread.
+     * It used to wake nobody: a thread that then died attached was never noticed (seen as a
+     * 20 s hang of the test below on a loaded machine).
+     */
+    @Test
+    void anAttachmentWakesAnIdleReaperToWatchIt() throws Exception {
+        try (Supervisor sup = Supervisor.start()) {
+            Thread reaper = sup.liveThreads().stream().filter(t -> t.getName().startsWith("lwp4j-deadlwp-"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no reaper among " + sup.liveThreads()));
+            await(() -> reaper.getState() == Thread.State.WAITING, () -> "the reaper idle, parked without a bound: "
+                    + reaper.getState());
+            CompletableFuture<Integer> pid = new CompletableFuture<>();
+            Thread t = new Thread(() -> pid.complete(sup.attachNewProcess().pid())); // never closed
+            t.start();
+            t.join(TimeUnit.SECONDS.toMillis(20));
+            assertFalse(t.isAlive());
+            int p = pid.get(20, TimeUnit.SECONDS);
+            await(() -> sup.lwpCount() == 0 && sup.processCount() == 1,
+                    () -> "the dead thread's LWP and its process " + p + " are gone (reaper " + reaper.getState()
+                            + "):\n" + sup.ps());
+        }
+    }
+
     @Test
     void aThreadThatDiesAttachedWithSiblingsOnlyLosesItsOwnLwp() throws Exception {
         try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {

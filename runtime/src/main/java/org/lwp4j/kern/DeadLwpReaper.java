@@ -66,6 +66,18 @@ final class DeadLwpReaper extends Thread {
         }
     }
 
+    /**
+     * An attached LWP is now watched (LwpLifecycle.watchAttached, after adding it): an idle
+     * reaper parked without a bound, because nothing was attached, must now poll. The same
+     * Dekker pair as enqueue: the reaper sets idle, then looks at hasAttached; the attacher adds,
+     * then reads idle.
+     */
+    void attachedAdded() {
+        if (idle) {
+            LockSupport.unpark(this);
+        }
+    }
+
     void shutdown(long deadline) {
         stopping = true;
         LockSupport.unpark(this);

@@ -329,9 +329,14 @@ public final class LwpLifecycle {
         return p.stopping && p.pstat == KProc.SACTIVE;
     }
 
-    /** An LWP entered with attach: its thread is watched until the LWP ends. */
+    /**
+     * An LWP entered with attach: its thread is watched until the LWP ends. The reaper, which
+     * does the watching, may be idle in an untimed park (nothing was attached when it went
+     * idle): it is woken to poll (DeadLwpReaper.attachedAdded).
+     */
     void watchAttached(KLwp l) {
         attachedLwps.add(l);
+        deadlwp.attachedAdded();
     }
 
     /**
