@@ -50,6 +50,7 @@ public final class KProc {
     public <T> T underLock(java.util.function.Supplier<T> body) {
         return Locks.under(lock, body);
     }
+    /** The LWP table, lid to record, zombies included: written under lock, read without (find). */
     final LidTable<KLwp> lwps = new LidTable<>(l -> l.lid, lock);
 
     volatile int pstat = SACTIVE;
