@@ -1,11 +1,9 @@
 package org.lwp4j.kern;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.lwp4j.Errno;
@@ -20,9 +18,10 @@ import org.lwp4j.signal.ProcSig;
 public final class KProc {
     /*
      * Locking. lock (NetBSD p_lock) guards the LWP set's membership and counts, every LWP's
-     * lifecycle fields, lastLid and the exit election. The LWP table itself is a
-     * ConcurrentHashMap, whose get takes no lock, so that park/unpark can find a target by lid
-     * without any lock (lwp_find); it is only modified under lock. (It was jctools'
+     * lifecycle fields, lastLid and the exit election. The LWP table itself is a LidTable, whose
+     * get takes no lock (and boxes no lid), so that park/unpark can find a target by lid without
+     * any lock (lwp_find); it is only modified under lock, its one writer at a time. (It was a
+     * ConcurrentHashMap, whose Integer keys made unparkAll allocate, and before that jctools'
      * NonBlockingHashMapLong, which needs sun.misc.Unsafe: that broke user modules on the module
      * path and warns on JDK 24+.) Tree fields (parent, children, pgrp, session, zombie list) are guarded
      * by the kernel's tree lock (DragonFly's proc_token). Lock order: tree lock, then p.lock.
@@ -51,7 +50,8 @@ public final class KProc {
     public <T> T underLock(java.util.function.Supplier<T> body) {
         return Locks.under(lock, body);
     }
-    final ConcurrentHashMap<Integer, KLwp> lwps = new ConcurrentHashMap<>();
+    /** The LWP table, lid to record, zombies included: written under lock, read without (find). */
+    final LidTable<KLwp> lwps = new LidTable<>(l -> l.lid, lock);
 
     volatile int pstat = SACTIVE;
     /**
@@ -152,7 +152,12 @@ public final class KProc {
         lock.lock();
         try {
             int waitable = 0, joinable = 0, zombiesInTable = 0, listed = 0;
-            for (KLwp l : lwps.values()) {
+            Object[] s = lwps.slots();
+            for (int i = 0; i < s.length; i++) {
+                KLwp l = LidTable.at(s, i);
+                if (l == null) {
+                    continue;
+                }
                 int st = l.stat;
                 if (!l.detached && (st == KLwp.LSRUN || st == KLwp.LSIDL || st == KLwp.LSZOMB)) {
                     waitable++;
@@ -215,7 +220,7 @@ public final class KProc {
 
     /** Every LWP record in the table, zombies included (a snapshot). */
     public List<KLwp> lwpList() {
-        return new ArrayList<>(lwps.values());
+        return lwps.values();
     }
 
     public int lwpCount() {

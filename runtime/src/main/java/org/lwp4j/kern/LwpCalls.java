@@ -187,9 +187,11 @@ public final class LwpCalls {
     /** LWPs that are running (not suspended, stopped or dead): NetBSD p_nrlwps. Under p.lock. */
     private static int running(KProc p) {
         int n = 0;
-        for (KLwp l : p.lwps.values()) {
-            int s = l.stat;
-            if (s == KLwp.LSRUN || s == KLwp.LSIDL) {
+        Object[] s = p.lwps.slots();
+        for (int i = 0; i < s.length; i++) {
+            KLwp l = LidTable.at(s, i);
+            int st = l == null ? KLwp.LSDEAD : l.stat; // an empty slot: no LWP, not running
+            if (st == KLwp.LSRUN || st == KLwp.LSIDL) {
                 n++;
             }
         }

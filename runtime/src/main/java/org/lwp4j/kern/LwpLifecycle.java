@@ -132,7 +132,7 @@ public final class LwpLifecycle {
         k.up.lwpCreated(l);
         l.lidBefore = p.lastLid;
         p.lastLid = lid;
-        p.lwps.put(lid, l);
+        p.lwps.put(l);
         l.recount();
         p.nlive++;
         if (attached != null) {
@@ -430,8 +430,10 @@ public final class LwpLifecycle {
         // all of them by the time a zombie is reaped, and then there is nothing to iterate.
         if (SleepTable.KWAIT_SPIN_NANOS > 0 && !p.lwps.isEmpty()) {
             long deadline = System.nanoTime() + SleepTable.KWAIT_SPIN_NANOS;
-            for (KLwp l : p.lwps.values()) {
-                if (!waitOffCpu(l, deadline)) {
+            Object[] s = p.lwps.slots();
+            for (int i = 0; i < s.length; i++) {
+                KLwp l = LidTable.at(s, i);
+                if (l != null && !waitOffCpu(l, deadline)) {
                     return;
                 }
             }

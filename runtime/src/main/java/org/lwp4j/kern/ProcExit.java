@@ -53,8 +53,10 @@ public final class ProcExit {
             while (p.nlive > (me.isLive() ? 1 : 0)) {
                 p.cvWait(me, KProc.CH_LWP, p.lock);
             }
-            for (KLwp t : p.lwps.values()) {
-                if (t != me && t.stat == KLwp.LSZOMB && t.attachedThread) {
+            Object[] s = p.lwps.slots();
+            for (int i = 0; i < s.length; i++) {
+                KLwp t = LidTable.at(s, i);
+                if (t != null && t != me && t.stat == KLwp.LSZOMB && t.attachedThread) {
                     t.setStat(KLwp.LSDEAD);
                     p.lwps.remove(t.lid, t);
                 }
@@ -71,8 +73,10 @@ public final class ProcExit {
      * close does). Caller holds p.lock.
      */
     void killOthers(KProc p, KLwp me) {
-        for (KLwp t : p.lwps.values()) {
-            if (t == me || !t.isLive()) {
+        Object[] s = p.lwps.slots();
+        for (int i = 0; i < s.length; i++) {
+            KLwp t = LidTable.at(s, i);
+            if (t == null || t == me || !t.isLive()) {
                 continue;
             }
             t.post(KLwp.AST_EXIT);

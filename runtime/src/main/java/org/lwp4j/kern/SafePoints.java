@@ -252,8 +252,10 @@ public final class SafePoints {
      */
     public void stopProc(KProc p) {
         p.stopping = true;
-        for (KLwp t : p.lwps.values()) {
-            if (t.isLive()) {
+        Object[] s = p.lwps.slots();
+        for (int i = 0; i < s.length; i++) {
+            KLwp t = LidTable.at(s, i);
+            if (t != null && t.isLive()) {
                 t.post(KLwp.AST_STOP);
             }
         }
@@ -268,7 +270,12 @@ public final class SafePoints {
      */
     public void continueProc(KProc p) {
         p.stopping = false;
-        for (KLwp t : p.lwps.values()) {
+        Object[] s = p.lwps.slots();
+        for (int i = 0; i < s.length; i++) {
+            KLwp t = LidTable.at(s, i);
+            if (t == null) {
+                continue;
+            }
             t.clearAst(KLwp.AST_STOP);
             if (t.stat == KLwp.LSSTOP) {
                 t.setStat((t.ast & KLwp.AST_SUSPEND) != 0 ? KLwp.LSSUSPENDED : KLwp.LSRUN);
@@ -287,11 +294,13 @@ public final class SafePoints {
      */
     public boolean allStopped(KProc p) {
         int live = 0;
-        for (KLwp t : p.lwps.values()) {
-            int st = t.stat;
-            if (!t.isLive()) {
+        Object[] s = p.lwps.slots();
+        for (int i = 0; i < s.length; i++) {
+            KLwp t = LidTable.at(s, i);
+            if (t == null || !t.isLive()) {
                 continue;
             }
+            int st = t.stat;
             if (st != KLwp.LSSTOP && st != KLwp.LSSUSPENDED) {
                 return false;
             }

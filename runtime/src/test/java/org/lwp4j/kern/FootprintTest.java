@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.lwp4j.Lwp;
@@ -144,15 +144,22 @@ class FootprintTest {
         System.out.println("sleep table: " + grown.bucketCount() + " buckets for " + n + " LWPs, "
                 + sleepShare + " bytes per LWP");
 
-        Object value = new Object();
-        ConcurrentHashMap<Integer, Object> map = new ConcurrentHashMap<>();
-        long emptyMap = GraphLayout.parseInstance(map).totalSize();
-        for (int i = 1; i <= n; i++) {
-            map.put(i, value);
+        ReentrantLock lock = new ReentrantLock();
+        LidTable<int[]> table = new LidTable<>(v -> v[0], lock);
+        long emptyTable = GraphLayout.parseInstance(table).totalSize();
+        long values = 0;
+        lock.lock();
+        try {
+            for (int i = 1; i <= n; i++) {
+                int[] v = {i};
+                values += ClassLayout.parseInstance(v).instanceSize();
+                table.put(v);
+            }
+        } finally {
+            lock.unlock();
         }
-        long mapShare = (GraphLayout.parseInstance(map).totalSize() - emptyMap
-                - ClassLayout.parseInstance(value).instanceSize()) / n;
-        System.out.println("LWP table (ConcurrentHashMap, boxed lid included) slot: " + mapShare
+        long tableShare = (GraphLayout.parseInstance(table).totalSize() - emptyTable - values) / n;
+        System.out.println("LWP table (LidTable, " + table.capacity() + " slots) share: " + tableShare
                 + " bytes per LWP");
     }
 }
