@@ -30,17 +30,10 @@ public abstract class Waiter {
      *                wait would swallow the permit and the LWP's next park would sleep: a lost
      *                unpark (e.g. an unpark sent to a suspended LWP).
      */
-    public static final int SLEEPING = 1;
-    public static final int BLOCKED = 1 << 1;
-    public static final int NOINTR = 1 << 2;
-    public static final int WOKEN_UNPARK = 1 << 3;
-    public static final int WOKEN_INTR = 1 << 4;
-    public static final int PEND_UNPARK = 1 << 5;
-    public static final int PEND_CANCEL = 1 << 6;
-    public static final int KWAIT = 1 << 7;
-    static final int WOKEN = WOKEN_UNPARK | WOKEN_INTR;
-    static final int PENDING = PEND_UNPARK | PEND_CANCEL;
-    static final int SLEEP_BITS = SLEEPING | BLOCKED | NOINTR | KWAIT | WOKEN;
+    public static final int SLEEPING = 1, BLOCKED = 1 << 1, NOINTR = 1 << 2, WOKEN_UNPARK = 1 << 3,
+            WOKEN_INTR = 1 << 4, PEND_UNPARK = 1 << 5, PEND_CANCEL = 1 << 6, KWAIT = 1 << 7;
+    static final int WOKEN = WOKEN_UNPARK | WOKEN_INTR, PENDING = PEND_UNPARK | PEND_CANCEL,
+            SLEEP_BITS = SLEEPING | BLOCKED | NOINTR | KWAIT | WOKEN;
 
     /** The park word; see the packing above. */
     volatile int pw;
