@@ -153,8 +153,9 @@ public final class KLwp extends Waiter {
         return thread;
     }
 
+    /** Whether a safe-point request (AST_* bits) is pending: the LWP has one to act on. */
     @Override
-    protected boolean safePointPending() {
+    public boolean safePointPending() {
         return ast != 0;
     }
 
@@ -183,11 +184,6 @@ public final class KLwp extends Waiter {
     /** User CPU time captured when the LWP ended (0 while it runs). */
     public long userNanos() {
         return userNanos;
-    }
-
-    /** The pending safe-point request bits (AST_*); non-zero means a request to act on. */
-    public int ast() {
-        return ast;
     }
 
     /** The uncaught Throwable that ended this LWP's body, or null. */
