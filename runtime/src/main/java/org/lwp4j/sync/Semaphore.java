@@ -6,11 +6,9 @@ import java.util.concurrent.TimeUnit;
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
-import org.lwp4j.ParkResult;
 import org.lwp4j.kern.Handles;
 import org.lwp4j.kern.GlobalLot;
 import org.lwp4j.sleep.SleepTable;
-import org.lwp4j.sleep.Waiter;
 
 /**
  * A counting semaphore in one int, on the JVM-wide parking lot (POSIX {@code sem_t}, with the
@@ -50,7 +48,6 @@ public final class Semaphore {
     private static final int MAX = (1 << 29) - 1, MIN = -(1 << 29);
     /** The token of a sleeper woken one by one by a release. */
     private static final int PASS = 1;
-    private static final int SPINS = 10;
 
     private volatile int state;
 
@@ -308,8 +305,7 @@ public final class Semaphore {
 
     /** The primary acquisition: Repeatedly: take, spin, set PARKED, sleep; see the overview. */
     private int acquire(int n, boolean interruptible, boolean timed, long deadline) {
-        int spins = 0;
-        long since = 0;
+        Acquisition a = new Acquisition(interruptible, timed, deadline);
         int bits = n > 1 ? PARKED | BIG : PARKED;
         boolean passed = false;
         for (;;) {
@@ -327,31 +323,14 @@ public final class Semaphore {
                     continue;
                 }
             }
-            if ((s & bits) != bits) {
-                if ((s & PARKED) == 0 && spins < SPINS) {
-                    if (!Mutex.spinBefore(deadline, timed, spins++)) {
-                        return Mutex.TIMED_OUT;
-                    }
-                    continue;
-                }
-                if (!STATE.compareAndSet(this, s, s | bits)) {
-                    continue;
-                }
-            }
-            Waiter w = GlobalLot.waiter();
-            ParkResult r = GlobalLot.syncWait(w, this, () -> {
+            int r = a.await(STATE, this, s, PARKED, bits, this, () -> {
                 int v = state;
                 return (v & bits) == bits && permits(v) < n;
-            }, timed, deadline, interruptible, since);
-            since = w.lotSince();
-            if (r == ParkResult.UNPARKED) {
-                passed = w.lotToken() == PASS;
-                spins = 0;
-            } else if (r == ParkResult.TIMED_OUT) {
-                return Mutex.TIMED_OUT;
-            } else if (r == ParkResult.INTERRUPTED && interruptible) {
-                return Mutex.INTERRUPTED;
+            });
+            if (r == Mutex.TIMED_OUT || r == Mutex.INTERRUPTED) {
+                return r;
             }
+            passed = r == Acquisition.WOKEN && a.token() == PASS;
         }
     }
 
