@@ -66,7 +66,8 @@ final class Acquisition {
      *
      * @return AGAIN, WOKEN, Mutex.TIMED_OUT or (interruptible only) Mutex.INTERRUPTED
      */
-    int await(VarHandle word, Object sync, int s, int spinBit, int announce, Object key, BooleanSupplier mustSleep) {
+    int await(VarHandle word, Object sync, int s, int spinBit, int announce, Object key,
+              BooleanSupplier mustSleep) {
         if ((s & spinBit) == 0 && spins < SPINS) {
             if (timed && System.nanoTime() - deadline >= 0) {
                 return Mutex.TIMED_OUT;

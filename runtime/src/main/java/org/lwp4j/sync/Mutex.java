@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
@@ -247,6 +248,7 @@ public final class Mutex implements Lock {
     /** The primary acquiring method; see "lockSlow" in the overview. */
     int acquire(int me, boolean interruptible, boolean timed, long deadline, String call) {
         Acquisition a = new Acquisition(interruptible, timed, deadline);
+        BooleanSupplier mustSleep = this::lockedAndParked;
         for (;;) {
             int s = state;
             if ((s & LOCKED) == 0) {
@@ -258,7 +260,7 @@ public final class Mutex implements Lock {
             if (owner(s) == me) {
                 throw deadlock(call);
             }
-            int r = a.await(STATE, this, s, PARKED, PARKED, this, this::lockedAndParked);
+            int r = a.await(STATE, this, s, PARKED, PARKED, this, mustSleep);
             if (r == Acquisition.WOKEN && a.token() == HANDOFF) {
                 return ACQUIRED;
             }

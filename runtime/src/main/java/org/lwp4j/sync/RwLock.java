@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.BooleanSupplier;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
 import org.lwp4j.kern.Handles;
@@ -161,6 +162,7 @@ public final class RwLock implements ReadWriteLock {
         int me = self();
         int parked = write ? WPARKED : RPARKED;
         Acquisition a = new Acquisition(interruptible, timed, deadline);
+        BooleanSupplier mustSleep = write ? this::writerMustSleep : this::readerMustSleep;
         for (;;) {
             int s = state;
             if (mayEnter(write, s)) {
@@ -172,7 +174,7 @@ public final class RwLock implements ReadWriteLock {
             if (writtenBy(s, me)) {
                 throw Mutex.deadlock(call);
             }
-            int r = a.await(STATE, this, s, parked, parked, key, write ? this::writerMustSleep : this::readerMustSleep);
+            int r = a.await(STATE, this, s, parked, parked, key, mustSleep);
             if (r == Mutex.TIMED_OUT || r == Mutex.INTERRUPTED) {
                 return r;
             }

@@ -3,6 +3,7 @@ package org.lwp4j.sync;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
@@ -307,6 +308,10 @@ public final class Semaphore {
     private int acquire(int n, boolean interruptible, boolean timed, long deadline) {
         Acquisition a = new Acquisition(interruptible, timed, deadline);
         int bits = n > 1 ? PARKED | BIG : PARKED;
+        BooleanSupplier mustSleep = () -> {
+            int v = state;
+            return (v & bits) == bits && permits(v) < n;
+        };
         boolean passed = false;
         for (;;) {
             int s = state;
@@ -323,10 +328,7 @@ public final class Semaphore {
                     continue;
                 }
             }
-            int r = a.await(STATE, this, s, PARKED, bits, this, () -> {
-                int v = state;
-                return (v & bits) == bits && permits(v) < n;
-            });
+            int r = a.await(STATE, this, s, PARKED, bits, this, mustSleep);
             if (r == Mutex.TIMED_OUT || r == Mutex.INTERRUPTED) {
                 return r;
             }
