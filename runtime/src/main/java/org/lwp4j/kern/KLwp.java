@@ -172,10 +172,6 @@ public final class KLwp extends Waiter {
         return stat;
     }
 
-    public String name() {
-        return name;
-    }
-
     /** CPU time captured when the LWP ended (0 while it runs). */
     public long cpuNanos() {
         return cpuNanos;
@@ -242,6 +238,11 @@ public final class KLwp extends Waiter {
         if (before != null && thread.getName().equals(threadName())) {
             thread.setName(before);
         }
+    }
+
+    /** The LWP's name, as _lwp_setname kept it ("" if none); threadName() is built from it. */
+    public String name() {
+        return name;
     }
 
     String threadName() {
