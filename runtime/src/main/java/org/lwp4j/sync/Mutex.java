@@ -56,6 +56,7 @@ public final class Mutex implements Lock {
      *   - woken without it, or spuriously: try again (a woken waiter always retries before it
      *     may give up, so no wake is wasted on one that leaves with the lock free);
      *   - timed out or interrupted (as asked): give up.
+     * The spin, PARKED and sleep steps are Acquisition.await, which RwLock and Semaphore share.
      *
      * unlockSlow: under the bucket lock (the lot's wakeOne callback), wake the longest sleeper;
      * if it has slept at least FAIR_NANOS, hand it the lock (the word becomes LOCKED|its id,
