@@ -6,8 +6,13 @@ import java.util.Objects;
  * A signal disposition: {@link #DEFAULT}, {@link #IGNORE} or a handler, with a mask (extra
  * signals masked while the handler runs) and flags (SA_*). Immutable; equal when kind,
  * handler (the same object), mask and flags are.
+ *
+ * @param kind    what the disposition does: DEFAULT, IGNORE or HANDLER
+ * @param handler the handler, or null unless {@code kind} is HANDLER
+ * @param mask    the extra signals masked while the handler runs (a signal set)
+ * @param flags   the SA_* flags, or'd (checked by {@link Signals#sigaction})
  */
-public final class Disposition {
+public record Disposition(Kind kind, Handler handler, long mask, int flags) {
     /** A signal handler: runs on the receiving LWP at a safe point. */
     @FunctionalInterface
     public interface Handler {
@@ -36,16 +41,23 @@ public final class Disposition {
     /** {@code SIG_IGN}. */
     public static final Disposition IGNORE = new Disposition(Kind.IGNORE, null, 0, 0);
 
-    private final Kind kind;
-    private final Handler handler;
-    private final long mask;
-    private final int flags;
-
-    private Disposition(Kind kind, Handler handler, long mask, int flags) {
-        this.kind = kind;
-        this.handler = handler;
-        this.mask = mask;
-        this.flags = flags;
+    /**
+     * A disposition of {@code kind}; {@link #handler(Handler)}, {@link #withMask} and
+     * {@link #withFlags} make the same from {@link #DEFAULT} and {@link #IGNORE}.
+     *
+     * @param kind    what the disposition does
+     * @param handler the handler for HANDLER, null otherwise
+     * @param mask    the extra signals masked while the handler runs
+     * @param flags   the SA_* flags, or'd
+     * @throws NullPointerException     if {@code kind} is null
+     * @throws IllegalArgumentException if {@code handler} is null for HANDLER, or not null for
+     *                                  DEFAULT or IGNORE
+     */
+    public Disposition {
+        if ((Objects.requireNonNull(kind, "kind") == Kind.HANDLER) != (handler != null)) {
+            throw new IllegalArgumentException("Disposition(" + kind + ", " + handler
+                    + "): a handler goes with HANDLER, and only with it");
+        }
     }
 
     /**
@@ -77,42 +89,6 @@ public final class Disposition {
      */
     public Disposition withFlags(int flags) {
         return new Disposition(kind, handler, mask, flags);
-    }
-
-    /**
-     * What the disposition does.
-     *
-     * @return DEFAULT, IGNORE or HANDLER
-     */
-    public Kind kind() {
-        return kind;
-    }
-
-    /**
-     * The handler, or null unless {@link #kind()} is HANDLER.
-     *
-     * @return the handler or null
-     */
-    public Handler handler() {
-        return handler;
-    }
-
-    /**
-     * The extra signals masked while the handler runs.
-     *
-     * @return a signal set
-     */
-    public long mask() {
-        return mask;
-    }
-
-    /**
-     * The SA_* flags.
-     *
-     * @return the flags, or'd
-     */
-    public int flags() {
-        return flags;
     }
 
     /**

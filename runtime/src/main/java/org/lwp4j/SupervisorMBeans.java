@@ -77,7 +77,7 @@ final class SupervisorMBeans implements SupervisorMXBean {
 
     @Override
     public String[] getPsLines() {
-        return sup.ps().toString().split(System.lineSeparator());
+        return getPs().split(System.lineSeparator());
     }
 
     @Override

@@ -61,6 +61,20 @@ class SigactionTest {
     }
 
     @Test
+    void theDispositionConstructorTakesAHandlerWithHandlerOnlyAndComparesItByIdentity() {
+        Disposition.Handler h = info -> { };
+        Disposition d = new Disposition(Disposition.Kind.HANDLER, h, 1L << (SIGUSR2 - 1), SA_NODEFER);
+        assertEquals(Disposition.handler(h).withMask(1L << (SIGUSR2 - 1)).withFlags(SA_NODEFER), d);
+        assertEquals(d.hashCode(), Disposition.handler(h).withMask(d.mask()).withFlags(d.flags()).hashCode());
+        assertNotEquals(Disposition.handler(info -> { }), Disposition.handler(h), "another handler object");
+        assertEquals(Disposition.IGNORE, new Disposition(Disposition.Kind.IGNORE, null, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Disposition(Disposition.Kind.HANDLER, null, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Disposition(Disposition.Kind.DEFAULT, h, 0, 0));
+        assertThrows(NullPointerException.class, () -> new Disposition(null, null, 0, 0));
+        assertThrows(NullPointerException.class, () -> Disposition.handler(null));
+    }
+
+    @Test
     void ignoringAPendingSignalDiscardsIt(Supervisor.Attachment a) {
         AtomicInteger runs = new AtomicInteger();
         sigaction(SIGUSR1, Disposition.handler(info -> runs.incrementAndGet()));

@@ -153,8 +153,9 @@ public final class KLwp extends Waiter {
         return thread;
     }
 
+    /** Whether a safe-point request (AST_* bits) is pending: the LWP has one to act on. */
     @Override
-    protected boolean safePointPending() {
+    public boolean safePointPending() {
         return ast != 0;
     }
 
@@ -169,10 +170,6 @@ public final class KLwp extends Waiter {
 
     public int stat() {
         return stat;
-    }
-
-    public String name() {
-        return name;
     }
 
     /** CPU time captured when the LWP ended (0 while it runs). */
@@ -193,11 +190,6 @@ public final class KLwp extends Waiter {
     /** User CPU time captured when the LWP ended (0 while it runs). */
     public long userNanos() {
         return userNanos;
-    }
-
-    /** The pending safe-point request bits (AST_*); non-zero means a request to act on. */
-    public int ast() {
-        return ast;
     }
 
     /** The uncaught Throwable that ended this LWP's body, or null. */
@@ -256,6 +248,11 @@ public final class KLwp extends Waiter {
         if (before != null && thread.getName().equals(threadName())) {
             thread.setName(before);
         }
+    }
+
+    /** The LWP's name, as _lwp_setname kept it ("" if none); threadName() is built from it. */
+    public String name() {
+        return name;
     }
 
     String threadName() {

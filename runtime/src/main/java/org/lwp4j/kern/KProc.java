@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.ParkResult;
+import org.lwp4j.Rusage;
 import org.lwp4j.proc.PState;
 import org.lwp4j.signal.ProcSig;
 
@@ -232,14 +233,9 @@ public final class KProc {
         return nlive;
     }
 
-    /** CPU time (ns) of the LWPs that have ended; caller holds lock. */
-    public long ruCpuNanos() {
-        return ruCpuNanos;
-    }
-
-    /** User CPU time (ns) of the LWPs that have ended; caller holds lock. */
-    public long ruUserNanos() {
-        return ruUserNanos;
+    /** The CPU time of the LWPs that have ended (DragonFly p_ru); caller holds lock. */
+    public Rusage rusage() {
+        return new Rusage(ruUserNanos, ruCpuNanos - ruUserNanos);
     }
 
     /** Set by the process layer's exit (SZOMB) and reap (SDEAD), under the tree lock. */

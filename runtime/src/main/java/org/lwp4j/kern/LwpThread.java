@@ -180,13 +180,5 @@ final class LwpThread extends Thread {
     }
 
     // VarHandle mechanics
-    private static final VarHandle GATE;
-
-    static {
-        try {
-            GATE = MethodHandles.lookup().findVarHandle(LwpThread.class, "gate", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle GATE = Handles.field(MethodHandles.lookup(), "gate", int.class);
 }

@@ -48,7 +48,7 @@ public final class SigIntr {
      * @param call the call, for the error message
      */
     public static void beforeSafePoint(KLwp me, String call) {
-        if (me.ast() == 0) {
+        if (!me.safePointPending()) {
             throw new LwpException(Errno.EINTR, call);
         }
         me.sigIntr = 0;

@@ -4,6 +4,7 @@ import org.lwp4j.ExitHook;
 import java.util.ArrayList;
 import java.util.List;
 import org.lwp4j.LwpException;
+import org.lwp4j.Rusage;
 import org.lwp4j.kern.Events;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.KProc;
@@ -250,8 +251,9 @@ public final class Exit {
         PState zs = z.ps;
         z.lock.lock();
         try {
-            ps.cruCpuNanos += z.ruCpuNanos() + zs.cruCpuNanos;
-            ps.cruUserNanos += z.ruUserNanos() + zs.cruUserNanos;
+            Rusage ru = z.rusage();
+            ps.cruCpuNanos += ru.cpuNanos() + zs.cruCpuNanos;
+            ps.cruUserNanos += ru.userNanos() + zs.cruUserNanos;
         } finally {
             z.lock.unlock();
         }

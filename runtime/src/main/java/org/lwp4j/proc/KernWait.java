@@ -206,16 +206,9 @@ public final class KernWait {
         Kernel k = z.kernel;
         k.tree.lock();
         try {
-            long cpu, user;
-            z.lock.lock();
-            try {
-                cpu = z.ruCpuNanos();
-                user = z.ruUserNanos();
-            } finally {
-                z.lock.unlock();
-            }
+            Rusage self = z.underLock(z::rusage);
             PState zs = z.ps;
-            return new WaitResult(z.pid, zs.xstat, exitCode(zs.xstat), z.uid, new Rusage(user, cpu - user),
+            return new WaitResult(z.pid, zs.xstat, exitCode(zs.xstat), z.uid, self,
                     new Rusage(zs.cruUserNanos, zs.cruCpuNanos - zs.cruUserNanos), zs.fault);
         } finally {
             k.tree.unlock();
@@ -312,14 +305,13 @@ public final class KernWait {
      */
     private static WaitResult reaped(ProcLayer L, KLwp me, KProc q, KProc z, boolean claimed) {
         Kernel k = L.kernel;
-        long cpu, user;
+        Rusage self;
         z.lock.lock();
         try {
             while (z.nlive() > 0) {
                 z.cvWait(me, KProc.CH_LWP, z.lock);
             }
-            cpu = z.ruCpuNanos();
-            user = z.ruUserNanos();
+            self = z.rusage();
         } finally {
             z.lock.unlock();
         }
@@ -327,13 +319,12 @@ public final class KernWait {
         k.tree.lock();
         try {
             PState zs = z.ps;
-            Rusage self = new Rusage(user, cpu - user);
             Rusage kids = new Rusage(zs.cruUserNanos, zs.cruCpuNanos - zs.cruUserNanos);
             r = new WaitResult(z.pid, zs.xstat, exitCode(zs.xstat), z.uid, self, kids, zs.fault);
             if (claimed) {
                 PState qs = q.ps;
-                qs.cruCpuNanos += cpu + zs.cruCpuNanos;
-                qs.cruUserNanos += user + zs.cruUserNanos;
+                qs.cruCpuNanos += self.cpuNanos() + zs.cruCpuNanos;
+                qs.cruUserNanos += self.userNanos() + zs.cruUserNanos;
                 Exit.release(L, z, zs);
                 SignalLayer.withdrawChild(q, z); // its SIGCHLD report, if still pending, is withdrawn
             }

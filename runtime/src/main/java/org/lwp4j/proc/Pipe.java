@@ -293,7 +293,7 @@ public final class Pipe {
         if (r != ParkResult.INTERRUPTED) {
             return true;
         }
-        if (me.ast() != 0) {
+        if (me.safePointPending()) {
             safePointUnlocked(me);
         }
         return false;

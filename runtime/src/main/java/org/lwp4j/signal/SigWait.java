@@ -129,7 +129,7 @@ public final class SigWait {
                     return i;
                 }
                 if (r == ParkResult.INTERRUPTED) {
-                    if (me.ast() == 0) {
+                    if (!me.safePointPending()) {
                         throw new LwpException(Errno.EINTR, call);
                     }
                     me.sigIntr = 0;
@@ -210,7 +210,7 @@ public final class SigWait {
             SignalLayer.redirect(p, ps, m & ~saved, me);
             me.sigIntr = 0;
             for (;;) {
-                if (me.ast() != 0) {
+                if (me.safePointPending()) {
                     SafePoints.userretHoldingOwnLock(me);
                     if ((me.sigIntr & SigIntr.HANDLED) != 0) {
                         break;
@@ -218,7 +218,7 @@ public final class SigWait {
                     continue;
                 }
                 ParkResult r = p.cvWaitInterruptibly(me, CH_SIGSUSPEND, p.lock);
-                if (r == ParkResult.INTERRUPTED && me.ast() == 0) {
+                if (r == ParkResult.INTERRUPTED && !me.safePointPending()) {
                     break; // a wakeup or Thread.interrupt
                 }
             }

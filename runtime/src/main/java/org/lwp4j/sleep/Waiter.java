@@ -30,17 +30,10 @@ public abstract class Waiter {
      *                wait would swallow the permit and the LWP's next park would sleep: a lost
      *                unpark (e.g. an unpark sent to a suspended LWP).
      */
-    public static final int SLEEPING = 1;
-    public static final int BLOCKED = 1 << 1;
-    public static final int NOINTR = 1 << 2;
-    public static final int WOKEN_UNPARK = 1 << 3;
-    public static final int WOKEN_INTR = 1 << 4;
-    public static final int PEND_UNPARK = 1 << 5;
-    public static final int PEND_CANCEL = 1 << 6;
-    public static final int KWAIT = 1 << 7;
-    static final int WOKEN = WOKEN_UNPARK | WOKEN_INTR;
-    static final int PENDING = PEND_UNPARK | PEND_CANCEL;
-    static final int SLEEP_BITS = SLEEPING | BLOCKED | NOINTR | KWAIT | WOKEN;
+    public static final int SLEEPING = 1, BLOCKED = 1 << 1, NOINTR = 1 << 2, WOKEN_UNPARK = 1 << 3,
+            WOKEN_INTR = 1 << 4, PEND_UNPARK = 1 << 5, PEND_CANCEL = 1 << 6, KWAIT = 1 << 7;
+    static final int WOKEN = WOKEN_UNPARK | WOKEN_INTR, PENDING = PEND_UNPARK | PEND_CANCEL,
+            SLEEP_BITS = SLEEPING | BLOCKED | NOINTR | KWAIT | WOKEN;
 
     /** The park word; see the packing above. */
     volatile int pw;
@@ -128,6 +121,22 @@ public abstract class Waiter {
         return pw;
     }
 
+    /** True while asleep (spinning or blocked) and not yet woken. */
+    public final boolean isSleeping() {
+        return (pw & (SLEEPING | WOKEN)) == SLEEPING;
+    }
+
+    /** True while asleep interruptibly (a wakeup or a kick would end the sleep) and not yet woken. */
+    public final boolean sleepsInterruptibly() {
+        return (pw & (SLEEPING | WOKEN | NOINTR)) == SLEEPING;
+    }
+
+    /** The hint this waiter sleeps on, or null. */
+    public final Object waitChannel() {
+        return wchan;
+    }
+
+    /** How many sleeps this waiter has begun (see parkCount's field). */
     public final int parkCount() {
         return parkCount;
     }
@@ -146,21 +155,6 @@ public abstract class Waiter {
      */
     public final long lotSince() {
         return lotSince;
-    }
-
-    /** The hint this waiter sleeps on, or null. */
-    public final Object waitChannel() {
-        return wchan;
-    }
-
-    /** True while asleep (spinning or blocked) and not yet woken. */
-    public final boolean isSleeping() {
-        return (pw & (SLEEPING | WOKEN)) == SLEEPING;
-    }
-
-    /** True while asleep interruptibly (a wakeup or a kick would end the sleep) and not yet woken. */
-    public final boolean sleepsInterruptibly() {
-        return (pw & (SLEEPING | WOKEN | NOINTR)) == SLEEPING;
     }
 
     final boolean casPw(int expect, int update) {
@@ -190,10 +184,7 @@ public abstract class Waiter {
         for (;;) {
             int s = pw;
             if ((s & (SLEEPING | WOKEN | KWAIT)) == SLEEPING) {
-                if (casPw(s, s | WOKEN_UNPARK)) {
-                    if ((s & BLOCKED) != 0) {
-                        java.util.concurrent.locks.LockSupport.unpark(sleeperThread());
-                    }
+                if (endSleep(s, WOKEN_UNPARK)) {
                     return true;
                 }
             } else if ((s & PEND_UNPARK) != 0 || casPw(s, s | PEND_UNPARK)) {
@@ -228,10 +219,7 @@ public abstract class Waiter {
         for (;;) {
             int s = pw;
             if ((s & (SLEEPING | WOKEN | NOINTR)) == SLEEPING) {
-                if (casPw(s, s | WOKEN_INTR)) {
-                    if ((s & BLOCKED) != 0) {
-                        java.util.concurrent.locks.LockSupport.unpark(sleeperThread());
-                    }
+                if (endSleep(s, WOKEN_INTR)) {
                     return WAKEUP_DONE;
                 }
             } else if (casPw(s, s | PENDING)) {
@@ -261,10 +249,7 @@ public abstract class Waiter {
             if ((s & (SLEEPING | WOKEN | NOINTR)) != SLEEPING) {
                 return;
             }
-            if (casPw(s, s | WOKEN_INTR)) {
-                if ((s & BLOCKED) != 0) {
-                    java.util.concurrent.locks.LockSupport.unpark(sleeperThread());
-                }
+            if (endSleep(s, WOKEN_INTR)) {
                 return;
             }
         }
@@ -282,13 +267,25 @@ public abstract class Waiter {
             if ((s & (SLEEPING | WOKEN)) != SLEEPING || ((s & NOINTR) != 0 && kind != KIND_LOT)) {
                 return;
             }
-            if (casPw(s, s | WOKEN_INTR)) {
-                if ((s & BLOCKED) != 0) {
-                    java.util.concurrent.locks.LockSupport.unpark(sleeperThread());
-                }
+            if (endSleep(s, WOKEN_INTR)) {
                 return;
             }
         }
+    }
+
+    /**
+     * A waker's end of the sleep whose word it read as {@code s}: one CAS sets the outcome bit
+     * {@code woken} (false if the word moved meanwhile), then the owner is unparked if it had
+     * blocked in LockSupport.park.
+     */
+    private boolean endSleep(int s, int woken) {
+        if (!casPw(s, s | woken)) {
+            return false;
+        }
+        if ((s & BLOCKED) != 0) {
+            java.util.concurrent.locks.LockSupport.unpark(sleeperThread());
+        }
+        return true;
     }
 
     private static final VarHandle PW;

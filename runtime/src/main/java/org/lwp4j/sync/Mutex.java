@@ -5,14 +5,13 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
-import org.lwp4j.ParkResult;
 import org.lwp4j.kern.Handles;
 import org.lwp4j.kern.GlobalLot;
 import org.lwp4j.sleep.SleepTable;
-import org.lwp4j.sleep.Waiter;
 
 /**
  * A mutual-exclusion {@link Lock} in one int, on the JVM-wide parking lot: fast when
@@ -57,6 +56,7 @@ public final class Mutex implements Lock {
      *   - woken without it, or spuriously: try again (a woken waiter always retries before it
      *     may give up, so no wake is wasted on one that leaves with the lock free);
      *   - timed out or interrupted (as asked): give up.
+     * The spin, PARKED and sleep steps are Acquisition.await, which RwLock and Semaphore share.
      *
      * unlockSlow: under the bucket lock (the lot's wakeOne callback), wake the longest sleeper;
      * if it has slept at least FAIR_NANOS, hand it the lock (the word becomes LOCKED|its id,
@@ -74,8 +74,6 @@ public final class Mutex implements Lock {
     static final int HANDOFF = 1;
     /** A sleeper that has waited this long is handed the lock (eventual fairness). */
     static final long FAIR_NANOS = 1_000_000;
-    /** Spins before parking: 3 PAUSE bursts (2, 4, 8), then yields. */
-    private static final int SPINS = 10;
     static final int ACQUIRED = 0, TIMED_OUT = 1, INTERRUPTED = 2;
 
     private volatile int state;
@@ -250,8 +248,8 @@ public final class Mutex implements Lock {
 
     /** The primary acquiring method; see "lockSlow" in the overview. */
     int acquire(int me, boolean interruptible, boolean timed, long deadline, String call) {
-        int spins = 0;
-        long since = 0;
+        Acquisition a = new Acquisition(interruptible, timed, deadline);
+        BooleanSupplier mustSleep = this::lockedAndParked;
         for (;;) {
             int s = state;
             if ((s & LOCKED) == 0) {
@@ -263,57 +261,18 @@ public final class Mutex implements Lock {
             if (owner(s) == me) {
                 throw deadlock(call);
             }
-            if ((s & PARKED) == 0) {
-                if (spins < SPINS) {
-                    if (!spinBefore(deadline, timed, spins++)) {
-                        return TIMED_OUT;
-                    }
-                    continue;
-                }
-                if (!STATE.compareAndSet(this, s, s | PARKED)) {
-                    continue;
-                }
+            int r = a.await(STATE, this, s, PARKED, PARKED, this, mustSleep);
+            if (r == Acquisition.WOKEN && a.token() == HANDOFF) {
+                return ACQUIRED;
             }
-            Waiter w = GlobalLot.waiter();
-            ParkResult r = GlobalLot.syncWait(w, this, this::lockedAndParked, timed, deadline, interruptible, since);
-            since = w.lotSince();
-            if (r == ParkResult.UNPARKED) {
-                if (w.lotToken() == HANDOFF) {
-                    return ACQUIRED;
-                }
-                spins = 0;
-            } else if (r == ParkResult.TIMED_OUT) {
-                return TIMED_OUT;
-            } else if (r == ParkResult.INTERRUPTED && interruptible) {
-                return INTERRUPTED;
+            if (r == TIMED_OUT || r == INTERRUPTED) {
+                return r;
             }
         }
     }
 
     private boolean lockedAndParked() {
         return (state & (LOCKED | PARKED)) == (LOCKED | PARKED);
-    }
-
-    /**
-     * Spin round {@code i} of an acquisition loop (Mutex, RwLock, Semaphore), unless its
-     * deadline has passed: a zero or past time does not spin. False means: give up, TIMED_OUT.
-     */
-    static boolean spinBefore(long deadline, boolean timed, int i) {
-        if (timed && System.nanoTime() - deadline >= 0) {
-            return false;
-        }
-        spin(i);
-        return true;
-    }
-
-    static void spin(int i) {
-        if (i < 3) {
-            for (int n = 2 << i; n > 0; n--) {
-                Thread.onSpinWait();
-            }
-        } else {
-            Thread.yield();
-        }
     }
 
     private void unlockSlow(int me) {

@@ -6,13 +6,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.BooleanSupplier;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
-import org.lwp4j.ParkResult;
 import org.lwp4j.kern.Handles;
 import org.lwp4j.kern.GlobalLot;
 import org.lwp4j.sleep.SleepTable;
-import org.lwp4j.sleep.Waiter;
 
 /**
  * A readers-writer lock in one int, on the JVM-wide parking lot ({@code pthread_rwlock}): many
@@ -61,7 +60,6 @@ public final class RwLock implements ReadWriteLock {
     private static final int READER = 1 << SHIFT;
     private static final int MAX_READERS = (1 << (32 - SHIFT)) - 1;
     private static final int ID_MASK = (1 << (32 - SHIFT)) - 1;
-    private static final int SPINS = 10;
 
     private volatile int state;
 
@@ -163,8 +161,8 @@ public final class RwLock implements ReadWriteLock {
     private int acquire(boolean write, Object key, boolean interruptible, boolean timed, long deadline, String call) {
         int me = self();
         int parked = write ? WPARKED : RPARKED;
-        int spins = 0;
-        long since = 0;
+        Acquisition a = new Acquisition(interruptible, timed, deadline);
+        BooleanSupplier mustSleep = write ? this::writerMustSleep : this::readerMustSleep;
         for (;;) {
             int s = state;
             if (mayEnter(write, s)) {
@@ -176,27 +174,9 @@ public final class RwLock implements ReadWriteLock {
             if (writtenBy(s, me)) {
                 throw Mutex.deadlock(call);
             }
-            if ((s & parked) == 0) {
-                if (spins < SPINS) {
-                    if (!Mutex.spinBefore(deadline, timed, spins++)) {
-                        return Mutex.TIMED_OUT;
-                    }
-                    continue;
-                }
-                if (!STATE.compareAndSet(this, s, s | parked)) {
-                    continue;
-                }
-            }
-            Waiter w = GlobalLot.waiter();
-            ParkResult r = GlobalLot.syncWait(w, key, write ? this::writerMustSleep : this::readerMustSleep,
-                    timed, deadline, interruptible, since);
-            since = w.lotSince();
-            if (r == ParkResult.UNPARKED) {
-                spins = 0;
-            } else if (r == ParkResult.TIMED_OUT) {
-                return Mutex.TIMED_OUT;
-            } else if (r == ParkResult.INTERRUPTED && interruptible) {
-                return Mutex.INTERRUPTED;
+            int r = a.await(STATE, this, s, parked, parked, key, mustSleep);
+            if (r == Mutex.TIMED_OUT || r == Mutex.INTERRUPTED) {
+                return r;
             }
         }
     }

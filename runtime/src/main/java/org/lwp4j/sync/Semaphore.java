@@ -3,14 +3,13 @@ package org.lwp4j.sync;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.lwp4j.Errno;
 import org.lwp4j.LwpException;
 import org.lwp4j.LwpExit;
-import org.lwp4j.ParkResult;
 import org.lwp4j.kern.Handles;
 import org.lwp4j.kern.GlobalLot;
 import org.lwp4j.sleep.SleepTable;
-import org.lwp4j.sleep.Waiter;
 
 /**
  * A counting semaphore in one int, on the JVM-wide parking lot (POSIX {@code sem_t}, with the
@@ -50,7 +49,6 @@ public final class Semaphore {
     private static final int MAX = (1 << 29) - 1, MIN = -(1 << 29);
     /** The token of a sleeper woken one by one by a release. */
     private static final int PASS = 1;
-    private static final int SPINS = 10;
 
     private volatile int state;
 
@@ -308,9 +306,12 @@ public final class Semaphore {
 
     /** The primary acquisition: Repeatedly: take, spin, set PARKED, sleep; see the overview. */
     private int acquire(int n, boolean interruptible, boolean timed, long deadline) {
-        int spins = 0;
-        long since = 0;
+        Acquisition a = new Acquisition(interruptible, timed, deadline);
         int bits = n > 1 ? PARKED | BIG : PARKED;
+        BooleanSupplier mustSleep = () -> {
+            int v = state;
+            return (v & bits) == bits && permits(v) < n;
+        };
         boolean passed = false;
         for (;;) {
             int s = state;
@@ -327,31 +328,11 @@ public final class Semaphore {
                     continue;
                 }
             }
-            if ((s & bits) != bits) {
-                if ((s & PARKED) == 0 && spins < SPINS) {
-                    if (!Mutex.spinBefore(deadline, timed, spins++)) {
-                        return Mutex.TIMED_OUT;
-                    }
-                    continue;
-                }
-                if (!STATE.compareAndSet(this, s, s | bits)) {
-                    continue;
-                }
+            int r = a.await(STATE, this, s, PARKED, bits, this, mustSleep);
+            if (r == Mutex.TIMED_OUT || r == Mutex.INTERRUPTED) {
+                return r;
             }
-            Waiter w = GlobalLot.waiter();
-            ParkResult r = GlobalLot.syncWait(w, this, () -> {
-                int v = state;
-                return (v & bits) == bits && permits(v) < n;
-            }, timed, deadline, interruptible, since);
-            since = w.lotSince();
-            if (r == ParkResult.UNPARKED) {
-                passed = w.lotToken() == PASS;
-                spins = 0;
-            } else if (r == ParkResult.TIMED_OUT) {
-                return Mutex.TIMED_OUT;
-            } else if (r == ParkResult.INTERRUPTED && interruptible) {
-                return Mutex.INTERRUPTED;
-            }
+            passed = r == Acquisition.WOKEN && a.token() == PASS;
         }
     }
 
