@@ -181,16 +181,7 @@ public abstract class Waiter {
      * @return true if a sleeper was woken
      */
     public final boolean unpark() {
-        for (;;) {
-            int s = pw;
-            if ((s & (SLEEPING | WOKEN | KWAIT)) == SLEEPING) {
-                if (endSleep(s, WOKEN_UNPARK)) {
-                    return true;
-                }
-            } else if ((s & PEND_UNPARK) != 0 || casPw(s, s | PEND_UNPARK)) {
-                return false;
-            }
-        }
+        return endOrPend(SLEEPING | WOKEN | KWAIT, WOKEN_UNPARK, PEND_UNPARK) == ENDED;
     }
 
     /**
@@ -216,15 +207,31 @@ public abstract class Waiter {
      * leave the cancel and unpark marks pending so the next sleep returns ALREADY.
      */
     public final int wakeup() {
+        int s = endOrPend(SLEEPING | WOKEN | NOINTR, WOKEN_INTR, PENDING);
+        if (s == ENDED) {
+            return WAKEUP_DONE;
+        }
+        return (s & (SLEEPING | WOKEN | NOINTR)) == (SLEEPING | NOINTR) ? WAKEUP_UNINTERRUPTIBLE : WAKEUP_NOT_SLEEPING;
+    }
+
+    /** What {@link #endOrPend} answers when it ended the sleep (no park word is negative). */
+    private static final int ENDED = -1;
+
+    /**
+     * The rule of unpark and wakeup, each with its masks. Repeatedly: if the word shows a sleep
+     * this waker may end ({@code (word & asleep) == SLEEPING}), end it with outcome bit
+     * {@code woken} ({@link #endSleep}) and answer ENDED; else make sure the marks {@code pend}
+     * are in the word (a CAS unless they all are already) and answer the word as it was.
+     */
+    private int endOrPend(int asleep, int woken, int pend) {
         for (;;) {
             int s = pw;
-            if ((s & (SLEEPING | WOKEN | NOINTR)) == SLEEPING) {
-                if (endSleep(s, WOKEN_INTR)) {
-                    return WAKEUP_DONE;
+            if ((s & asleep) == SLEEPING) {
+                if (endSleep(s, woken)) {
+                    return ENDED;
                 }
-            } else if (casPw(s, s | PENDING)) {
-                return (s & (SLEEPING | WOKEN | NOINTR)) == (SLEEPING | NOINTR)
-                        ? WAKEUP_UNINTERRUPTIBLE : WAKEUP_NOT_SLEEPING;
+            } else if ((s & pend) == pend || casPw(s, s | pend)) {
+                return s;
             }
         }
     }
