@@ -20,15 +20,23 @@ class AttachmentTest {
     @Test
     void aThreadThatDiesAttachedIsNoticedAndItsProcessExits() throws Exception {
         try (Supervisor sup = Supervisor.start(); var me = sup.attach()) {
-            CompletableFuture<Integer> pid = new CompletableFuture<>();
-            Thread t = new Thread(() -> pid.complete(sup.attachNewProcess().pid())); // never closed
-            t.start();
-            t.join(TimeUnit.SECONDS.toMillis(20));
-            assertFalse(t.isAlive());
-            int p = pid.get(20, TimeUnit.SECONDS);
-            await(() -> sup.lwpCount() == 1 && sup.processCount() == 1,
-                    () -> "the dead thread's LWP and its process " + p + " are gone:\n" + sup.ps());
+            dieAttachedInANewProcess(sup, 1, "");
         }
+    }
+
+    /**
+     * A thread attaches as a new process and ends without closing its Attachment; then wait
+     * until its LWP and process are gone (lwps LWPs left, only init among the processes).
+     */
+    private static void dieAttachedInANewProcess(Supervisor sup, int lwps, String what) throws Exception {
+        CompletableFuture<Integer> pid = new CompletableFuture<>();
+        Thread t = new Thread(() -> pid.complete(sup.attachNewProcess().pid())); // never closed
+        t.start();
+        t.join(TimeUnit.SECONDS.toMillis(20));
+        assertFalse(t.isAlive());
+        int p = pid.get(20, TimeUnit.SECONDS);
+        await(() -> sup.lwpCount() == lwps && sup.processCount() == 1,
+                () -> "the dead thread's LWP and its process " + p + " are gone" + what + ":\n" + sup.ps());
     }
 
     /**
@@ -44,15 +52,7 @@ class AttachmentTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no reaper among " + sup.liveThreads()));
             await(() -> reaper.getState() == Thread.State.WAITING, () -> "the reaper idle, parked without a bound: "
                     + reaper.getState());
-            CompletableFuture<Integer> pid = new CompletableFuture<>();
-            Thread t = new Thread(() -> pid.complete(sup.attachNewProcess().pid())); // never closed
-            t.start();
-            t.join(TimeUnit.SECONDS.toMillis(20));
-            assertFalse(t.isAlive());
-            int p = pid.get(20, TimeUnit.SECONDS);
-            await(() -> sup.lwpCount() == 0 && sup.processCount() == 1,
-                    () -> "the dead thread's LWP and its process " + p + " are gone (reaper " + reaper.getState()
-                            + "):\n" + sup.ps());
+            dieAttachedInANewProcess(sup, 0, " (the reaper was idle)");
         }
     }
 
