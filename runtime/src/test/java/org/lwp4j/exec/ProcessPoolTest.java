@@ -127,10 +127,15 @@ class ProcessPoolTest {
         try (Supervisor sup = Supervisor.start(); var me = sup.attachNewProcess()) {
             ProcessPool pool = new ProcessPool(1);
             CountDownLatch gate = new CountDownLatch(1);
+            CountDownLatch running = new CountDownLatch(1);
             CompletableFuture<Integer> first = pool.submit(() -> {
+                running.countDown();
                 gate.await();
                 return 1;
             });
+            // The watchers are LWPs of their own: without this, the second one could take the
+            // slot first (seen in CI: about 1 round in 15 on 2 cores), and nothing would wait.
+            assertTrue(running.await(60, TimeUnit.SECONDS), "the first task runs, holding the one slot");
             CompletableFuture<Integer> second = pool.submit(() -> 2);
             assertThrows(TimeoutException.class, () -> second.get(50, TimeUnit.MILLISECONDS), "waits for a slot");
             gate.countDown();
