@@ -1,7 +1,5 @@
 package org.lwp4j;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,8 +9,6 @@ import org.lwp4j.kern.Kernel;
 
 /** Builds {@link Ps} snapshots from the kernel's tables. */
 final class PsView {
-    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-
     private PsView() {
     }
 
@@ -33,7 +29,7 @@ final class PsView {
                 for (KLwp l : lwps) {
                     Object wc = l.waitChannel();
                     rows.add(new Ps.Row(p.pid, ppid, p.pgid(), p.sid(), p.uid, ps, l.lid, Lwp.stateOf(l),
-                            wc == null ? "-" : String.valueOf(wc), l.name(), cpu(l)));
+                            wc == null ? "-" : String.valueOf(wc), l.name(), l.cpuNanosSoFar()));
                 }
             }
         } finally {
@@ -79,16 +75,5 @@ final class PsView {
             return "init";
         }
         return p.pstat() == KProc.SACTIVE ? "-" : p.pstat() == KProc.SEXITING ? "<exiting>" : "<defunct>";
-    }
-
-    private static long cpu(KLwp l) {
-        Thread t = l.thread();
-        if (t == null || !MX.isThreadCpuTimeSupported()) {
-            return -1;
-        }
-        if (l.stat() == KLwp.LSZOMB || l.stat() == KLwp.LSDEAD || !t.isAlive()) {
-            return l.cpuNanos();
-        }
-        return l.runningCpuNanos(t);
     }
 }

@@ -80,16 +80,18 @@ final class CpuTime {
         }
     }
 
+    /** Can the JVM tell another thread's CPU time? */
+    static boolean supported() {
+        return MX.isThreadCpuTimeSupported();
+    }
+
     /**
-     * CPU time of live LWP l so far, read from its thread t (any thread): what t used since it
-     * took l up, for a thread of the LWP cache (see {@link #capture}).
+     * CPU time of the live LWP that thread t runs, so far (any thread): what t used since it
+     * took that LWP up, for a thread of the LWP cache (see {@link #capture}).
      *
      * @return nanoseconds, or -1 if the JVM cannot tell
      */
     static long live(Thread t) {
-        if (!MX.isThreadCpuTimeSupported()) {
-            return -1;
-        }
         long n = MX.getThreadCpuTime(t.getId());
         if (n < 0) {
             return -1;

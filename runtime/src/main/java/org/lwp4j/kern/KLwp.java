@@ -178,12 +178,20 @@ public final class KLwp extends Waiter {
     }
 
     /**
-     * CPU time of this LWP while it runs, read from its thread t (any thread): for a thread of
-     * the LWP cache, only what it used since it took this LWP up.
+     * CPU time of this LWP so far (ps; any thread): while it runs, read from its thread (for a
+     * thread of the LWP cache, only what it used since it took this LWP up); once it has ended,
+     * what it left in its record.
      *
-     * @return nanoseconds, or -1 if the JVM cannot tell
+     * @return nanoseconds, or -1 if the JVM cannot tell (or the thread has left the record)
      */
-    public long runningCpuNanos(Thread t) {
+    public long cpuNanosSoFar() {
+        Thread t = thread;
+        if (t == null || !CpuTime.supported()) {
+            return -1;
+        }
+        if (stat == LSZOMB || stat == LSDEAD || !t.isAlive()) {
+            return cpuNanos;
+        }
         return CpuTime.live(t);
     }
 
