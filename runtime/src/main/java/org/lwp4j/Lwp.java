@@ -2,6 +2,7 @@ package org.lwp4j;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.lwp4j.kern.Timeouts;
 import org.lwp4j.kern.KLwp;
 import org.lwp4j.kern.Kernel;
@@ -296,6 +297,56 @@ public final class Lwp {
      */
     public static ParkResult parkUntil(long deadline, Object hint) {
         return SleepCalls.park(deadline != FOREVER, deadline, 0, hint, null);
+    }
+
+    /**
+     * Optionally unpark {@code unparkLid} first (a hand-off), then wait until {@code ready}
+     * answers true: spin on it while that pays, then sleep on (process, {@code hint}) until
+     * unparked and ask again. The waker's side is park's: make the condition true, then
+     * {@link #unpark} this LWP (or name it as its own hand-off target).
+     *
+     * <p>Against {@code while (!ready) park(...)}: the spin reads the caller's data instead of
+     * the LWP's park word, and writes nothing, so a hand-off between two LWPs on two cores moves
+     * one cache line instead of two. An unpark that arrives while the caller spins or runs stays
+     * pending, as with park: the LWP's next sleep takes it (an await asks {@code ready} again
+     * and goes on waiting; a park answers ALREADY), so where the spin pays such permits cost
+     * nothing. The spin follows park's adaptive policy: only while the LWPs
+     * that are not blocked do not outnumber the processors, for as long as spins have paid
+     * recently.
+     *
+     * <p>{@code ready} is called on the calling LWP, with no lock held: first, before anything
+     * else (a condition that holds costs one call), then while spinning, and after every
+     * wake-up. It should be cheap and should not block. If it throws, the exception propagates
+     * and the LWP is not asleep; an unpark this call had taken is left pending again.
+     *
+     * @param ready     the condition waited for
+     * @param deadline  absolute, in {@link System#nanoTime()} terms, or {@link #FOREVER}
+     *                  ({@code Long.MIN_VALUE} and {@code Long.MIN_VALUE + 1} have passed)
+     * @param unparkLid 0 for none
+     * @param hint      the wait channel (may be null); shown in thread dumps as the blocker
+     * @return UNPARKED once {@code ready} answered true (at once, while spinning, or after a
+     *         wake-up); TIMED_OUT if the deadline passed first (ready was asked after it);
+     *         INTERRUPTED by a wakeup (also one that came while the caller spun), a signal, a
+     *         safe-point request or {@link Thread#interrupt()} (whose interrupt status this
+     *         consumes); never ALREADY
+     * @throws NullPointerException if {@code ready} is null (and then no hand-off)
+     * @throws LwpException ESRCH if {@code unparkLid} does not exist (and then no wait)
+     */
+    public static ParkResult await(BooleanSupplier ready, long deadline, int unparkLid, Object hint) {
+        return SleepCalls.await(ready, deadline != FOREVER, deadline, unparkLid, hint);
+    }
+
+    /**
+     * Wait until {@code ready} answers true, with no deadline and no hand-off: as
+     * {@link #await(BooleanSupplier, long, int, Object)}.
+     *
+     * @param ready the condition waited for
+     * @param hint  the wait channel (may be null)
+     * @return UNPARKED or INTERRUPTED
+     * @throws NullPointerException if {@code ready} is null
+     */
+    public static ParkResult await(BooleanSupplier ready, Object hint) {
+        return SleepCalls.await(ready, false, 0, 0, hint);
     }
 
     /**

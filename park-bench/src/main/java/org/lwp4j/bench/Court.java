@@ -51,6 +51,7 @@ final class Court {
     static final long ESCAPE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     static final String LWP_HANDOFF = "lwpHandoff";
+    static final String LWP_AWAIT = "lwpAwait";
     static final String LWP_UNPARK = "lwpUnpark";
     static final String LOCK_SUPPORT = "lockSupport";
     static final String SYNCHRONOUS_QUEUE = "synchronousQueue";
@@ -131,6 +132,8 @@ final class Court {
         switch (impl) {
             case LWP_HANDOFF:
                 return new LwpHandoff(this, me, lids[other]);
+            case LWP_AWAIT:
+                return new LwpAwait(this, me, lids[other]);
             case LWP_UNPARK:
                 return new LwpUnpark(this, me, lids[other]);
             case LOCK_SUPPORT:
@@ -268,6 +271,33 @@ final class Court {
         void pass(Wakeups w) {
             Court k = court;
             note(Lwp.park(deadline, partner, k, k), w);
+        }
+    }
+
+    /**
+     * {@code Lwp.await(ready, deadline, partner, hint)}: unpark the partner and wait until the
+     * ball is back, one call whose spin reads the ball itself (ready is {@code turn == me},
+     * made once per side). The await only returns once the ball is here (or at the escape
+     * hatch's deadline, or interrupted), so the wait loop of BallSide finds it at once.
+     */
+    static final class LwpAwait extends DeadlineSide {
+        final int partner;
+        final java.util.function.BooleanSupplier mine;
+
+        LwpAwait(Court court, int me, int partner) {
+            super(court, me);
+            this.partner = partner;
+            this.mine = () -> court.turn == me;
+        }
+
+        @Override
+        void pass(Wakeups w) {
+            note(Lwp.await(mine, deadline, partner, court), w);
+        }
+
+        @Override
+        void sleep(Wakeups w) {
+            note(Lwp.await(mine, deadline, 0, court), w);
         }
     }
 

@@ -28,6 +28,8 @@ import org.openjdk.jmh.infra.Control;
  * <ul>
  *   <li>{@code lwpHandoff}: LWPs, {@code Lwp.park(deadline, partnerLid, hint, hint)}, the NetBSD
  *       hand-off form (unpark the partner and sleep in one call);</li>
+ *   <li>{@code lwpAwait}: LWPs, {@code Lwp.await(ready, deadline, partnerLid, hint)}, the
+ *       hand-off whose spin reads the ball ({@code ready}) instead of the park word;</li>
  *   <li>{@code lwpUnpark}: LWPs, {@code Lwp.unpark(partnerLid, hint)} then
  *       {@code Lwp.parkUntil(deadline, hint)};</li>
  *   <li>{@code lockSupport} (baseline): {@code LockSupport.unpark(partner)} then
@@ -89,7 +91,7 @@ public class PingPongBench {
     /** One pair's court, and the extra pairs; one per JMH thread group. */
     @State(Scope.Group)
     public static class Table {
-        @Param({Court.LWP_HANDOFF, Court.LWP_UNPARK, Court.POLICY_COPY, Court.SPIN_THEN_PARK,
+        @Param({Court.LWP_HANDOFF, Court.LWP_AWAIT, Court.LWP_UNPARK, Court.POLICY_COPY, Court.SPIN_THEN_PARK,
                 Court.EXCHANGER, Court.TRANSFER_QUEUE, Court.LOCK_SUPPORT, Court.SYNCHRONOUS_QUEUE,
                 Court.OWN_WORD, Court.OWN_WORD_CAS})
         public String impl;

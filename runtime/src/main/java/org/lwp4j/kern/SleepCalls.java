@@ -33,19 +33,52 @@ public final class SleepCalls {
         KLwp me = SafePoints.curlwp("_lwp_park");
         KProc p = me.proc;
         if (unparkLid != 0) {
-            KLwp t = me.handoffTarget;
-            if (t == null || t.lid != unparkLid || !t.isLive()) {
-                t = p.find(unparkLid);
-                if (t == null) {
-                    throw new LwpException(Errno.ESRCH, "_lwp_park(unpark=" + unparkLid + ")");
-                }
-                me.handoffTarget = t;
-            }
-            t.unparkSleeper();
+            handoffTarget(me, p, unparkLid, "_lwp_park").unparkSleeper();
         }
         ParkResult r = Events.PARK.isEnabled()
                 ? parkRecorded(me, p, hint, timed, deadline)
                 : me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
+        if (r == ParkResult.INTERRUPTED && me.ast != 0) {
+            me.kernel.safePoints.userret(me);
+        }
+        return r;
+    }
+
+    /** The LWP a hand-off unparks: the last one while it is live with that lid, else found; ESRCH. */
+    private static KLwp handoffTarget(KLwp me, KProc p, int lid, String call) {
+        KLwp t = me.handoffTarget;
+        if (t == null || t.lid != lid || !t.isLive()) {
+            t = p.find(lid);
+            if (t == null) {
+                throw new LwpException(Errno.ESRCH, call + "(unpark=" + lid + ")");
+            }
+            me.handoffTarget = t;
+        }
+        return t;
+    }
+
+    /**
+     * Lwp.await: optionally unpark {@code unparkLid}, then sleep until {@code ready} (see
+     * SleepTable.await). The hand-off uses the plain unpark, not park's guessed CAS: an
+     * awaiting partner spins on its condition, not asleep, and an unpark that finds a permit
+     * already pending leaves the partner's word unwritten.
+     */
+    public static ParkResult await(BooleanSupplier ready, boolean timed, long deadline, int unparkLid, Object hint) {
+        Objects.requireNonNull(ready, "ready");
+        KLwp me = SafePoints.curlwp("lwp_await");
+        KProc p = me.proc;
+        if (unparkLid != 0) {
+            handoffTarget(me, p, unparkLid, "lwp_await").unpark();
+        }
+        ParkResult r;
+        if (Events.PARK.isEnabled()) {
+            Events.Park ev = new Events.Park();
+            ev.begin();
+            r = me.kernel.sleep.await(me, p, p.pid, hint, ready, timed, deadline);
+            recordPark(ev, me, hint, r);
+        } else {
+            r = me.kernel.sleep.await(me, p, p.pid, hint, ready, timed, deadline);
+        }
         if (r == ParkResult.INTERRUPTED && me.ast != 0) {
             me.kernel.safePoints.userret(me);
         }
@@ -57,6 +90,12 @@ public final class SleepCalls {
         Events.Park ev = new Events.Park();
         ev.begin();
         ParkResult r = me.kernel.sleep.park(me, p, p.pid, hint, timed, deadline);
+        recordPark(ev, me, hint, r);
+        return r;
+    }
+
+    /** End and commit (if over the threshold) the park event begun for a park or an await. */
+    private static void recordPark(Events.Park ev, KLwp me, Object hint, ParkResult r) {
         ev.end();
         if (ev.shouldCommit()) {
             ev.of(me);
@@ -64,7 +103,6 @@ public final class SleepCalls {
             ev.outcome = r.name();
             ev.commit();
         }
-        return r;
     }
 
     public static void unpark(int lid, Object hint) {

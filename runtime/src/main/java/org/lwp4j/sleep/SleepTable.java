@@ -317,6 +317,152 @@ public final class SleepTable {
     }
 
     /**
+     * LWP park until {@code ready} answers true (Lwp.await): a park whose spin reads the caller's
+     * own condition instead of the park word. The caller has done the hand-off and the safe-point
+     * check.
+     *
+     * <p>Why: a sleeper that spins on its park word makes every hand-off move two cache lines
+     * between the cores, the caller's data and the word. Spinning on the data, and touching the
+     * word only to block, leaves one: while the waiter spins it writes nothing, and an unpark
+     * that finds a permit already pending writes nothing either (Waiter.endOrPend), so the word
+     * stays in the waker's cache. The price is a stale permit: an unpark that came while the
+     * waiter spun stays pending until the waiter next blocks, and is taken then (step 6 below).
+     *
+     * <p>No lost wake-up, with the waker's contract of park: make ready true, then unpark. The
+     * unpark either finds the waiter SLEEPING (and ends that sleep, after which ready is asked
+     * again) or leaves a permit, or finds one left; and a waiter only sleeps after a CAS that
+     * takes any pending permit first (beginSleep), then asks ready again.
+     *
+     * <p>Repeatedly:
+     * <ol>
+     * <li>ready answers true: UNPARKED;</li>
+     * <li>a wakeup left its mark while the waiter was not asleep (PEND_CANCEL): take the marks,
+     *     INTERRUPTED;</li>
+     * <li>a safe-point request or an interrupt is pending: INTERRUPTED (the interrupt status
+     *     consumed);</li>
+     * <li>first round only: spin on ready (spinReady), while the LWPs not blocked do not
+     *     outnumber the processors, as long as the park budget says; look again;</li>
+     * <li>the deadline has passed: TIMED_OUT;</li>
+     * <li>take a pending permit if there is one and look again, else sleep once as park does,
+     *     without its spin: INTERRUPTED ends the call; after UNPARKED or TIMED_OUT look again.</li>
+     * </ol>
+     * ready is user code: it runs on the caller, under no lock, with nothing of the sleep begun.
+     * If it throws, the exception propagates and a permit this call took is left pending again.
+     *
+     * @return UNPARKED (ready answered true), TIMED_OUT or INTERRUPTED; never ALREADY
+     */
+    public ParkResult await(Waiter w, Object key, int keyHash, Object hint, BooleanSupplier ready,
+                            boolean timed, long deadline) {
+        Thread me = Thread.currentThread();
+        boolean spin = SPIN_NANOS > 0;
+        boolean took = false; // the last round took a permit (given back if ready throws)
+        boolean hashed = false;
+        for (;;) {
+            if (askReady(w, ready, took)) {
+                return ParkResult.UNPARKED;
+            }
+            took = false;
+            if ((w.pw & Waiter.PEND_CANCEL) != 0 && (takeMarks(w) & Waiter.PEND_CANCEL) != 0) {
+                return ParkResult.INTERRUPTED;
+            }
+            if (w.safePointPending() || me.isInterrupted()) {
+                Thread.interrupted();
+                return ParkResult.INTERRUPTED;
+            }
+            if (spin) { // no clock read before the spin: it looks at the deadline after 8 pauses
+                spin = false;
+                if ((!timed || deadline > Long.MIN_VALUE + 1) && spinReady(w, ready, timed, deadline, me)) {
+                    return ParkResult.UNPARKED;
+                }
+                continue;
+            }
+            if (timed && hasPassed(deadline, clock.getAsLong())) {
+                return ParkResult.TIMED_OUT;
+            }
+            if (!hashed) {
+                w.prepare(key, keyHash, hint, Waiter.KIND_PARK, hash(keyHash, hint)); // user code first
+                hashed = true;
+            }
+            w.setWchanRelease(channelOf(hint));
+            int marks = beginSleepOrTake(w, false);
+            if (marks == 0) {
+                ParkResult r = sleep(w, true, timed, deadline, true, false);
+                if (r == ParkResult.INTERRUPTED) {
+                    return r;
+                }
+                took = r == ParkResult.UNPARKED;
+                continue;
+            }
+            w.setWchanRelease(null);
+            if ((marks & Waiter.PEND_CANCEL) != 0) {
+                return ParkResult.INTERRUPTED;
+            }
+            took = true; // a permit: stale (left while the waiter spun) or fresh; look again
+        }
+    }
+
+    /** ready, for await: if it throws after this call took a permit, the permit is pending again. */
+    private static boolean askReady(Waiter w, BooleanSupplier ready, boolean took) {
+        if (!took) {
+            return ready.getAsBoolean();
+        }
+        try {
+            return ready.getAsBoolean();
+        } catch (RuntimeException | Error e) {
+            w.unpark(); // not asleep: this leaves PEND_UNPARK
+            throw e;
+        }
+    }
+
+    /**
+     * await's spin on ready, as spin() on the word: ready, PAUSE, and every 8 pauses the checks
+     * that cut it short (a wakeup's mark, a safe-point request, an interrupt, the deadline),
+     * leaving the budget as it was, and the spin clock. No clock is read before the first 8
+     * pauses: at 30 ns a read here, the two reads would delay seeing a partner that answers
+     * within the first 100 ns, the common case of a hand-off between two cores. A spin that pays
+     * off writes nothing at all: the budget's sleep count, which only times the probes of a zero
+     * budget, is counted only then, and SpinBudget.done stores only what changes.
+     *
+     * @return true once ready answered true
+     */
+    private boolean spinReady(Waiter w, BooleanSupplier ready, boolean timed, long deadline, Thread me) {
+        if (population - blocked.get() > NCPU) {
+            return false;
+        }
+        SpinBudget sb = w.parkSpin;
+        if (sb.budget == 0) {
+            sb.countSleep();
+        }
+        int budget = sb.next(SPIN_NANOS);
+        if (budget == 0) {
+            return false;
+        }
+        LongSupplier sc = spinClock;
+        long start = 0;
+        for (int i = 1;; i++) {
+            if (ready.getAsBoolean()) {
+                sb.done(true, SPIN_NANOS);
+                return true;
+            }
+            Thread.onSpinWait();
+            if ((i & 7) != 0) {
+                continue;
+            }
+            if ((w.pw & Waiter.PEND_CANCEL) != 0 || w.safePointPending() || me.isInterrupted()
+                    || (timed && clock.getAsLong() - deadline >= 0)) {
+                return false;
+            }
+            long now = sc.getAsLong();
+            if (i == 8) {
+                start = now;
+            } else if (now - start > budget) {
+                sb.done(false, SPIN_NANOS);
+                return false;
+            }
+        }
+    }
+
+    /**
      * Parking-lot wait: sleep on (key, hint) only if {@code validate} holds, checked under the
      * bucket lock so that no wake between the check and the sleep is lost.
      */
@@ -453,13 +599,18 @@ public final class SleepTable {
 
     /** Consume the pending marks if there are any; answers whether there were. */
     private static boolean takePending(Waiter w) {
+        return takeMarks(w) != 0;
+    }
+
+    /** Consume the pending marks if there are any; answers the marks taken (0: none). */
+    private static int takeMarks(Waiter w) {
         for (;;) {
             int s = w.pw;
             if ((s & Waiter.PENDING) == 0) {
-                return false;
+                return 0;
             }
             if (w.casPw(s, s & ~(Waiter.PENDING | Waiter.SLEEP_BITS))) {
-                return true;
+                return s & Waiter.PENDING;
             }
         }
     }
@@ -469,14 +620,19 @@ public final class SleepTable {
      * way the bits a woken sleep left (see finish) go.
      */
     private static boolean beginSleep(Waiter w, boolean nointr) {
+        return beginSleepOrTake(w, nointr) == 0;
+    }
+
+    /** As beginSleep, answering 0 if SLEEPING was set, else the pending marks it consumed. */
+    private static int beginSleepOrTake(Waiter w, boolean nointr) {
         for (;;) {
             int s = w.pw;
             if ((s & Waiter.PENDING) != 0) {
                 if (w.casPw(s, s & ~(Waiter.PENDING | Waiter.SLEEP_BITS))) {
-                    return false;
+                    return s & Waiter.PENDING;
                 }
             } else if (w.casPw(s, (s & ~Waiter.SLEEP_BITS) | Waiter.SLEEPING | (nointr ? Waiter.NOINTR : 0))) {
-                return true;
+                return 0;
             }
         }
     }
@@ -544,6 +700,12 @@ public final class SleepTable {
      *                    (synchronizer waits whose j.u.c. form is not interruptible)
      */
     private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline, boolean byInterrupt) {
+        return sleep(w, interruptible, timed, deadline, byInterrupt, true);
+    }
+
+    /** @param maySpin false for an await, which has spun on its condition already */
+    private ParkResult sleep(Waiter w, boolean interruptible, boolean timed, long deadline, boolean byInterrupt,
+                             boolean maySpin) {
         boolean kernel = w.kind == Waiter.KIND_KERNEL;
         boolean linked = w.kind != Waiter.KIND_PARK;
         w.countPark();
@@ -554,7 +716,7 @@ public final class SleepTable {
             return finish(w, ParkResult.INTERRUPTED, me);
         }
         if ((w.pw & Waiter.WOKEN) == 0) {
-            if (!kernel && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
+            if (!kernel && maySpin && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
                 spin(w, w.parkSpin, SPIN_NANOS, false, intr, timed, deadline, me);
             } else {
                 if (kernel && KWAIT_SPIN_NANOS > 0) {

@@ -67,8 +67,13 @@ final class SpinBudget {
     void done(boolean woke, int most) {
         boolean probe = budget == 0;
         if (woke) {
-            budget = Math.min(most, Math.max(MIN_SPIN_NANOS, (probe ? most : budget) << 1));
-            probeShift = MIN_PROBE_SHIFT;
+            int b = Math.min(most, Math.max(MIN_SPIN_NANOS, (probe ? most : budget) << 1));
+            if (b != budget) { // store only what changes: an await's paying spin writes nothing
+                budget = b;
+            }
+            if (probeShift != MIN_PROBE_SHIFT) {
+                probeShift = MIN_PROBE_SHIFT;
+            }
         } else if (probe) {
             probeShift = Math.min(MAX_PROBE_SHIFT, probeShift + 1);
         } else {
