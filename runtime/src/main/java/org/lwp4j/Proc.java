@@ -59,10 +59,9 @@ public final class Proc {
      * @param body  what the child's first LWP runs
      * @param flags any of FDG, CFDG, MEM, NOWAIT, THREAD, SIGSHARE, PPWAIT, LINUXTHPN
      * @return the child's pid (with PPWAIT, once the child has exited)
-     * @throws LwpException EINVAL for unknown flags or FDG with CFDG; EAGAIN over the
-     *                      supervisor's process limit or the per-uid limit (uid 0 is exempt), or
-     *                      when the child's thread cannot be started (nothing is left behind);
-     *                      EDEADLK when called from an at-fork hook
+     * @throws LwpException EINVAL for unknown flags or FDG with CFDG; EAGAIN over the supervisor's
+     *                      process limit or the per-uid limit (uid 0 is exempt), or when the child's
+     *                      thread cannot be started (nothing is left behind); EDEADLK in an at-fork hook
      * @throws NullPointerException if body is null
      */
     public static int fork(Runnable body, int flags) {
@@ -107,13 +106,12 @@ public final class Proc {
      *                WNOHANG, WNOWAIT, WLINUXCLONE
      * @return the report (pid, status word, code, uid, rusage, children's rusage, the fault), or
      *         {@link WaitResult#none()} under WNOHANG when some child matches but has nothing yet
-     * @throws LwpException EINVAL for unknown option bits or none of WEXITED, WSTOPPED,
-     *                      WCONTINUED; ECHILD if no child matches (WNOHANG included), and for an
-     *                      LWP of init once the child has exited (init reaps its children at
-     *                      once: wait from a process of its own, see
-     *                      {@link Supervisor#attachNewProcess()}); EINTR if
-     *                      woken ({@link Lwp#wakeup}) or interrupted while waiting; EDEADLK from
-     *                      an at-fork hook
+     * @throws LwpException EINVAL for unknown option bits or none of WEXITED, WSTOPPED, WCONTINUED;
+     *                      ECHILD if no child matches (WNOHANG included), and for an LWP of init
+     *                      once the child has exited (init reaps its children at once: wait from a
+     *                      process of its own, see {@link Supervisor#attachNewProcess()}); EINTR if
+     *                      woken ({@link Lwp#wakeup}) or interrupted while waiting; EDEADLK from an
+     *                      at-fork hook
      */
     public static WaitResult wait(IdType idtype, int id, int options) {
         return KernWait.wait(idtype, id, options);
@@ -169,9 +167,8 @@ public final class Proc {
     }
 
     /**
-     * A graceful stop of child {@code pid}: SIGTERM (and SIGCONT, so that a stopped child takes
-     * it), up to {@code grace} to exit, then SIGKILL; a child that is a zombie already is reaped
-     * at once, unsignalled.
+     * A graceful stop of child {@code pid}: SIGTERM (and SIGCONT, so that a stopped child takes it),
+     * up to {@code grace} to exit, then SIGKILL; a zombie child is reaped at once, unsignalled.
      * @param pid   a child of the caller
      * @param grace how long SIGTERM has before SIGKILL (zero: at once)
      * @return the reaped child's report: WIFSIGNALED with SIGTERM, or SIGKILL after the grace, or

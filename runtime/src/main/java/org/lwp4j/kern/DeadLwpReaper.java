@@ -40,7 +40,7 @@ final class DeadLwpReaper extends Thread {
     private final Kernel kernel;
     private final ExitQueue<KLwp> queue = new ExitQueue<>();
     /** Threads that left the LWP cache (idle too long, or closed) and end. */
-    private final ExitQueue<Thread> retired = new ExitQueue<>();
+    private final ExitQueue<ExitQueue.Box<Thread>> retired = new ExitQueue<>();
     private volatile boolean idle;
     private volatile boolean stopping;
 
@@ -60,7 +60,7 @@ final class DeadLwpReaper extends Thread {
 
     /** A thread leaving the LWP cache hands itself over to be joined; never waits. */
     void enqueueRetired(Thread t) {
-        retired.offer(t);
+        retired.offer(new ExitQueue.Box<>(t));
         if (idle) {
             LockSupport.unpark(this);
         }
@@ -94,8 +94,9 @@ final class DeadLwpReaper extends Thread {
                 napped = false;
                 continue;
             }
-            Thread r = retired.poll();
-            if (r != null) {
+            ExitQueue.Box<Thread> rb = retired.poll();
+            if (rb != null) {
+                Thread r = rb.item;
                 join(r);
                 kernel.lifecycle.retired(r);
                 napped = false;

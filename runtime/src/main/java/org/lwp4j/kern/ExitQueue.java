@@ -6,14 +6,16 @@ import java.lang.invoke.VarHandle;
 /**
  * The dead-LWP hand-off: a multi-producer, single-consumer FIFO queue in which no thread ever
  * waits for another. Exiting LWPs {@link #offer} themselves; the dead-LWP reaper, alone,
- * {@link #poll}s. Internal (the package is not exported); public for the stress tests.
+ * {@link #poll}s. Internal (the package is not exported); public for the stress tests. The
+ * items carry their own link ({@link Linked}: the LWP record does), so an offer allocates
+ * nothing; {@link Box} carries any other item.
  *
  * <p>Progress: {@link #offer} is lock-free (a failed compare-and-set means another producer's
  * succeeded) and {@link #poll} is wait-free: it never spins on, or waits for, a producer that
  * was preempted half-way. Memory effects: actions of a producer before {@code offer(e)}
  * happen-before the consumer's {@code poll()} that returns {@code e}.
  */
-public final class ExitQueue<E> {
+public final class ExitQueue<E extends ExitQueue.Linked> {
     /*
      * Implementation overview.
      *
@@ -27,36 +29,65 @@ public final class ExitQueue<E> {
      * report empty while the queue is not.
      *
      * This queue is a Treiber stack (R. K. Treiber, "Systems programming: coping with
-     * parallelism", IBM RJ 5118, 1986) with a consumer-side reversal. A producer links its node
-     * to the current top and publishes it with one compare-and-set of `top`: the node is whole
-     * (item and next written) before anyone can reach it, so there is no half-linked state. The
+     * parallelism", IBM RJ 5118, 1986) with a consumer-side reversal. A producer links its item
+     * to the current top and publishes it with one compare-and-set of `top`: the item is whole
+     * (its link written) before anyone can reach it, so there is no half-linked state. The
      * consumer takes the whole stack with one getAndSet(null), reverses it into its private
      * `batch` (oldest first) and hands out items from there. Everything in one taken stack was
      * offered before everything in the next, and a reversed stack is in offer order, so the
      * queue is FIFO overall (per producer included).
      *
-     * Cost: one node and one CAS per offer (plus a retry per concurrent offer that won), one
-     * getAndSet per batch for the consumer. Contention on `top` is the price of never waiting:
-     * a losing CAS retries at once; it cannot be starved by a preempted thread, only by others
-     * that succeed. Nodes are reclaimed by the GC (no ABA: a node is never reused).
+     * Intrusive links. The link lives in the item (Linked), as NetBSD's deadlwp list links
+     * lwps through l_list: no node per offer. An item is offered at most once in its life (an
+     * LWP exits once; a Box is made per offer), so a link is never reused: no ABA, and the
+     * link belongs to the producer until its CAS, then to the consumer.
+     *
+     * Cost: one CAS per offer (plus a retry per concurrent offer that won), one getAndSet per
+     * batch for the consumer. Contention on `top` is the price of never waiting: a losing CAS
+     * retries at once; it cannot be starved by a preempted thread, only by others that succeed.
      */
 
-    private static final class Node<E> {
-        final E item;
-        Node<E> next;
+    /**
+     * An item that carries the queue's link. Offered at most once in its life; the link is the
+     * queue's alone (written by the producer before its offer publishes the item, then by the
+     * consumer).
+     */
+    public interface Linked {
+        /** The link: the item offered before this one, or after it once the consumer has reversed them. */
+        Linked exitNext();
 
-        Node(E item) {
+        /** Set the link (the queue only). */
+        void exitNext(Linked next);
+    }
+
+    /** Any item, boxed with a link of its own: one box per offer. */
+    public static final class Box<T> implements Linked {
+        /** The item. */
+        public final T item;
+        private Linked next;
+
+        public Box(T item) {
             this.item = item;
+        }
+
+        @Override
+        public Linked exitNext() {
+            return next;
+        }
+
+        @Override
+        public void exitNext(Linked next) {
+            this.next = next;
         }
     }
 
-    /** Newest offered node; null when the producers' side is empty. */
-    private volatile Node<E> top;
+    /** Newest offered item; null when the producers' side is empty. */
+    private volatile Linked top;
     /** Taken from `top`, oldest first; the consumer's alone. */
-    private Node<E> batch;
+    private Linked batch;
 
     /**
-     * Add {@code e} (not null). Lock-free; any thread.
+     * Add {@code e} (not null, never offered before). Lock-free; any thread.
      *
      * @return true if the producers' side was empty before, i.e. a consumer that found the
      *         queue empty may be asleep and should be woken
@@ -65,11 +96,10 @@ public final class ExitQueue<E> {
         if (e == null) {
             throw new NullPointerException("e");
         }
-        Node<E> n = new Node<>(e);
         for (;;) {
-            Node<E> t = top;
-            n.next = t;
-            if (TOP.compareAndSet(this, t, n)) {
+            Linked t = top;
+            e.exitNext(t);
+            if (TOP.compareAndSet(this, t, e)) {
                 return t == null;
             }
             Thread.onSpinWait(); // another producer got in first: retry
@@ -77,17 +107,18 @@ public final class ExitQueue<E> {
     }
 
     /** The oldest item, or null if there is none. Wait-free; the single consumer only. */
+    @SuppressWarnings("unchecked")
     public E poll() {
-        Node<E> b = batch;
+        Linked b = batch;
         if (b == null) {
             b = takeAll();
             if (b == null) {
                 return null;
             }
         }
-        batch = b.next;
-        b.next = null;
-        return b.item;
+        batch = b.exitNext();
+        b.exitNext(null);
+        return (E) b;
     }
 
     /** True if nothing is queued. The consumer only (it reads its batch). */
@@ -96,13 +127,12 @@ public final class ExitQueue<E> {
     }
 
     /** Take the producers' stack and reverse it (oldest first). */
-    @SuppressWarnings("unchecked")
-    private Node<E> takeAll() {
-        Node<E> n = (Node<E>) TOP.getAndSet(this, (Node<E>) null);
-        Node<E> reversed = null;
+    private Linked takeAll() {
+        Linked n = (Linked) TOP.getAndSet(this, (Linked) null);
+        Linked reversed = null;
         while (n != null) {
-            Node<E> next = n.next;
-            n.next = reversed;
+            Linked next = n.exitNext();
+            n.exitNext(reversed);
             reversed = n;
             n = next;
         }
@@ -110,5 +140,5 @@ public final class ExitQueue<E> {
     }
 
     // VarHandle mechanics
-    private static final VarHandle TOP = Handles.field(MethodHandles.lookup(), "top", Node.class);
+    private static final VarHandle TOP = Handles.field(MethodHandles.lookup(), "top", Linked.class);
 }

@@ -9,7 +9,7 @@ import org.lwp4j.sleep.Waiter;
 /**
  * The kernel's record of one LWP (NetBSD {@code struct lwp}). It is also its own sleep-table node.
  */
-public final class KLwp extends Waiter {
+public final class KLwp extends Waiter implements ExitQueue.Linked {
     /*
      * Fields and their rules.
      *
@@ -56,6 +56,8 @@ public final class KLwp extends Waiter {
     volatile int ast;
     /** SleepCalls.park's one-entry cache of the last hand-off target (owner only; may be dead). */
     KLwp handoffTarget;
+    /** The dead-LWP reaper's queue link (ExitQueue: the queue's alone, once the LWP has exited). */
+    private ExitQueue.Linked exitNext;
 
     // Guarded by proc.lock.
     boolean detached;
@@ -276,4 +278,14 @@ public final class KLwp extends Waiter {
     private static final VarHandle AST = Handles.field(MethodHandles.lookup(), "ast", int.class);
     private static final VarHandle NAME_BEFORE = Handles.field(MethodHandles.lookup(), "nameBeforeAttach",
             String.class);
+
+    @Override
+    public ExitQueue.Linked exitNext() {
+        return exitNext;
+    }
+
+    @Override
+    public void exitNext(ExitQueue.Linked next) {
+        exitNext = next;
+    }
 }

@@ -86,7 +86,7 @@ public final class SleepTable {
      * LockSupport's. -Dlwp4j.yields=N sets the number of yields (0 disables them).
      *
      * Kernel waits (cvWait: _lwp_wait, wait, exit's and suspend's waits) spin by yielding, with
-     * the same adaptive policy kept apart (Waiter.kwaitSpin, a SpinBudget), up to KWAIT_SPIN_NANOS, whatever
+     * the same adaptive policy kept apart (Waiter.kwaitSpin(), a SpinBudget), up to KWAIT_SPIN_NANOS, whatever
      * the load: what they wait for is another LWP's work, which a PAUSE spin would keep off this
      * CPU if the scheduler put it here (a new LWP usually starts on its creator's CPU or
      * the other one, depending on load), and which a yield lets run. Where the event comes
@@ -429,7 +429,7 @@ public final class SleepTable {
         if (population - blocked.get() > NCPU) {
             return false;
         }
-        SpinBudget sb = w.parkSpin;
+        SpinBudget sb = w.parkSpin();
         if (sb.budget == 0) {
             sb.countSleep();
         }
@@ -709,7 +709,7 @@ public final class SleepTable {
         boolean kernel = w.kind == Waiter.KIND_KERNEL;
         boolean linked = w.kind != Waiter.KIND_PARK;
         w.countPark();
-        (kernel ? w.kwaitSpin : w.parkSpin).countSleep();
+        (kernel ? w.kwaitSpin() : w.parkSpin()).countSleep();
         Thread me = Thread.currentThread();
         boolean intr = interruptible && byInterrupt;
         if (interruptible ? (w.safePointPending() || (intr && me.isInterrupted())) : exitEnds(w)) {
@@ -717,10 +717,10 @@ public final class SleepTable {
         }
         if ((w.pw & Waiter.WOKEN) == 0) {
             if (!kernel && maySpin && SPIN_NANOS > 0 && population - blocked.get() <= NCPU) {
-                spin(w, w.parkSpin, SPIN_NANOS, false, intr, timed, deadline, me);
+                spin(w, w.parkSpin(), SPIN_NANOS, false, intr, timed, deadline, me);
             } else {
                 if (kernel && KWAIT_SPIN_NANOS > 0) {
-                    spin(w, w.kwaitSpin, KWAIT_SPIN_NANOS, true, intr, timed, deadline, me);
+                    spin(w, w.kwaitSpin(), KWAIT_SPIN_NANOS, true, intr, timed, deadline, me);
                 }
                 for (int i = 0; i < YIELDS && (w.pw & Waiter.WOKEN) == 0; i++) {
                     Thread.yield(); // let a runnable partner on this CPU answer before we block

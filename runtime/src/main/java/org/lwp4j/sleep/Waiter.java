@@ -37,10 +37,30 @@ public abstract class Waiter {
 
     /** The park word; see the packing above. */
     volatile int pw;
-    /** The spin policy of parks and parking-lot waits; owner only. See SpinBudget. */
-    final SpinBudget parkSpin = new SpinBudget(SleepTable.SPIN_NANOS);
-    /** The spin policy of kernel waits, which spin by yielding; owner only. */
-    final SpinBudget kwaitSpin = new SpinBudget(SleepTable.KWAIT_SPIN_NANOS);
+    /**
+     * The spin policies of parks and parking-lot waits, and of kernel waits (which spin by
+     * yielding); see SpinBudget. Owner only, each made at the owner's first sleep of its kind:
+     * an LWP that never sleeps (a short task) allocates neither, 48 bytes of its create + exit.
+     */
+    private SpinBudget parkSpin, kwaitSpin;
+
+    /** The park spin budget (owner only; made on first use). */
+    final SpinBudget parkSpin() {
+        SpinBudget b = parkSpin;
+        if (b == null) {
+            parkSpin = b = new SpinBudget(SleepTable.SPIN_NANOS);
+        }
+        return b;
+    }
+
+    /** The kernel-wait spin budget (owner only; made on first use). */
+    final SpinBudget kwaitSpin() {
+        SpinBudget b = kwaitSpin;
+        if (b == null) {
+            kwaitSpin = b = new SpinBudget(SleepTable.KWAIT_SPIN_NANOS);
+        }
+        return b;
+    }
 
     /**
      * Number of sleeps begun (NetBSD's counter, adapted); written by the owner only, with a

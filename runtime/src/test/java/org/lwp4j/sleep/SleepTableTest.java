@@ -426,16 +426,16 @@ class SleepTableTest {
         SleepTable st = new SleepTable(System::nanoTime, () -> spinTime.addAndGet(30_000));
         st.setPopulation(1);
         TestWaiter w = new TestWaiter(Thread.currentThread());
-        assertEquals(SleepTable.SPIN_NANOS, w.parkSpin.budget, "a new waiter starts with the full spin");
+        assertEquals(SleepTable.SPIN_NANOS, w.parkSpin().budget, "a new waiter starts with the full spin");
         for (int i = 0; i < 40; i++) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             assertEquals(ParkResult.TIMED_OUT, st.park(w, KEY, KEY_HASH, "nobody", true, deadline));
         }
         // A park whose deadline passed before it began (a descheduled test thread) does not sleep.
         assertTrue(w.parkCount >= 33, "sleeps begun: " + w.parkCount);
-        assertEquals(0, w.parkSpin.budget, "after " + w.parkCount + " sleeps that no wake ended, probes among them");
+        assertEquals(0, w.parkSpin().budget, "after " + w.parkCount + " sleeps that no wake ended, probes among them");
         // Probes at sleeps 16 and 32 failed: each doubled the interval to the next one.
-        assertEquals(SpinBudget.MIN_PROBE_SHIFT + 2, w.parkSpin.probeShift, "probe interval 2^" + w.parkSpin.probeShift);
+        assertEquals(SpinBudget.MIN_PROBE_SHIFT + 2, w.parkSpin().probeShift, "probe interval 2^" + w.parkSpin().probeShift);
         assertEquals(0, st.linkedWaiters());
     }
 
@@ -458,17 +458,17 @@ class SleepTableTest {
         st.setPopulation(1);
         TestWaiter w = new TestWaiter(Thread.currentThread());
         int start = SleepTable.SPIN_NANOS / 4;
-        w.parkSpin.budget = start;
-        w.parkSpin.probeShift = SpinBudget.MAX_PROBE_SHIFT;
+        w.parkSpin().budget = start;
+        w.parkSpin().probeShift = SpinBudget.MAX_PROBE_SHIFT;
         armed.set(w);
         assertEquals(ParkResult.UNPARKED, st.park(w, KEY, KEY_HASH, "ball", false, 0));
-        assertEquals(2 * start, w.parkSpin.budget, "doubled");
-        assertEquals(SpinBudget.MIN_PROBE_SHIFT, w.parkSpin.probeShift, "a spin that paid brings probes back to every 16 sleeps");
+        assertEquals(2 * start, w.parkSpin().budget, "doubled");
+        assertEquals(SpinBudget.MIN_PROBE_SHIFT, w.parkSpin().probeShift, "a spin that paid brings probes back to every 16 sleeps");
         armed.set(w);
         assertEquals(ParkResult.UNPARKED, st.park(w, KEY, KEY_HASH, "ball", false, 0));
         armed.set(w);
         assertEquals(ParkResult.UNPARKED, st.park(w, KEY, KEY_HASH, "ball", false, 0));
-        assertEquals(SleepTable.SPIN_NANOS, w.parkSpin.budget, "capped at the most");
+        assertEquals(SleepTable.SPIN_NANOS, w.parkSpin().budget, "capped at the most");
         assertEquals(3, w.parkCount);
         assertEquals(0, st.linkedWaiters());
     }
@@ -486,8 +486,8 @@ class SleepTableTest {
         st.setPopulation(1);
         TestWaiter w = new TestWaiter(Thread.currentThread());
         ReentrantLock lock = new ReentrantLock();
-        assertEquals(SleepTable.KWAIT_SPIN_NANOS, w.kwaitSpin.budget, "a new waiter starts with the full spin");
-        int parkBudget = w.parkSpin.budget;
+        assertEquals(SleepTable.KWAIT_SPIN_NANOS, w.kwaitSpin().budget, "a new waiter starts with the full spin");
+        int parkBudget = w.parkSpin().budget;
         lock.lock();
         try {
             for (int i = 0; i < 40; i++) {
@@ -498,11 +498,11 @@ class SleepTableTest {
             lock.unlock();
         }
         assertEquals(40, w.parkCount);
-        assertEquals(0, w.kwaitSpin.budget, "after 40 kernel waits that no wake ended, probes among them");
+        assertEquals(0, w.kwaitSpin().budget, "after 40 kernel waits that no wake ended, probes among them");
         // Probes at sleeps 16 and 32 failed: each doubled the interval to the next one.
-        assertEquals(SpinBudget.MIN_PROBE_SHIFT + 2, w.kwaitSpin.probeShift, "probe interval 2^" + w.kwaitSpin.probeShift);
-        assertEquals(parkBudget, w.parkSpin.budget, "the park spin's budget is its own");
-        assertEquals(SpinBudget.MIN_PROBE_SHIFT, w.parkSpin.probeShift);
+        assertEquals(SpinBudget.MIN_PROBE_SHIFT + 2, w.kwaitSpin().probeShift, "probe interval 2^" + w.kwaitSpin().probeShift);
+        assertEquals(parkBudget, w.parkSpin().budget, "the park spin's budget is its own");
+        assertEquals(SpinBudget.MIN_PROBE_SHIFT, w.parkSpin().probeShift);
         assertEquals(0, st.linkedWaiters());
     }
 
@@ -531,22 +531,22 @@ class SleepTableTest {
         TestWaiter w = new TestWaiter(Thread.currentThread());
         ReentrantLock lock = new ReentrantLock();
         int start = SleepTable.KWAIT_SPIN_NANOS / 4;
-        w.kwaitSpin.budget = start;
-        w.kwaitSpin.probeShift = SpinBudget.MAX_PROBE_SHIFT;
+        w.kwaitSpin().budget = start;
+        w.kwaitSpin().probeShift = SpinBudget.MAX_PROBE_SHIFT;
         lock.lock();
         try {
             reads.set(0);
             armed.set(w);
             assertEquals(ParkResult.UNPARKED, st.cvSleep(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
             assertEquals(3, reads.get(), "woken at the third read of the spin clock");
-            assertEquals(2 * start, w.kwaitSpin.budget, "doubled");
-            assertEquals(SpinBudget.MIN_PROBE_SHIFT, w.kwaitSpin.probeShift, "a spin that paid brings probes back");
+            assertEquals(2 * start, w.kwaitSpin().budget, "doubled");
+            assertEquals(SpinBudget.MIN_PROBE_SHIFT, w.kwaitSpin().probeShift, "a spin that paid brings probes back");
             for (int i = 0; i < 2; i++) {
                 reads.set(0);
                 armed.set(w);
                 assertEquals(ParkResult.UNPARKED, st.cvSleep(w, KEY, KEY_HASH, "exit", lock, true, false, 0));
             }
-            assertEquals(SleepTable.KWAIT_SPIN_NANOS, w.kwaitSpin.budget, "capped at the most");
+            assertEquals(SleepTable.KWAIT_SPIN_NANOS, w.kwaitSpin().budget, "capped at the most");
         } finally {
             lock.unlock();
         }
@@ -572,7 +572,7 @@ class SleepTableTest {
         st.setPopulation(1);
         TestWaiter w = new TestWaiter(Thread.currentThread());
         ReentrantLock lock = new ReentrantLock();
-        int budget = w.kwaitSpin.budget;
+        int budget = w.kwaitSpin().budget;
         lock.lock();
         try {
             armed.set(w);
@@ -585,7 +585,7 @@ class SleepTableTest {
         } finally {
             lock.unlock();
         }
-        assertEquals(budget, w.kwaitSpin.budget, "a spin cut short leaves the budget");
+        assertEquals(budget, w.kwaitSpin().budget, "a spin cut short leaves the budget");
         assertEquals(0, st.linkedWaiters());
     }
 
@@ -607,14 +607,14 @@ class SleepTableTest {
         });
         st.setPopulation(1);
         TestWaiter w = new TestWaiter(Thread.currentThread());
-        int budget = w.parkSpin.budget;
+        int budget = w.parkSpin().budget;
         armed.set(true);
         assertEquals(ParkResult.INTERRUPTED, st.park(w, KEY, KEY_HASH, "intr", false, 0));
         assertFalse(Thread.interrupted(), "the outcome consumed the interrupt");
         armed.set(false);
         long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(200);
         assertEquals(ParkResult.TIMED_OUT, st.park(w, KEY, KEY_HASH, "late", true, deadline));
-        assertEquals(budget, w.parkSpin.budget, "a spin cut short leaves the budget");
+        assertEquals(budget, w.parkSpin().budget, "a spin cut short leaves the budget");
         assertEquals(0, st.linkedWaiters());
     }
 }

@@ -33,31 +33,31 @@ import org.openjdk.jcstress.infra.results.LZ_Result;
 @Outcome(expect = FORBIDDEN, desc = "an item lost, duplicated, or A's items out of order")
 @State
 public class ExitQueueHandOffTest {
-    private final ExitQueue<Integer> q = new ExitQueue<>();
+    private final ExitQueue<ExitQueue.Box<Integer>> q = new ExitQueue<>();
     private final StringBuilder out = new StringBuilder(); // the consumer's, then the arbiter's
     private volatile boolean emptyA, emptyA3, emptyB2;
 
     @Actor
     public void producerA() {
-        emptyA = q.offer(1);
-        emptyA3 = q.offer(3);
+        emptyA = q.offer(new ExitQueue.Box<>(1));
+        emptyA3 = q.offer(new ExitQueue.Box<>(3));
     }
 
     @Actor
     public void consumer() {
-        emptyB2 = q.offer(2);
+        emptyB2 = q.offer(new ExitQueue.Box<>(2));
         for (int i = 0; i < 2; i++) {
-            Integer e = q.poll();
+            ExitQueue.Box<Integer> e = q.poll();
             if (e != null) {
-                out.append(e);
+                out.append(e.item);
             }
         }
     }
 
     @Arbiter
     public void drain(LZ_Result r) {
-        for (Integer e; (e = q.poll()) != null; ) {
-            out.append(e);
+        for (ExitQueue.Box<Integer> e; (e = q.poll()) != null; ) {
+            out.append(e.item);
         }
         r.r1 = out.toString();
         r.r2 = emptyA || emptyA3 || emptyB2;
