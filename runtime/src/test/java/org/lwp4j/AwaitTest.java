@@ -111,18 +111,7 @@ class AwaitTest {
 
     @Test
     void theDeadlineIsReadAgainstTheSupervisorClock(SupervisorExtension.Supervisors sups) {
-        AtomicLong now = new AtomicLong(1_000);
-        Supervisor s = sups.start(Supervisor.builder().clock(now::get));
-        try (var a = s.attachNewProcess()) {
-            assertEquals(ParkResult.TIMED_OUT, Lwp.await(() -> false, 999, 0, HINT), "past on the supervisor's clock");
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> r.set(Lwp.await(() -> false, 5_000, 0, HINT)));
-            awaitSleeping(t);
-            assertNull(r.get(), "the clock has not reached the deadline");
-            now.set(5_000);
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.TIMED_OUT, r.get());
-        }
+        LwpTestSupport.deadlineIsReadAgainstTheSupervisorClock(sups, d -> Lwp.await(() -> false, d, 0, HINT));
     }
 
     @Test
@@ -144,19 +133,7 @@ class AwaitTest {
 
     @Test
     void threadInterruptEndsAnAwaitInterruptedAndIsConsumed(Supervisor.Attachment a) {
-        AtomicReference<Thread> th = new AtomicReference<>();
-        AtomicReference<ParkResult> r = new AtomicReference<>();
-        AtomicBoolean stillInterrupted = new AtomicBoolean(true);
-        int t = Lwp.create(() -> {
-            th.set(Thread.currentThread());
-            r.set(Lwp.await(() -> false, later(), 0, HINT));
-            stillInterrupted.set(Thread.currentThread().isInterrupted());
-        });
-        awaitSleeping(t);
-        th.get().interrupt();
-        assertEquals(t, Lwp.waitFor(t));
-        assertEquals(ParkResult.INTERRUPTED, r.get());
-        assertFalse(stillInterrupted.get(), "the interrupt status is consumed by the INTERRUPTED outcome");
+        LwpTestSupport.interruptEndsTheSleepAndIsConsumed(d -> Lwp.await(() -> false, d, 0, HINT));
 
         Thread.currentThread().interrupt();
         assertEquals(ParkResult.INTERRUPTED, Lwp.await(() -> false, later(), 0, HINT), "set before the call");

@@ -2,14 +2,18 @@ package org.lwp4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -65,6 +69,51 @@ final class LwpTestSupport {
         int c = Lwp.create(() -> Lwp.parkUntil(later(), "child"));
         child.set(c);
         return c;
+    }
+
+    /** A sleep of the calling LWP until an absolute deadline: the call a shared check puts through its paces. */
+    @FunctionalInterface
+    interface TimedSleep {
+        ParkResult until(long deadline);
+    }
+
+    /**
+     * {@code sleep}'s deadline is read against the supervisor's clock: with the clock frozen at
+     * 1,000, 999 has passed, and a sleeper until 5,000 stays asleep however long real time runs,
+     * then times out once the clock reaches 5,000.
+     */
+    static void deadlineIsReadAgainstTheSupervisorClock(SupervisorExtension.Supervisors sups, TimedSleep sleep) {
+        AtomicLong now = new AtomicLong(1_000);
+        Supervisor s = sups.start(Supervisor.builder().clock(now::get));
+        try (var a = s.attachNewProcess()) {
+            assertEquals(ParkResult.TIMED_OUT, sleep.until(999), "past on the supervisor's clock");
+            AtomicReference<ParkResult> r = new AtomicReference<>();
+            int t = Lwp.create(() -> r.set(sleep.until(5_000)));
+            awaitSleeping(t);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            assertEquals(Lwp.State.SLEEPING, Lwp.ctl(t).state(), "the clock has not reached the deadline");
+            assertNull(r.get());
+            now.set(5_000);
+            assertEquals(t, Lwp.waitFor(t));
+            assertEquals(ParkResult.TIMED_OUT, r.get());
+        }
+    }
+
+    /** Thread.interrupt ends an LWP's {@code sleep} (until {@link #later()}) INTERRUPTED, and the status is consumed. */
+    static void interruptEndsTheSleepAndIsConsumed(TimedSleep sleep) {
+        AtomicReference<Thread> th = new AtomicReference<>();
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean(true);
+        int t = Lwp.create(() -> {
+            th.set(Thread.currentThread());
+            r.set(sleep.until(later()));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        awaitSleeping(t);
+        th.get().interrupt();
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.INTERRUPTED, r.get());
+        assertFalse(stillInterrupted.get(), "the interrupt status is consumed by the INTERRUPTED outcome");
     }
 
     /** Wait until LWP {@code lid} sleeps. */

@@ -9,9 +9,7 @@ import static org.lwp4j.LwpTestSupport.later;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -101,37 +99,12 @@ class ParkTest {
 
     @Test
     void theDeadlineIsReadAgainstTheSupervisorClock(SupervisorExtension.Supervisors sups) {
-        AtomicLong now = new AtomicLong(1_000);
-        Supervisor s = sups.start(Supervisor.builder().clock(now::get));
-        try (var a = s.attachNewProcess()) {
-            assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(999, HINT), "past on the supervisor's clock");
-            AtomicReference<ParkResult> r = new AtomicReference<>();
-            int t = Lwp.create(() -> r.set(Lwp.parkUntil(5_000, HINT)));
-            awaitSleeping(t);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            assertEquals(Lwp.State.SLEEPING, Lwp.ctl(t).state(), "the clock has not reached the deadline");
-            assertNull(r.get());
-            now.set(5_000);
-            assertEquals(t, Lwp.waitFor(t));
-            assertEquals(ParkResult.TIMED_OUT, r.get());
-        }
+        LwpTestSupport.deadlineIsReadAgainstTheSupervisorClock(sups, d -> Lwp.parkUntil(d, HINT));
     }
 
     @Test
     void threadInterruptEndsAParkWithInterruptedAndIsConsumed(Supervisor.Attachment a) {
-        AtomicReference<Thread> th = new AtomicReference<>();
-        AtomicReference<ParkResult> r = new AtomicReference<>();
-        AtomicBoolean stillInterrupted = new AtomicBoolean(true);
-        int t = Lwp.create(() -> {
-            th.set(Thread.currentThread());
-            r.set(Lwp.parkUntil(later(), HINT));
-            stillInterrupted.set(Thread.currentThread().isInterrupted());
-        });
-        awaitSleeping(t);
-        th.get().interrupt();
-        assertEquals(t, Lwp.waitFor(t));
-        assertEquals(ParkResult.INTERRUPTED, r.get());
-        assertFalse(stillInterrupted.get(), "the interrupt status is consumed by the INTERRUPTED outcome");
+        LwpTestSupport.interruptEndsTheSleepAndIsConsumed(d -> Lwp.parkUntil(d, HINT));
     }
 
     @Test
