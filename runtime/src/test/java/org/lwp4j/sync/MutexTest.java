@@ -9,7 +9,9 @@ import static org.lwp4j.sync.SyncTestSupport.awaitBlockedOn;
 import static org.lwp4j.sync.SyncTestSupport.expectErrno;
 import static org.lwp4j.sync.SyncTestSupport.run;
 import static org.lwp4j.sync.SyncTestSupport.runLocked;
+import static org.lwp4j.sync.SyncTestSupport.WAIT_MILLIS;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,11 +108,22 @@ class MutexTest {
         Mutex m = new Mutex();
         m.lock();
         AtomicBoolean got = new AtomicBoolean();
-        Runner waiter = runLocked("old waiter", m, () -> got.set(true));
+        // The new owner holds the lock until the check below is done: woken, it may otherwise
+        // run its section and unlock before this thread's tryLock (the wakee can preempt us).
+        CountDownLatch checked = new CountDownLatch(1);
+        Runner waiter = runLocked("old waiter", m, () -> {
+            got.set(true);
+            assertTrue(checked.await(WAIT_MILLIS, TimeUnit.MILLISECONDS), "the check was not done");
+        });
         awaitBlockedOn(waiter.thread, m);
         Thread.sleep(5); // age the sleeper past the fairness bound (not synchronisation)
         m.unlock();
-        assertFalse(m.tryLock(), "the unlock made the waiter the owner: no barging past it");
+        boolean barged = m.tryLock();
+        if (barged) {
+            m.unlock(); // let the waiter finish
+        }
+        checked.countDown();
+        assertFalse(barged, "the unlock made the waiter the owner: no barging past it");
         waiter.join();
         assertTrue(got.get());
     }
