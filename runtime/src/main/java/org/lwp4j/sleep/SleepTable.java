@@ -357,8 +357,12 @@ public final class SleepTable {
         boolean spin = SPIN_NANOS > 0;
         boolean took = false; // the last round took a permit (given back if ready throws)
         boolean hashed = false;
+        boolean unspun = false; // a zero budget kept the spin from running, and nothing slept since
         for (;;) {
             if (askReady(w, ready, took)) {
+                if (unspun) {
+                    w.parkSpin().answeredUnspun(SPIN_NANOS);
+                }
                 return ParkResult.UNPARKED;
             }
             took = false;
@@ -371,8 +375,12 @@ public final class SleepTable {
             }
             if (spin) { // no clock read before the spin: it looks at the deadline after 8 pauses
                 spin = false;
-                if ((!timed || deadline > Long.MIN_VALUE + 1) && spinReady(w, ready, timed, deadline, me)) {
-                    return ParkResult.UNPARKED;
+                if (!timed || deadline > Long.MIN_VALUE + 1) {
+                    int spun = spinReady(w, ready, timed, deadline, me);
+                    if (spun == READY) {
+                        return ParkResult.UNPARKED;
+                    }
+                    unspun = spun == UNSPUN;
                 }
                 continue;
             }
@@ -386,6 +394,7 @@ public final class SleepTable {
             w.setWchanRelease(channelOf(hint));
             int marks = beginSleepOrTake(w, false);
             if (marks == 0) {
+                unspun = false; // what a sleep's yield lets answer says nothing of a spin
                 ParkResult r = sleep(w, true, timed, deadline, true, false);
                 if (r == ParkResult.INTERRUPTED) {
                     return r;
@@ -400,6 +409,9 @@ public final class SleepTable {
             took = true; // a permit: stale (left while the waiter spun) or fresh; look again
         }
     }
+
+    /** spinReady's answers. */
+    private static final int NOT_READY = 0, READY = 1, UNSPUN = 2;
 
     /** ready, for await: if it throws after this call took a permit, the permit is pending again. */
     private static boolean askReady(Waiter w, BooleanSupplier ready, boolean took) {
@@ -421,28 +433,32 @@ public final class SleepTable {
      * pauses: at 30 ns a read here, the two reads would delay seeing a partner that answers
      * within the first 100 ns, the common case of a hand-off between two cores. A spin that pays
      * off writes nothing at all: the budget's sleep count, which only times the probes of a zero
-     * budget, is counted only then, and SpinBudget.done stores only what changes.
+     * budget, is counted only then, and SpinBudget.done stores only what changes. It is counted
+     * here once per await, oversubscribed or not, and the await's sleeps do not count again:
+     * counted twice, a probe (every 2^n counts) could fall on odd counts only, and a budget lost
+     * at start-up never came back (a hand-off stuck blocking for up to a second).
      *
-     * @return true once ready answered true
+     * @return READY once ready answered true; UNSPUN if a zero budget kept it from spinning
+     *         (not a probe); else NOT_READY
      */
-    private boolean spinReady(Waiter w, BooleanSupplier ready, boolean timed, long deadline, Thread me) {
-        if (population - blocked.get() > NCPU) {
-            return false;
-        }
+    private int spinReady(Waiter w, BooleanSupplier ready, boolean timed, long deadline, Thread me) {
         SpinBudget sb = w.parkSpin();
         if (sb.budget == 0) {
-            sb.countSleep();
+            sb.countSleep(); // the only count of this await: its sleep() does not count again
+        }
+        if (population - blocked.get() > NCPU) {
+            return NOT_READY;
         }
         int budget = sb.next(SPIN_NANOS);
         if (budget == 0) {
-            return false;
+            return UNSPUN;
         }
         LongSupplier sc = spinClock;
         long start = 0;
         for (int i = 1;; i++) {
             if (ready.getAsBoolean()) {
                 sb.done(true, SPIN_NANOS);
-                return true;
+                return READY;
             }
             Thread.onSpinWait();
             if ((i & 7) != 0) {
@@ -450,14 +466,14 @@ public final class SleepTable {
             }
             if ((w.pw & Waiter.PEND_CANCEL) != 0 || w.safePointPending() || me.isInterrupted()
                     || (timed && clock.getAsLong() - deadline >= 0)) {
-                return false;
+                return NOT_READY;
             }
             long now = sc.getAsLong();
             if (i == 8) {
                 start = now;
             } else if (now - start > budget) {
                 sb.done(false, SPIN_NANOS);
-                return false;
+                return NOT_READY;
             }
         }
     }
@@ -709,7 +725,9 @@ public final class SleepTable {
         boolean kernel = w.kind == Waiter.KIND_KERNEL;
         boolean linked = w.kind != Waiter.KIND_PARK;
         w.countPark();
-        (kernel ? w.kwaitSpin() : w.parkSpin()).countSleep();
+        if (maySpin) { // an await counts its sleeps for the probes itself, once (spinReady)
+            (kernel ? w.kwaitSpin() : w.parkSpin()).countSleep();
+        }
         Thread me = Thread.currentThread();
         boolean intr = interruptible && byInterrupt;
         if (interruptible ? (w.safePointPending() || (intr && me.isInterrupted())) : exitEnds(w)) {

@@ -21,6 +21,10 @@ final class SpinBudget {
      * came back empty leaves the budget at 0 and doubles the interval to the next probe (up to
      * every 1024 sleeps); a spin that came back empty halves the budget, to 0 below
      * MIN_SPIN_NANOS. A spin cut short (interrupt, deadline) calls nothing: the budget stays.
+     * A BLOCK whose wait was answered before it slept (an await: answeredUnspun) counts as a
+     * probe that paid: without it, two sides of a hand-off whose budgets a passing disturbance
+     * (a JIT compile, a descheduled partner) took to zero could block for seconds, each side
+     * spinning again only when its own probe met the other's spin.
      *
      * `most` is passed in rather than kept: the sleep table knows it for each kind, and two
      * ints fewer per budget keep the LWP record small.
@@ -79,6 +83,20 @@ final class SpinBudget {
         } else {
             int half = budget >>> 1;
             budget = half < MIN_SPIN_NANOS ? 0 : half;
+        }
+    }
+
+    /**
+     * A wait that this zero budget kept from spinning (not a probe) was answered before it
+     * slept: the partner answers within a spin's reach, so it counts as a probe that paid. This
+     * is how one side of a hand-off learns that the other spins again, without waiting for a
+     * probe of its own (up to 1024 sleeps away). Nothing changes for a budget above zero.
+     *
+     * @param most the longest spin of this kind
+     */
+    void answeredUnspun(int most) {
+        if (budget == 0) {
+            done(true, most);
         }
     }
 

@@ -440,6 +440,85 @@ class SleepTableTest {
     }
 
     /**
+     * An await with a zero budget still probes every 2^probeShift awaits, whatever the parity of
+     * the sleep count it starts from: it counts each await once (its sleep does not count
+     * again), so the probes at counts 16 and 32 run, fail, and double the interval twice.
+     * Counted twice, only odd counts were ever looked at from an even start, and no probe came.
+     */
+    @Test
+    void anAwaitWithAZeroBudgetStillProbes() {
+        assumeTrue(SleepTable.SPIN_NANOS > 0, "spinning is off on this machine");
+        AtomicLong spinTime = new AtomicLong();
+        SleepTable st = new SleepTable(System::nanoTime, () -> spinTime.addAndGet(30_000));
+        st.setPopulation(1);
+        TestWaiter w = new TestWaiter(Thread.currentThread());
+        w.parkSpin().budget = 0;
+        w.parkSpin().sleeps = 0;
+        for (int i = 0; i < 40; i++) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+            assertEquals(ParkResult.TIMED_OUT, st.await(w, KEY, KEY_HASH, "nobody", () -> false, true, deadline));
+        }
+        assertEquals(40, w.parkSpin().sleeps, "one count per await");
+        assertEquals(0, w.parkSpin().budget, "the probes found no wake");
+        assertEquals(SpinBudget.MIN_PROBE_SHIFT + 2, w.parkSpin().probeShift, "probes at 16 and 32: interval 2^"
+                + w.parkSpin().probeShift);
+        assertEquals(0, st.linkedWaiters());
+    }
+
+    /**
+     * A zero-budget await that was answered before it slept (here: ready is false when asked
+     * first and true when asked again, before the sleep) counts as a probe that paid: the
+     * partner is within a spin's reach, and the budget is the most again.
+     */
+    @Test
+    void aZeroBudgetAwaitAnsweredBeforeItSleptRestoresTheBudget() {
+        assumeTrue(SleepTable.SPIN_NANOS > 0, "spinning is off on this machine");
+        SleepTable st = new SleepTable(System::nanoTime);
+        st.setPopulation(1);
+        TestWaiter w = new TestWaiter(Thread.currentThread());
+        w.parkSpin().budget = 0;
+        w.parkSpin().probeShift = SpinBudget.MAX_PROBE_SHIFT;
+        w.parkSpin().sleeps = 1; // counted to 2 by this await: not a probe
+        AtomicInteger asked = new AtomicInteger();
+        assertEquals(ParkResult.UNPARKED, st.await(w, KEY, KEY_HASH, "ball", () -> asked.incrementAndGet() > 1, false, 0));
+        assertEquals(2, asked.get(), "asked before the spin and after it");
+        assertEquals(SleepTable.SPIN_NANOS, w.parkSpin().budget, "as after a probe that paid");
+        assertEquals(SpinBudget.MIN_PROBE_SHIFT, w.parkSpin().probeShift);
+        assertEquals(0, w.parkCount, "it never slept");
+    }
+
+    /**
+     * A zero-budget await answered only after it slept learns nothing: what its sleep (a yield,
+     * then a block) let answer says nothing of a spin, and with 8 players on 2 cores it is the
+     * yield that lets the partner run.
+     */
+    @Test
+    void aZeroBudgetAwaitAnsweredAfterItSleptKeepsTheBudgetAtZero() throws Exception {
+        assumeTrue(SleepTable.SPIN_NANOS > 0, "spinning is off on this machine");
+        SleepTable st = new SleepTable(System::nanoTime);
+        st.setPopulation(1);
+        TestWaiter w = new TestWaiter(Thread.currentThread());
+        w.parkSpin().budget = 0;
+        w.parkSpin().probeShift = SpinBudget.MAX_PROBE_SHIFT;
+        w.parkSpin().sleeps = 1;
+        AtomicBoolean ball = new AtomicBoolean();
+        Thread passer = new Thread(() -> {
+            while ((w.pw & Waiter.BLOCKED) == 0) {
+                LockSupport.parkNanos(100_000);
+            }
+            ball.set(true);
+            w.unpark();
+        });
+        passer.start();
+        assertEquals(ParkResult.UNPARKED, st.await(w, KEY, KEY_HASH, "ball", ball::get, true, later()));
+        passer.join(TimeUnit.SECONDS.toMillis(20));
+        assertFalse(passer.isAlive(), "the passer finished");
+        assertEquals(1, w.parkCount, "it slept once");
+        assertEquals(0, w.parkSpin().budget, "no spin learnt from a sleep");
+        assertEquals(SpinBudget.MAX_PROBE_SHIFT, w.parkSpin().probeShift);
+    }
+
+    /**
      * A wake that lands while the sleeper spins doubles its budget, up to the most. The wake is
      * sent from the spin clock, which only the spin reads: it lands inside the spin whatever the
      * load on the machine.
