@@ -439,6 +439,15 @@ class SleepTableTest {
         assertEquals(0, st.linkedWaiters());
     }
 
+    /** A waiter for the calling thread whose park budget is zero, with this count and probe interval. */
+    private static TestWaiter zeroBudgetWaiter(int sleeps, int probeShift) {
+        TestWaiter w = new TestWaiter(Thread.currentThread());
+        w.parkSpin().budget = 0;
+        w.parkSpin().sleeps = sleeps;
+        w.parkSpin().probeShift = probeShift;
+        return w;
+    }
+
     /**
      * An await with a zero budget still probes every 2^probeShift awaits, whatever the parity of
      * the sleep count it starts from: it counts each await once (its sleep does not count
@@ -451,9 +460,7 @@ class SleepTableTest {
         AtomicLong spinTime = new AtomicLong();
         SleepTable st = new SleepTable(System::nanoTime, () -> spinTime.addAndGet(30_000));
         st.setPopulation(1);
-        TestWaiter w = new TestWaiter(Thread.currentThread());
-        w.parkSpin().budget = 0;
-        w.parkSpin().sleeps = 0;
+        TestWaiter w = zeroBudgetWaiter(0, SpinBudget.MIN_PROBE_SHIFT);
         for (int i = 0; i < 40; i++) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
             assertEquals(ParkResult.TIMED_OUT, st.await(w, KEY, KEY_HASH, "nobody", () -> false, true, deadline));
@@ -475,10 +482,7 @@ class SleepTableTest {
         assumeTrue(SleepTable.SPIN_NANOS > 0, "spinning is off on this machine");
         SleepTable st = new SleepTable(System::nanoTime);
         st.setPopulation(1);
-        TestWaiter w = new TestWaiter(Thread.currentThread());
-        w.parkSpin().budget = 0;
-        w.parkSpin().probeShift = SpinBudget.MAX_PROBE_SHIFT;
-        w.parkSpin().sleeps = 1; // counted to 2 by this await: not a probe
+        TestWaiter w = zeroBudgetWaiter(1, SpinBudget.MAX_PROBE_SHIFT); // counted to 2: not a probe
         AtomicInteger asked = new AtomicInteger();
         assertEquals(ParkResult.UNPARKED, st.await(w, KEY, KEY_HASH, "ball", () -> asked.incrementAndGet() > 1, false, 0));
         assertEquals(2, asked.get(), "asked before the spin and after it");
@@ -497,10 +501,7 @@ class SleepTableTest {
         assumeTrue(SleepTable.SPIN_NANOS > 0, "spinning is off on this machine");
         SleepTable st = new SleepTable(System::nanoTime);
         st.setPopulation(1);
-        TestWaiter w = new TestWaiter(Thread.currentThread());
-        w.parkSpin().budget = 0;
-        w.parkSpin().probeShift = SpinBudget.MAX_PROBE_SHIFT;
-        w.parkSpin().sleeps = 1;
+        TestWaiter w = zeroBudgetWaiter(1, SpinBudget.MAX_PROBE_SHIFT); // counted to 2: not a probe
         AtomicBoolean ball = new AtomicBoolean();
         Thread passer = new Thread(() -> {
             while ((w.pw & Waiter.BLOCKED) == 0) {
