@@ -131,6 +131,67 @@ class ParkTest {
     }
 
     @Test
+    void aParkOnTheHintOfTheLastParkDoesNotCallItsHashCodeAgain(Supervisor.Attachment a) {
+        AtomicInteger calls = new AtomicInteger();
+        Object hint = new Object() {
+            @Override
+            public int hashCode() {
+                calls.incrementAndGet();
+                return 7;
+            }
+        };
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(System.nanoTime() + ms, hint));
+        assertEquals(1, calls.get(), "the first park on the hint hashes it");
+        assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(System.nanoTime() + ms, hint));
+        assertEquals(1, calls.get(), "a park on the last park's hint reuses its hash");
+        assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(System.nanoTime() + ms, HINT));
+        assertEquals(ParkResult.TIMED_OUT, Lwp.parkUntil(System.nanoTime() + ms, hint));
+        assertEquals(2, calls.get(), "after a park on another hint it is hashed again");
+    }
+
+    @Test
+    void aHandOffWakesTheLidAskedForAndNotTheLastTarget(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> first = new AtomicReference<>(), second = new AtomicReference<>();
+        int t1 = Lwp.create(() -> {
+            first.set(Lwp.parkUntil(later(), "t1"));
+            second.set(Lwp.parkUntil(later(), "t1")); // live and asleep while the next hand-off goes to t2
+        });
+        AtomicReference<ParkResult> r2 = new AtomicReference<>();
+        int t2 = asleep("t2", r2);
+        awaitSleeping(t1);
+        Lwp.unpark(Lwp.self(), HINT); // so that each hand-off's own park returns at once
+        assertEquals(ParkResult.ALREADY, Lwp.park(later(), t1, HINT, "t1"));
+        await(() -> first.get() != null && Lwp.ctl(t1).state() == Lwp.State.SLEEPING,
+                () -> "t1 woke and slept again: " + first + ", " + Lwp.ctl(t1));
+        assertEquals(ParkResult.UNPARKED, first.get(), "the first hand-off woke t1");
+        Lwp.unpark(Lwp.self(), HINT);
+        assertEquals(ParkResult.ALREADY, Lwp.park(later(), t2, HINT, "t2"));
+        assertEquals(t2, Lwp.waitFor(t2));
+        assertEquals(ParkResult.UNPARKED, r2.get(), "the second hand-off woke t2, not the last target");
+        assertEquals(Lwp.State.SLEEPING, Lwp.ctl(t1).state(), "t1 was not woken by the hand-off meant for t2");
+        assertNull(second.get(), "t1 was not woken by the hand-off meant for t2");
+        Lwp.unpark(t1, "t1");
+        assertEquals(t1, Lwp.waitFor(t1));
+        assertEquals(ParkResult.UNPARKED, second.get());
+    }
+
+    @Test
+    void aHandOffToTheLastTargetOnceItHasExitedIsEsrchAndDoesNotPark(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> r = new AtomicReference<>();
+        int t = asleep("t", r);
+        Lwp.unpark(Lwp.self(), HINT);
+        assertEquals(ParkResult.ALREADY, Lwp.park(later(), t, HINT, "t"));
+        assertEquals(t, Lwp.waitFor(t));
+        assertEquals(ParkResult.UNPARKED, r.get());
+        Lwp.unpark(Lwp.self(), HINT);
+        int parks = Lwp.ctl().parkCount();
+        expectErrno(Errno.ESRCH, () -> Lwp.park(later(), t, HINT, "t"));
+        assertEquals(parks, Lwp.ctl().parkCount(), "the refused hand-off did not park");
+        assertEquals(ParkResult.ALREADY, Lwp.park(HINT), "the pending unpark is still there");
+    }
+
+    @Test
     void aHandOffToAMissingLwpIsEsrchAndDoesNotPark(Supervisor.Attachment a) {
         Lwp.unpark(Lwp.self(), HINT); // a pending unpark a park would consume
         int parks = Lwp.ctl().parkCount();

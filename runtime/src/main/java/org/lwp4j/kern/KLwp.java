@@ -56,6 +56,12 @@ public final class KLwp extends Waiter implements ExitQueue.Linked {
     volatile int ast;
     /** SleepCalls.park's one-entry cache of the last hand-off target (owner only; may be dead). */
     KLwp handoffTarget;
+    /**
+     * The lid handoffTarget had when it was cached (owner only). Kept here rather than read
+     * from the target: the target's lid shares a cache line with the fields its every park
+     * writes (the hint, the wait channel), so reading it would pull that line across.
+     */
+    int handoffLid;
     /** The dead-LWP reaper's queue link (ExitQueue: the queue's alone, once the LWP has exited). */
     private ExitQueue.Linked exitNext;
 

@@ -47,12 +47,13 @@ public final class SleepCalls {
     /** The LWP a hand-off unparks: the last one while it is live with that lid, else found; ESRCH. */
     private static KLwp handoffTarget(KLwp me, KProc p, int lid, String call) {
         KLwp t = me.handoffTarget;
-        if (t == null || t.lid != lid || !t.isLive()) {
+        if (t == null || me.handoffLid != lid || !t.isLive()) {
             t = p.find(lid);
             if (t == null) {
                 throw new LwpException(Errno.ESRCH, call + "(unpark=" + lid + ")");
             }
             me.handoffTarget = t;
+            me.handoffLid = lid;
         }
         return t;
     }
