@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Hints are user code (issue 10): a hint's hashCode that throws, or a lot's validate that
  * throws, reaches the caller of the call that ran it, changes nothing, and leaves no sleep-table
- * lock held. The table calls a hint's hashCode once per sleep or wake, before any lock.
+ * lock held. The table calls a hint's hashCode at most once per sleep or wake, before any lock (a park
+ * on the hint of the LWP's last park reuses that park's hash).
  */
 @Timeout(120)
 class HostileHintTest {
