@@ -192,6 +192,42 @@ class ParkTest {
     }
 
     @Test
+    void anUnparkWakesTheLidAskedForAndNotTheLastTarget(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> r1 = new AtomicReference<>(), r2 = new AtomicReference<>();
+        int t1 = asleep("t1", r1);
+        int t2 = asleep("t2", r2);
+        Lwp.unpark(t1, "t1");
+        assertEquals(t1, Lwp.waitFor(t1));
+        assertEquals(ParkResult.UNPARKED, r1.get());
+        expectErrno(Errno.ESRCH, () -> Lwp.unpark(t1, "t1")); // the last target, exited
+        Lwp.unpark(t2, "t2");
+        assertEquals(t2, Lwp.waitFor(t2));
+        assertEquals(ParkResult.UNPARKED, r2.get(), "the unpark woke t2, not the last target");
+    }
+
+    @Test
+    void anUnparkAfterOneToALiveLwpWakesTheOtherOne(Supervisor.Attachment a) {
+        AtomicReference<ParkResult> first = new AtomicReference<>(), second = new AtomicReference<>();
+        int t1 = Lwp.create(() -> {
+            first.set(Lwp.parkUntil(later(), "t1"));
+            second.set(Lwp.parkUntil(later(), "t1")); // live and asleep while the next unpark goes to t2
+        });
+        AtomicReference<ParkResult> r2 = new AtomicReference<>();
+        int t2 = asleep("t2", r2);
+        awaitSleeping(t1);
+        Lwp.unpark(t1, "t1");
+        await(() -> first.get() != null && Lwp.ctl(t1).state() == Lwp.State.SLEEPING,
+                () -> "t1 woke and slept again: " + first + ", " + Lwp.ctl(t1));
+        Lwp.unpark(t2, "t2");
+        assertEquals(t2, Lwp.waitFor(t2));
+        assertEquals(ParkResult.UNPARKED, r2.get(), "the unpark woke t2, not the last target");
+        assertNull(second.get(), "t1 was not woken by the unpark meant for t2");
+        Lwp.unpark(t1, "t1");
+        assertEquals(t1, Lwp.waitFor(t1));
+        assertEquals(ParkResult.UNPARKED, second.get());
+    }
+
+    @Test
     void aHandOffToAMissingLwpIsEsrchAndDoesNotPark(Supervisor.Attachment a) {
         Lwp.unpark(Lwp.self(), HINT); // a pending unpark a park would consume
         int parks = Lwp.ctl().parkCount();

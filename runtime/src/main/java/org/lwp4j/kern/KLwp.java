@@ -54,7 +54,7 @@ public final class KLwp extends Waiter implements ExitQueue.Linked {
 
     volatile int stat = LSIDL;
     volatile int ast;
-    /** SleepCalls.park's one-entry cache of the last hand-off target (owner only; may be dead). */
+    /** SleepCalls' one-entry cache of the last target of a hand-off, await or unpark (owner only; may be dead). */
     KLwp handoffTarget;
     /**
      * The lid handoffTarget had when it was cached (owner only). Kept here rather than read

@@ -18,10 +18,11 @@ public final class SleepCalls {
      * INTERRUPTED because a safe-point request came acts on it before the call returns (the way
      * out is a safe point too). Targets are found with KProc.find, lock-free: a targeted unpark
      * works on the target's own park word (Waiter), O(1) whatever the number of sleepers.
-     * A hand-off park remembers its last target (KLwp.handoffTarget) and skips the lookup while
-     * that record, with the lid asked for, is live: lids are unique among the live LWPs of a
-     * process and a record never comes back to life, so the live record with that lid is the
-     * one find would answer.
+     * A hand-off park, an await and an unpark remember their last target (KLwp.handoffTarget)
+     * and skip the lookup while that record, with the lid asked for, is live: lids are unique
+     * among the live LWPs of a process and a record never comes back to life, so the live
+     * record with that lid is the one find would answer. The lid compared is the one the
+     * caller kept (KLwp.handoffLid): the target's own sits on a line its every park writes.
      */
     /** _lwp_unpark_all's limit (NetBSD's LWP_UNPARK_MAX). */
     public static final int UNPARK_MAX = 1024;
@@ -44,13 +45,25 @@ public final class SleepCalls {
         return r;
     }
 
-    /** The LWP a hand-off unparks: the last one while it is live with that lid, else found; ESRCH. */
+    /** The LWP a hand-off unparks (see lastTarget); ESRCH if there is none. */
     private static KLwp handoffTarget(KLwp me, KProc p, int lid, String call) {
+        KLwp t = lastTarget(me, p, lid);
+        if (t == null) {
+            throw new LwpException(Errno.ESRCH, call + "(unpark=" + lid + ")");
+        }
+        return t;
+    }
+
+    /**
+     * The live LWP {@code lid} of {@code p}, for an unpark by {@code me}: its last target while
+     * that is live with that lid, else found (and remembered); null if there is none.
+     */
+    private static KLwp lastTarget(KLwp me, KProc p, int lid) {
         KLwp t = me.handoffTarget;
         if (t == null || me.handoffLid != lid || !t.isLive()) {
             t = p.find(lid);
             if (t == null) {
-                throw new LwpException(Errno.ESRCH, call + "(unpark=" + lid + ")");
+                return null;
             }
             me.handoffTarget = t;
             me.handoffLid = lid;
@@ -108,7 +121,7 @@ public final class SleepCalls {
 
     public static void unpark(int lid, Object hint) {
         KLwp me = SafePoints.curlwp("_lwp_unpark");
-        KLwp t = me.proc.find(lid);
+        KLwp t = lastTarget(me, me.proc, lid);
         if (t == null) {
             throw new LwpException(Errno.ESRCH, "_lwp_unpark(" + lid + ")");
         }
