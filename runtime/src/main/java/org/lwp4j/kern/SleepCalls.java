@@ -34,7 +34,7 @@ public final class SleepCalls {
         KLwp me = SafePoints.curlwp("_lwp_park");
         KProc p = me.proc;
         if (unparkLid != 0) {
-            handoffTarget(me, p, unparkLid, "_lwp_park").unparkSleeper();
+            handoffTarget(me, p, unparkLid, "_lwp_park").unpark();
         }
         ParkResult r = Events.PARK.isEnabled()
                 ? parkRecorded(me, p, hint, timed, deadline)
@@ -73,9 +73,8 @@ public final class SleepCalls {
 
     /**
      * Lwp.await: optionally unpark {@code unparkLid}, then sleep until {@code ready} (see
-     * SleepTable.await). The hand-off uses the plain unpark, not park's guessed CAS: an
-     * awaiting partner spins on its condition, not asleep, and an unpark that finds a permit
-     * already pending leaves the partner's word unwritten.
+     * SleepTable.await). An awaiting partner spins on its condition, not asleep, and an unpark
+     * that finds a permit already pending leaves the partner's word unwritten.
      */
     public static ParkResult await(BooleanSupplier ready, boolean timed, long deadline, int unparkLid, Object hint) {
         Objects.requireNonNull(ready, "ready");

@@ -204,21 +204,6 @@ public abstract class Waiter {
         return endOrPend(SLEEPING | WOKEN | KWAIT, WOKEN_UNPARK, PEND_UNPARK) == ENDED;
     }
 
-    /**
-     * {@link #unpark()} for a caller that expects the target to be asleep in a park and not
-     * yet blocked, as a hand-off does: it tries the CAS that ends such a sleep first, with the
-     * word guessed (SLEEPING alone: a park that spins), and reads the word only if the guess was
-     * wrong. Reading before the CAS would fetch the target's line shared and then again for
-     * ownership, two transfers of a line the target is spinning on; the guessed CAS takes it
-     * once. Same outcome as unpark in every case; where the guess is wrong (the target is not
-     * asleep, or blocked) it costs one failed CAS more.
-     *
-     * @return true if a sleeper was woken
-     */
-    public final boolean unparkSleeper() {
-        return casPw(SLEEPING, SLEEPING | WOKEN_UNPARK) || unpark();
-    }
-
     /** Answers of {@link #wakeup()}. */
     public static final int WAKEUP_DONE = 0, WAKEUP_NOT_SLEEPING = 1, WAKEUP_UNINTERRUPTIBLE = 2;
 

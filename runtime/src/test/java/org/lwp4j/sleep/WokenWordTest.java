@@ -12,7 +12,7 @@ import org.lwp4j.ParkResult;
 
 /**
  * The park word after a sleep a waker ended (its bits stay until the next sleep clears them),
- * and the guessed-CAS unpark of a hand-off (Waiter.unparkSleeper): same outcomes as unpark.
+ * and what an unpark leaves in it: a woken sleep, or one permit; a kernel wait keeps it.
  */
 @Timeout(60)
 class WokenWordTest {
@@ -65,19 +65,19 @@ class WokenWordTest {
     }
 
     @Test
-    void unparkSleeperWakesASleeperAndElseLeavesThePermitAsUnparkDoes() throws Exception {
+    void unparkWakesASleeperAndElseLeavesOnePermit() throws Exception {
         SleepTable t = new SleepTable(System::nanoTime);
         SleepTableTest.Sleeper s = new SleepTableTest.Sleeper(w -> t.park(w, KEY, KEY_HASH, "h", true, later()));
         awaitSleeping(s.w);
-        assertTrue(s.w.unparkSleeper(), "spinning or blocked, it is woken");
+        assertTrue(s.w.unpark(), "spinning or blocked, it is woken");
         assertEquals(ParkResult.UNPARKED, s.join());
-        assertFalse(s.w.unparkSleeper(), "not asleep: a permit");
-        assertFalse(s.w.unparkSleeper(), "permits do not add up");
+        assertFalse(s.w.unpark(), "not asleep: a permit");
+        assertFalse(s.w.unpark(), "permits do not add up");
         assertEquals(Waiter.PEND_UNPARK, s.w.parkWord() & Waiter.PENDING);
     }
 
     @Test
-    void unparkSleeperDoesNotEndAKernelWait() throws Exception {
+    void unparkDoesNotEndAKernelWaitAndLeavesThePermit() throws Exception {
         SleepTable t = new SleepTable(System::nanoTime);
         ReentrantLock lock = new ReentrantLock();
         SleepTableTest.Sleeper s = new SleepTableTest.Sleeper(w -> {
@@ -90,7 +90,7 @@ class WokenWordTest {
             }
         });
         awaitSleeping(s.w);
-        assertFalse(s.w.unparkSleeper(), "a kernel wait keeps the permit for the next park");
+        assertFalse(s.w.unpark(), "a kernel wait keeps the permit for the next park");
         assertEquals(ParkResult.TIMED_OUT, s.join());
         assertEquals(Waiter.PEND_UNPARK, s.w.parkWord() & Waiter.PEND_UNPARK);
     }
