@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -152,25 +153,33 @@ class ParkTest {
 
     @Test
     void aHandOffWakesTheLidAskedForAndNotTheLastTarget(Supervisor.Attachment a) {
+        theNextTargetIsTheLidAskedFor(lid -> {
+            Lwp.unpark(Lwp.self(), HINT); // so that the hand-off's own park returns at once
+            assertEquals(ParkResult.ALREADY, Lwp.park(later(), lid, HINT, "t"));
+        });
+    }
+
+    /**
+     * Wake t1 with {@code wake}, then, while t1 is live and asleep again, t2: the one woken must
+     * be t2, the lid asked for, and not t1, the last target (KLwp.handoffTarget).
+     */
+    private static void theNextTargetIsTheLidAskedFor(IntConsumer wake) {
         AtomicReference<ParkResult> first = new AtomicReference<>(), second = new AtomicReference<>();
         int t1 = Lwp.create(() -> {
             first.set(Lwp.parkUntil(later(), "t1"));
-            second.set(Lwp.parkUntil(later(), "t1")); // live and asleep while the next hand-off goes to t2
+            second.set(Lwp.parkUntil(later(), "t1")); // live and asleep while the next wake goes to t2
         });
         AtomicReference<ParkResult> r2 = new AtomicReference<>();
         int t2 = asleep("t2", r2);
         awaitSleeping(t1);
-        Lwp.unpark(Lwp.self(), HINT); // so that each hand-off's own park returns at once
-        assertEquals(ParkResult.ALREADY, Lwp.park(later(), t1, HINT, "t1"));
+        wake.accept(t1);
         await(() -> first.get() != null && Lwp.ctl(t1).state() == Lwp.State.SLEEPING,
                 () -> "t1 woke and slept again: " + first + ", " + Lwp.ctl(t1));
-        assertEquals(ParkResult.UNPARKED, first.get(), "the first hand-off woke t1");
-        Lwp.unpark(Lwp.self(), HINT);
-        assertEquals(ParkResult.ALREADY, Lwp.park(later(), t2, HINT, "t2"));
+        assertEquals(ParkResult.UNPARKED, first.get(), "the first wake woke t1");
+        wake.accept(t2);
         assertEquals(t2, Lwp.waitFor(t2));
-        assertEquals(ParkResult.UNPARKED, r2.get(), "the second hand-off woke t2, not the last target");
-        assertEquals(Lwp.State.SLEEPING, Lwp.ctl(t1).state(), "t1 was not woken by the hand-off meant for t2");
-        assertNull(second.get(), "t1 was not woken by the hand-off meant for t2");
+        assertEquals(ParkResult.UNPARKED, r2.get(), "the second wake woke t2, not the last target");
+        assertNull(second.get(), "t1 was not woken by the wake meant for t2");
         Lwp.unpark(t1, "t1");
         assertEquals(t1, Lwp.waitFor(t1));
         assertEquals(ParkResult.UNPARKED, second.get());
@@ -207,24 +216,7 @@ class ParkTest {
 
     @Test
     void anUnparkAfterOneToALiveLwpWakesTheOtherOne(Supervisor.Attachment a) {
-        AtomicReference<ParkResult> first = new AtomicReference<>(), second = new AtomicReference<>();
-        int t1 = Lwp.create(() -> {
-            first.set(Lwp.parkUntil(later(), "t1"));
-            second.set(Lwp.parkUntil(later(), "t1")); // live and asleep while the next unpark goes to t2
-        });
-        AtomicReference<ParkResult> r2 = new AtomicReference<>();
-        int t2 = asleep("t2", r2);
-        awaitSleeping(t1);
-        Lwp.unpark(t1, "t1");
-        await(() -> first.get() != null && Lwp.ctl(t1).state() == Lwp.State.SLEEPING,
-                () -> "t1 woke and slept again: " + first + ", " + Lwp.ctl(t1));
-        Lwp.unpark(t2, "t2");
-        assertEquals(t2, Lwp.waitFor(t2));
-        assertEquals(ParkResult.UNPARKED, r2.get(), "the unpark woke t2, not the last target");
-        assertNull(second.get(), "t1 was not woken by the unpark meant for t2");
-        Lwp.unpark(t1, "t1");
-        assertEquals(t1, Lwp.waitFor(t1));
-        assertEquals(ParkResult.UNPARKED, second.get());
+        theNextTargetIsTheLidAskedFor(lid -> Lwp.unpark(lid, "t"));
     }
 
     @Test
