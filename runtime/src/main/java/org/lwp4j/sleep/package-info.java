@@ -17,8 +17,9 @@
  * owner before it links itself, {@code Waiter.lotToken} by the waker under the bucket lock
  * before the unlink, and both are read by the owner after its sleep. User code never runs under
  * every lock at once: a hint's hashCode runs before any lock and its result is kept in
- * {@code Waiter.hash}, which resizes use (and a park on its last park's key and hint reuses); validate and a hint's equals run under one bucket lock,
- * released by a finally whatever they throw.
+ * {@code Waiter.hash}, which resizes use and which a park on its last park's key and hint
+ * reuses; validate and a hint's equals run under one bucket lock, released by a finally
+ * whatever they throw.
  *
  * <p>Lock order: the resize lock, then bucket locks (a resize holds it and locks every old and
  * new bucket, in array order; requeue locks two buckets in index order). The resize lock is
